@@ -1,0 +1,310 @@
+//! `content/helpcenter.yaml`: the site's settings, typed, with unknown keys rejected.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter;
+
+pub const CONFIG_FILE: &str = "helpcenter.yaml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    pub base_url: String,
+    pub default_language: String,
+    pub languages: Vec<LanguageConfig>,
+    pub audiences: Vec<String>,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub home: HomeConfig,
+    #[serde(default = "default_section_article_limit")]
+    pub section_article_limit: usize,
+    pub ticket: TicketConfig,
+    pub contact: ContactConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    pub code: String,
+    pub name: String,
+    pub direction: Option<Direction>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default)]
+    pub allow_html: bool,
+    #[serde(default = "default_toc_min_headings")]
+    pub toc_min_headings: usize,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        Self { allow_html: false, toc_min_headings: default_toc_min_headings() }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HomeConfig {
+    /// Article paths under a language folder, without `.md`.
+    #[serde(default)]
+    pub popular: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketConfig {
+    pub endpoint: String,
+    pub fallback_email: String,
+    pub response_hours: u32,
+    #[serde(default = "default_subject_max")]
+    pub subject_max_chars: usize,
+    #[serde(default = "default_description_max")]
+    pub description_max_chars: usize,
+    #[serde(default = "default_username_max")]
+    pub username_max_chars: usize,
+    #[serde(default = "default_min_fill_seconds")]
+    pub min_fill_seconds: u64,
+    #[serde(default = "default_max_body_kib")]
+    pub max_body_kib: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactConfig {
+    pub timezone: String,
+    pub hours: Vec<Hours>,
+    #[serde(default)]
+    pub departments: Vec<Department>,
+    #[serde(default)]
+    pub social: Vec<Social>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hours {
+    pub days: Vec<Weekday>,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub id: String,
+    pub kind: DepartmentKind,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DepartmentKind {
+    /// A billing department with its own contact.
+    Billing,
+    /// Something support cannot help with, and where to go instead.
+    Elsewhere,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Social {
+    pub name: String,
+    pub url: String,
+}
+
+fn default_toc_min_headings() -> usize {
+    3
+}
+fn default_section_article_limit() -> usize {
+    6
+}
+fn default_subject_max() -> usize {
+    120
+}
+fn default_description_max() -> usize {
+    5000
+}
+fn default_username_max() -> usize {
+    64
+}
+fn default_min_fill_seconds() -> u64 {
+    3
+}
+fn default_max_body_kib() -> usize {
+    64
+}
+
+/// Scripts written right to left, for languages that do not say their direction.
+const RTL_LANGUAGES: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"];
+
+impl LanguageConfig {
+    pub fn direction(&self) -> Direction {
+        self.direction.unwrap_or_else(|| {
+            let primary = self.code.split('-').next().unwrap_or(&self.code);
+            if RTL_LANGUAGES.contains(&primary) {
+                Direction::Rtl
+            } else {
+                Direction::Ltr
+            }
+        })
+    }
+}
+
+impl Config {
+    /// Reads and checks `helpcenter.yaml` in `content_dir`.
+    pub fn load(content_dir: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = content_dir.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            vec![Diagnostic::error(
+                &path,
+                None,
+                format!("cannot read the site settings: {e}"),
+                "every help center has content/helpcenter.yaml; `helpcenter new DIR` writes a starter one",
+            )]
+        })?;
+        let config: Config = frontmatter::parse(&text, &path, 1).map_err(|d| vec![d])?;
+        let problems = config.problems(&path, &text);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The checks serde cannot make: references between keys, URLs, ids.
+    fn problems(&self, path: &Path, text: &str) -> Vec<Diagnostic> {
+        let line = |key: &str| find_key_line(text, key);
+        let mut out = Vec::new();
+        let mut err = |key: &str, message: String, hint: &str| out.push(Diagnostic::error(path, line(key), message, hint));
+        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) || self.base_url.ends_with('/') {
+            err("base_url", format!("`base_url` must be an absolute http(s) URL without a trailing slash, not `{}`", self.base_url), "write it like `https://help.example.com`");
+        }
+        if self.languages.is_empty() {
+            err("languages", "no languages are configured".into(), "list at least the default language under `languages:`");
+        }
+        for dup in duplicates(self.languages.iter().map(|l| l.code.as_str())) {
+            err("languages", format!("language `{dup}` is listed twice"), "list each language once");
+        }
+        for lang in &self.languages {
+            if !is_id(&lang.code) {
+                err("languages", format!("language code `{}` is not a folder-safe tag", lang.code), "use a BCP 47 tag such as `en`, `pt-br`");
+            }
+        }
+        if !self.languages.iter().any(|l| l.code == self.default_language) {
+            err("default_language", format!("the default language `{}` is not among `languages`", self.default_language), "add it to `languages:` or pick one of them");
+        }
+        if self.audiences.is_empty() {
+            err("audiences", "no audiences are configured".into(), "list them, e.g. `audiences: [users, creators]`");
+        }
+        for dup in duplicates(self.audiences.iter().map(String::as_str)) {
+            err("audiences", format!("audience `{dup}` is listed twice"), "list each audience once");
+        }
+        for audience in &self.audiences {
+            if !is_id(audience) {
+                err("audiences", format!("audience id `{audience}` is not a lowercase folder name"), "use lowercase letters, digits and `-`");
+            }
+        }
+        if !self.ticket.fallback_email.contains('@') {
+            err("fallback_email", format!("`ticket.fallback_email` `{}` is not an email address", self.ticket.fallback_email), "write the address support reads when the form is down");
+        }
+        for dup in duplicates(self.contact.departments.iter().map(|d| d.id.as_str())) {
+            err("departments", format!("department `{dup}` is listed twice"), "give each department its own id");
+        }
+        out
+    }
+
+    pub fn language(&self, code: &str) -> Option<&LanguageConfig> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The path part of `base_url` ("" or "/docs"), prefixed to every URL of the site.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    }
+
+    /// The scheme and host of `base_url` ("https://help.example.com").
+    pub fn origin(&self) -> &str {
+        let path = self.base_path();
+        &self.base_url[..self.base_url.len() - path.len()]
+    }
+}
+
+/// Lowercase ASCII letters, digits and `-`: safe as a folder name and in URLs.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    items.filter(|i| !seen.insert(*i)).collect()
+}
+
+/// The first line of `text` that sets `key`, for pointing at a setting.
+fn find_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))).map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title: T\nbase_url: https://h.example/docs\ndefault_language: en\nlanguages:\n  - {code: en, name: English}\n  - {code: ar, name: العربية}\naudiences: [users]\nticket: {endpoint: /api/tickets, fallback_email: a@b.c, response_hours: 24}\ncontact: {timezone: CET, hours: []}\n";
+
+    fn load(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
+        Config::load(dir.path())
+    }
+
+    #[test]
+    fn loads_minimal_config_with_defaults() {
+        let c = load(MINIMAL).unwrap();
+        assert_eq!(c.ticket.subject_max_chars, 120);
+        assert_eq!(c.base_path(), "/docs");
+        assert_eq!(c.origin(), "https://h.example");
+        assert_eq!(c.language("ar").unwrap().direction(), Direction::Rtl);
+        assert_eq!(c.language("en").unwrap().direction(), Direction::Ltr);
+    }
+
+    #[test]
+    fn unknown_key_is_rejected_with_its_line() {
+        let errors = load(&format!("{MINIMAL}colour: red\n")).unwrap_err();
+        assert_eq!(errors[0].line, Some(10));
+        assert!(errors[0].message.contains("unknown field `colour`"));
+    }
+
+    #[test]
+    fn cross_key_problems_are_all_reported() {
+        let text = MINIMAL.replace("default_language: en", "default_language: fr").replace("/docs", "/docs/");
+        let errors = load(&text).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].line, Some(2));
+    }
+}

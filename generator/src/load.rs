@@ -1,0 +1,266 @@
+//! Step 1, load: walks `content/`, reads every file once and parses its front matter. Knows the
+//! folder layout; knows nothing of URLs or pages (that is the model's job).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use walkdir::WalkDir;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::frontmatter;
+
+pub const INDEX_FILE: &str = "_index.md";
+pub const CONTACT_FILE: &str = "contact.md";
+/// Files copied to the root of the site as they are.
+pub const STATIC_DIR: &str = "static";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleMeta {
+    pub title: String,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub order: Option<i64>,
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexMeta {
+    pub title: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryMeta {
+    pub title: String,
+    pub description: Option<String>,
+    pub order: Option<i64>,
+    pub queue: Option<String>,
+    #[serde(default)]
+    pub subcategories: Vec<SubcategoryMeta>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubcategoryMeta {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactMeta {
+    pub title: String,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub departments: BTreeMap<String, DepartmentText>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentText {
+    pub title: String,
+    pub description: Option<String>,
+}
+
+/// One Markdown file: where it is, its front matter and its body.
+#[derive(Debug, Clone)]
+pub struct Doc<M> {
+    pub path: PathBuf,
+    pub meta: M,
+    pub body: String,
+    /// 1-based line of the file where `body` starts.
+    pub body_line: usize,
+}
+
+/// Key of an article: audience, category, file stem. The same key in two languages is the same
+/// article translated.
+pub type ArticleKey = (String, String, String);
+
+/// Everything one language folder holds.
+#[derive(Debug, Default)]
+pub struct LangSource {
+    pub home: Option<Doc<IndexMeta>>,
+    pub contact: Option<Doc<ContactMeta>>,
+    pub audiences: BTreeMap<String, Doc<IndexMeta>>,
+    pub categories: BTreeMap<(String, String), Doc<CategoryMeta>>,
+    pub articles: BTreeMap<ArticleKey, Doc<ArticleMeta>>,
+}
+
+/// The whole content folder, read.
+#[derive(Debug)]
+pub struct Source {
+    pub content_dir: PathBuf,
+    pub config: Config,
+    /// Per language code, for every configured language (empty when its folder is missing).
+    pub languages: BTreeMap<String, LangSource>,
+    /// Files under `content/static/`, relative to it.
+    pub static_files: Vec<PathBuf>,
+}
+
+/// What a Markdown file is, from where it sits.
+enum Place {
+    Home(String),
+    Contact(String),
+    Audience(String, String),
+    Category(String, String, String),
+    Article(String, ArticleKey),
+}
+
+/// Reads `content_dir`. Problems go to `diagnostics`; a file with a problem is left out.
+pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec<Diagnostic>> {
+    let config = Config::load(content_dir)?;
+    let mut places = Vec::new();
+    let mut static_files = Vec::new();
+    for entry in WalkDir::new(content_dir).min_depth(1).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(content_dir).to_path_buf();
+                diagnostics.push(Diagnostic::error(path, None, format!("cannot read: {e}"), "check the file's permissions"));
+                continue;
+            }
+        };
+        let rel = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        if entry.file_type().is_dir() {
+            check_folder(rel, entry.path(), &config, diagnostics);
+            continue;
+        }
+        match classify(rel, &config) {
+            Ok(Some(place)) => places.push((entry.path().to_path_buf(), place)),
+            Ok(None) if rel.starts_with(STATIC_DIR) => static_files.push(rel.strip_prefix(STATIC_DIR).unwrap_or(rel).to_path_buf()),
+            Ok(None) => {}
+            Err(d) => diagnostics.push(Diagnostic::error(entry.path(), None, d.0, d.1)),
+        }
+    }
+    let docs: Vec<(Place, Result<RawDoc, Diagnostic>)> =
+        places.into_par_iter().map(|(path, place)| { let doc = read(&path); (place, doc) }).collect();
+    let mut languages: BTreeMap<String, LangSource> =
+        config.languages.iter().map(|l| (l.code.clone(), LangSource::default())).collect();
+    for (place, raw) in docs {
+        match raw.and_then(|raw| insert(&mut languages, place, raw)) {
+            Ok(()) => {}
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    Ok(Source { content_dir: content_dir.to_path_buf(), config, languages, static_files })
+}
+
+/// Folders must be configured languages, audiences, or (checked by the model) categories.
+fn check_folder(rel: &Path, path: &Path, config: &Config, diagnostics: &Diagnostics) {
+    let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+    if parts.first() == Some(&STATIC_DIR) {
+        return;
+    }
+    let allowed: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    match parts.as_slice() {
+        [lang] if !allowed.contains(lang) => diagnostics.push(Diagnostic::error(
+            path,
+            None,
+            format!("unknown language folder `{lang}`"),
+            format!("add `{lang}` to `languages` in {CONFIG_FILE}, or rename the folder to one of: {}", allowed.join(", ")),
+        )),
+        [lang, audience] if allowed.contains(lang) && !config.audiences.contains(&audience.to_string()) => {
+            diagnostics.push(Diagnostic::error(
+                path,
+                None,
+                format!("unknown audience folder `{audience}`"),
+                format!("add `{audience}` to `audiences` in {CONFIG_FILE}, or move it into one of: {}", config.audiences.join(", ")),
+            ))
+        }
+        [_, _, _, _, ..] if allowed.contains(&parts[0]) => diagnostics.push(Diagnostic::error(
+            path,
+            None,
+            "folders inside a category folder are not part of the help center",
+            "articles sit directly in their category folder; put images in content/static/",
+        )),
+        _ => {}
+    }
+}
+
+/// Where a file belongs, `None` for files that are not pages (static files, the settings), or
+/// (message, hint) when it has no place.
+fn classify(rel: &Path, config: &Config) -> Result<Option<Place>, (String, String)> {
+    let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+    if parts.first() == Some(&STATIC_DIR) || parts == [CONFIG_FILE] {
+        return Ok(None);
+    }
+    let known_lang = config.languages.iter().any(|l| Some(&l.code.as_str()) == parts.first());
+    let known_audience = |a: &str| config.audiences.iter().any(|x| x == a);
+    if !known_lang || (parts.len() >= 3 && !known_audience(parts[1])) {
+        return Ok(None); // its folder is reported once by check_folder
+    }
+    let Some(name) = parts.last().filter(|n| n.ends_with(".md")) else {
+        return Err((
+            "only Markdown files belong in a language folder".into(),
+            "move images and other files to content/static/ and link them as /file-name".into(),
+        ));
+    };
+    let s = |i: usize| parts[i].to_string();
+    let stem = name.trim_end_matches(".md").to_string();
+    Ok(Some(match (parts.len(), *name) {
+        (2, INDEX_FILE) => Place::Home(s(0)),
+        (2, CONTACT_FILE) => Place::Contact(s(0)),
+        (3, INDEX_FILE) => Place::Audience(s(0), s(1)),
+        (4, INDEX_FILE) => Place::Category(s(0), s(1), s(2)),
+        (4, _) => Place::Article(s(0), (s(1), s(2), stem)),
+        (2, _) => return Err((
+            format!("`{name}` has no place at the top of a language folder"),
+            format!("the top of a language folder holds only {INDEX_FILE} and {CONTACT_FILE}; articles go in <audience>/<category>/"),
+        )),
+        (3, _) => return Err((
+            format!("`{name}` sits in an audience folder but outside any category"),
+            "move the article into a category folder: <language>/<audience>/<category>/".into(),
+        )),
+        _ => return Ok(None), // nested too deep: reported by check_folder
+    }))
+}
+
+struct RawDoc {
+    path: PathBuf,
+    text: String,
+}
+
+fn read(path: &Path) -> Result<RawDoc, Diagnostic> {
+    std::fs::read_to_string(path)
+        .map(|text| RawDoc { path: path.to_path_buf(), text })
+        .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}"), "save it as UTF-8 text"))
+}
+
+fn parse<M: serde::de::DeserializeOwned>(raw: RawDoc) -> Result<Doc<M>, Diagnostic> {
+    let split = frontmatter::split(&raw.text, &raw.path)?;
+    let meta = frontmatter::parse(split.yaml, &raw.path, 2)?;
+    let (body, body_line) = (split.body.to_string(), split.body_line);
+    Ok(Doc { path: raw.path, meta, body, body_line })
+}
+
+fn insert(languages: &mut BTreeMap<String, LangSource>, place: Place, raw: RawDoc) -> Result<(), Diagnostic> {
+    let code = match &place {
+        Place::Home(c) | Place::Contact(c) | Place::Audience(c, _) | Place::Category(c, _, _) | Place::Article(c, _) => c.clone(),
+    };
+    let target = languages.entry(code).or_default();
+    // Each arm parses into its own front matter type.
+    match place {
+        Place::Home(_) => target.home = Some(parse(raw)?),
+        Place::Contact(_) => target.contact = Some(parse(raw)?),
+        Place::Audience(_, a) => {
+            target.audiences.insert(a, parse(raw)?);
+        }
+        Place::Category(_, a, c) => {
+            target.categories.insert((a, c), parse(raw)?);
+        }
+        Place::Article(_, key) => {
+            target.articles.insert(key, parse(raw)?);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,354 @@
+//! Markdown → HTML for one document: CommonMark + GFM extensions, stable heading ids with anchor
+//! links, callouts, smart links between articles, marked external links, lazy images, and raw HTML
+//! escaped unless allowed. Collects what later steps need: headings (for the table of contents and
+//! anchor checks), links to check once every page is known, and plain text (for search).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use crate::diagnostics::{line_of, Diagnostic};
+
+/// How the document's surroundings answer the renderer's questions.
+pub struct Context<'a> {
+    /// The source file, for diagnostics.
+    pub path: &'a Path,
+    /// Line of the file where the body starts.
+    pub body_line: usize,
+    pub allow_html: bool,
+    /// Prefix for site paths (`/en/…` → `{base}/en/…`).
+    pub base: &'a str,
+    /// Turns a link to a `.md` file (as written, relative to this file) into a URL.
+    pub resolve_md: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// Localized callout titles: note, tip, important, warning, caution.
+    pub callout_titles: [&'a str; 5],
+    /// Label of a heading's anchor link, for screen readers.
+    pub anchor_label: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link to a page of the site, checked once all pages are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLink {
+    /// The page's URL (with the base path), empty for a link within the same page.
+    pub url: String,
+    pub anchor: Option<String>,
+    /// Line in the source file.
+    pub line: usize,
+    /// An image or other file rather than a page.
+    pub is_file: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<SiteLink>,
+    /// The text without markup, for search and excerpts.
+    pub text: String,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders `body`; broken links to other articles come back as diagnostics.
+pub fn render(body: &str, cx: &Context) -> (Rendered, Vec<Diagnostic>) {
+    let mut state = State { cx, out: Rendered::default(), problems: Vec::new(), ids: HashSet::new() };
+    let mut events = Vec::new();
+    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
+    while let Some((event, range)) = parser.next() {
+        let line = cx.body_line + line_of(body, range.start) - 1;
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let inner = take_until_end(&mut parser);
+                state.heading(level, id, inner, &mut events);
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                let inner = take_until_end(&mut parser);
+                events.push(Event::Html(state.image(&dest_url, &title, &inner, line).into()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+                events.push(Event::Html(state.link_open(link_type, &dest_url, &title, line).into()));
+            }
+            Event::End(TagEnd::Link) => events.push(Event::Html("</a>".into())),
+            Event::Start(Tag::BlockQuote(Some(kind))) => events.push(Event::Html(state.callout_open(kind).into())),
+            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            Event::Start(Tag::Table(alignment)) => {
+                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Start(Tag::Table(alignment)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !cx.allow_html => events.push(Event::Text(html)),
+            Event::Text(text) => {
+                state.out.text.push_str(&text);
+                events.push(Event::Text(text));
+            }
+            Event::Code(code) => {
+                state.out.text.push_str(&code);
+                events.push(Event::Code(code));
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) | Event::SoftBreak | Event::HardBreak => {
+                state.out.text.push(' ');
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    pulldown_cmark::html::push_html(&mut state.out.html, events.into_iter());
+    (state.out, state.problems)
+}
+
+/// The events inside the element just started, up to its matching end (consumed, not returned).
+fn take_until_end<'a>(parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>) -> Vec<Event<'a>> {
+    let mut depth = 0;
+    let mut inner = Vec::new();
+    for (event, _) in parser.by_ref() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+        inner.push(event);
+    }
+    inner
+}
+
+fn plain_text(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+struct State<'c, 'a> {
+    cx: &'c Context<'a>,
+    out: Rendered,
+    problems: Vec<Diagnostic>,
+    ids: HashSet<String>,
+}
+
+impl State<'_, '_> {
+    fn heading<'e>(&mut self, level: HeadingLevel, id: Option<CowStr<'e>>, inner: Vec<Event<'e>>, events: &mut Vec<Event<'e>>) {
+        let text = plain_text(&inner);
+        let base = id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text));
+        let id = self.unique_id(base);
+        let level = level as u8;
+        events.push(Event::Html(format!("<h{level} id=\"{}\">", attr(&id)).into()));
+        events.extend(inner.into_iter().map(|e| self.escape_raw(e)));
+        events.push(Event::Html(
+            format!(" <a class=\"anchor\" href=\"#{}\" aria-label=\"{}\">#</a></h{level}>\n", attr(&id), attr(&format!("{}: {text}", self.cx.anchor_label))).into(),
+        ));
+        self.out.text.push_str(&text);
+        self.out.text.push(' ');
+        self.out.headings.push(Heading { level, id, text });
+    }
+
+    fn escape_raw<'e>(&self, event: Event<'e>) -> Event<'e> {
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) if !self.cx.allow_html => Event::Text(h),
+            other => other,
+        }
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn callout_open(&self, kind: BlockQuoteKind) -> String {
+        let (class, i) = match kind {
+            BlockQuoteKind::Note => ("note", 0),
+            BlockQuoteKind::Tip => ("tip", 1),
+            BlockQuoteKind::Important => ("important", 2),
+            BlockQuoteKind::Warning => ("warning", 3),
+            BlockQuoteKind::Caution => ("caution", 4),
+        };
+        format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n", attr(self.cx.callout_titles[i]))
+    }
+
+    fn link_open(&mut self, link_type: LinkType, dest: &str, title: &str, line: usize) -> String {
+        let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", attr(title)) };
+        if link_type == LinkType::Email {
+            return format!("<a href=\"mailto:{}\"{title}>", href(dest));
+        }
+        if is_script(dest) {
+            return "<a>".to_string();
+        }
+        if is_external(dest) {
+            return format!("<a class=\"external\" href=\"{}\" rel=\"noopener noreferrer\"{title}>", href(dest));
+        }
+        let url = self.site_url(dest, line, false).unwrap_or_else(|| dest.to_string());
+        format!("<a href=\"{}\"{title}>", href(&url))
+    }
+
+    fn image(&mut self, dest: &str, title: &str, inner: &[Event], line: usize) -> String {
+        let src = if is_external(dest) { dest.to_string() } else { self.site_url(dest, line, true).unwrap_or_else(|| dest.to_string()) };
+        let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", attr(title)) };
+        format!("<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\" decoding=\"async\">", href(&src), attr(&plain_text(inner)))
+    }
+
+    /// The URL of a link within the site, recording it for the later check; `None` leaves the
+    /// destination as written (relative file links, `mailto:` and other schemes).
+    fn site_url(&mut self, dest: &str, line: usize, is_file: bool) -> Option<String> {
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(a.to_string())),
+            None => (dest, None),
+        };
+        let url = if path.is_empty() {
+            String::new()
+        } else if path.ends_with(".md") {
+            match (self.cx.resolve_md)(path) {
+                Some(url) => url,
+                None => {
+                    self.problems.push(Diagnostic::error(self.cx.path, Some(line), format!("broken link: `{path}` is not an article, category or page of the help center"), "link to another Markdown file by its path relative to this file, e.g. `../billing/refunds.md`; check the spelling and that it is not a draft"));
+                    return None;
+                }
+            }
+        } else if path.starts_with('/') {
+            format!("{}{path}", self.cx.base)
+        } else {
+            return None;
+        };
+        let full = match &anchor {
+            Some(a) => format!("{url}#{a}"),
+            None => url.clone(),
+        };
+        self.out.links.push(SiteLink { url, anchor, line, is_file });
+        Some(full)
+    }
+}
+
+/// Schemes that run code when followed; such links lose their destination.
+fn is_script(dest: &str) -> bool {
+    let scheme = dest.trim_start().get(..11).unwrap_or(dest).to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"].iter().any(|s| scheme.starts_with(s))
+}
+
+fn is_external(dest: &str) -> bool {
+    dest.starts_with("https://") || dest.starts_with("http://") || dest.starts_with("//")
+}
+
+/// A heading's id from its text: lowercase, letters and digits of any script kept, every run of
+/// other characters one `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-');
+    if slug.is_empty() { "section".to_string() } else { slug.to_string() }
+}
+
+fn attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_html(&mut out, s).expect("writing to a String cannot fail");
+    out
+}
+
+fn href(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_href(&mut out, s).expect("writing to a String cannot fail");
+    attr(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(body: &str, allow_html: bool) -> (Rendered, Vec<Diagnostic>) {
+        let resolve = |p: &str| (p == "../billing/refunds.md").then(|| "/en/users/billing/refunds/".to_string());
+        let cx = Context {
+            path: Path::new("content/en/users/account/a.md"),
+            body_line: 5,
+            allow_html,
+            base: "",
+            resolve_md: &resolve,
+            callout_titles: ["Note", "Tip", "Important", "Warning", "Caution"],
+            anchor_label: "Link to this section",
+        };
+        render(body, &cx)
+    }
+
+    #[test]
+    fn heading_ids_are_stable_unique_and_keep_other_scripts() {
+        let (r, _) = md("## Reset your password!\n\n## Reset your password\n\n## Сброс пароля\n\n## Own {#custom}\n", false);
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["reset-your-password", "reset-your-password-1", "сброс-пароля", "custom"]);
+        assert!(r.html.contains("<h2 id=\"custom\">Own <a class=\"anchor\" href=\"#custom\""));
+    }
+
+    #[test]
+    fn article_links_become_urls_and_broken_ones_are_errors_with_lines() {
+        let (r, problems) = md("See [refunds](../billing/refunds.md#when).\n\nAnd [gone](../nope.md).\n", false);
+        assert!(r.html.contains("href=\"/en/users/billing/refunds/#when\""), "{}", r.html);
+        assert_eq!(r.links[0], SiteLink { url: "/en/users/billing/refunds/".into(), anchor: Some("when".into()), line: 5, is_file: false });
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, Some(7));
+        assert!(problems[0].message.contains("`../nope.md`"));
+    }
+
+    #[test]
+    fn external_links_are_marked_and_images_lazy() {
+        let (r, _) = md("[site](https://example.com) ![A *cat*](/images/cat.png \"t\")", false);
+        assert!(r.html.contains("<a class=\"external\" href=\"https://example.com\" rel=\"noopener noreferrer\">site</a>"), "{}", r.html);
+        assert!(r.html.contains("<img src=\"/images/cat.png\" alt=\"A cat\" title=\"t\" loading=\"lazy\" decoding=\"async\">"), "{}", r.html);
+        assert!(r.links[0].is_file);
+    }
+
+    #[test]
+    fn raw_html_is_escaped_unless_allowed() {
+        let (r, _) = md("<script>alert(1)</script>\n\nHi <b>x</b>\n", false);
+        assert!(!r.html.contains("<script>") && r.html.contains("&lt;script&gt;"), "{}", r.html);
+        assert!(!r.html.contains("<b>"));
+        let (r, _) = md("Hi <b>x</b>\n", true);
+        assert!(r.html.contains("<b>x</b>"));
+    }
+
+    #[test]
+    fn callouts_tables_footnotes_tasks_strikethrough() {
+        let (r, _) = md("> [!WARNING]\n> Careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1] ~~old~~\n\n- [x] done\n\n[^1]: Note.\n", false);
+        assert!(r.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"), "{}", r.html);
+        assert!(r.html.contains("<div class=\"table-wrap\"><table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote-definition"));
+        assert!(r.text.contains("Careful."));
+    }
+
+    #[test]
+    fn hostile_link_destinations_are_escaped() {
+        let (r, _) = md("[x](https://e.com/\"onmouseover=alert(1)) [y](javascript:alert(1))", false);
+        assert!(!r.html.contains("\"onmouseover"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+    }
+}

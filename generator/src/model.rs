@@ -1,0 +1,503 @@
+//! Step 2, model: turns what was loaded into the site's structure — languages, audiences,
+//! categories, articles and their translations, URLs, related articles and the ticket contract —
+//! and reports structural problems (unknown folders, missing labels, duplicate URLs).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use ticket_function::contract::{self, TicketContract};
+
+use crate::config::{Config, Direction};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, Source, CONTACT_FILE, INDEX_FILE};
+
+/// How many related articles an article shows.
+const RELATED_LIMIT: usize = 4;
+
+#[derive(Debug)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    pub dir: Direction,
+}
+
+#[derive(Debug)]
+pub struct Audience {
+    pub id: String,
+    pub categories: Vec<usize>,
+    /// Per language (site order); a missing translation borrows the default language's doc.
+    pub docs: Vec<Doc<IndexMeta>>,
+}
+
+#[derive(Debug)]
+pub struct Category {
+    pub audience: usize,
+    pub id: String,
+    pub queue: String,
+    pub articles: Vec<usize>,
+    pub docs: Vec<Doc<CategoryMeta>>,
+}
+
+#[derive(Debug)]
+pub struct Article {
+    pub category: usize,
+    /// The file stem: the same in every language.
+    pub key: String,
+    /// Per language; `None` where the article is not translated.
+    pub docs: Vec<Option<Doc<ArticleMeta>>>,
+    pub related: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub content_dir: PathBuf,
+    pub config: Config,
+    pub languages: Vec<Language>,
+    pub default_lang: usize,
+    pub homes: Vec<Doc<IndexMeta>>,
+    pub contacts: Vec<Doc<ContactMeta>>,
+    pub audiences: Vec<Audience>,
+    pub categories: Vec<Category>,
+    pub articles: Vec<Article>,
+    pub contract: TicketContract,
+    pub static_files: Vec<PathBuf>,
+    by_key: HashMap<(String, String, String), usize>,
+}
+
+/// What a link to a content file points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Home,
+    Contact,
+    Section(usize),
+    Category(usize),
+    Article(usize),
+}
+
+impl Site {
+    /// Builds the model; every structural problem goes to `diagnostics`. Returns `None` only when
+    /// the default language lacks what every page needs (home, contact, audiences).
+    pub fn build(source: Source, diagnostics: &Diagnostics) -> Option<Site> {
+        let Source { content_dir, config, mut languages, static_files } = source;
+        let langs: Vec<Language> = config
+            .languages
+            .iter()
+            .map(|l| Language { code: l.code.clone(), name: l.name.clone(), dir: l.direction() })
+            .collect();
+        let default_lang = langs.iter().position(|l| l.code == config.default_language)?;
+        let mut sources: Vec<_> = langs.iter().map(|l| languages.remove(&l.code).unwrap_or_default()).collect();
+        let default_dir = content_dir.join(&config.default_language);
+
+        let homes = required_per_language(&mut sources, default_lang, &langs, &content_dir, INDEX_FILE, diagnostics, |s| s.home.take())?;
+        let contacts = required_per_language(&mut sources, default_lang, &langs, &content_dir, CONTACT_FILE, diagnostics, |s| s.contact.take())?;
+        check_departments(&config, &contacts, &langs, diagnostics);
+
+        let mut audiences = Vec::new();
+        for id in &config.audiences {
+            let rel = format!("{id}/{INDEX_FILE}");
+            let docs = required_per_language(&mut sources, default_lang, &langs, &content_dir, &rel, diagnostics, |s| s.audiences.remove(id))?;
+            audiences.push(Audience { id: id.clone(), categories: Vec::new(), docs });
+        }
+
+        let mut categories = collect_categories(&mut sources, default_lang, &langs, &content_dir, &audiences, diagnostics);
+        sort_categories(&mut audiences, &mut categories, default_lang);
+        let audience_ids: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
+        let mut articles = collect_articles(&mut sources, default_lang, &langs, &audience_ids, &categories, &default_dir, diagnostics);
+        sort_articles(&mut categories, &mut articles, default_lang);
+        report_leftovers(&sources, &langs, &content_dir, diagnostics);
+
+        let by_key = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let c = &categories[a.category];
+                ((audiences[c.audience].id.clone(), c.id.clone(), a.key.clone()), i)
+            })
+            .collect();
+        compute_related(&mut articles, default_lang);
+        let contract = build_contract(&config, &langs, &audiences, &categories, default_lang);
+        let site = Site { content_dir, config, languages: langs, default_lang, homes, contacts, audiences, categories, articles, contract, static_files, by_key };
+        site.check_urls(diagnostics);
+        site.check_popular(diagnostics);
+        Some(site)
+    }
+
+    pub fn base(&self) -> &str {
+        self.config.base_path()
+    }
+
+    pub fn home_url(&self, l: usize) -> String {
+        format!("{}/{}/", self.base(), self.languages[l].code)
+    }
+
+    pub fn contact_url(&self, l: usize) -> String {
+        format!("{}contact/", self.home_url(l))
+    }
+
+    pub fn thanks_url(&self, l: usize) -> String {
+        format!("{}contact/thanks/", self.home_url(l))
+    }
+
+    pub fn search_url(&self, l: usize) -> String {
+        format!("{}search/", self.home_url(l))
+    }
+
+    pub fn section_url(&self, l: usize, a: usize) -> String {
+        format!("{}{}/", self.home_url(l), self.audiences[a].id)
+    }
+
+    pub fn category_url(&self, l: usize, c: usize) -> String {
+        format!("{}{}/", self.section_url(l, self.categories[c].audience), self.categories[c].id)
+    }
+
+    pub fn article_url(&self, l: usize, a: usize) -> String {
+        format!("{}{}/", self.category_url(l, self.articles[a].category), self.article_slug(l, a))
+    }
+
+    /// The ticket link: the contact page with audience and category chosen.
+    pub fn ticket_url(&self, l: usize, audience: usize, category: Option<usize>) -> String {
+        let mut url = format!("{}?audience={}", self.contact_url(l), self.audiences[audience].id);
+        if let Some(c) = category {
+            url.push_str(&format!("&category={}", self.categories[c].id));
+        }
+        url
+    }
+
+    pub fn absolute(&self, url: &str) -> String {
+        format!("{}{}", self.config.origin(), url)
+    }
+
+    fn article_slug(&self, l: usize, a: usize) -> &str {
+        let article = &self.articles[a];
+        article.docs[l].as_ref().and_then(|d| d.meta.slug.as_deref()).unwrap_or(&article.key)
+    }
+
+    /// The doc an article page in language `l` shows: its translation, else the default's.
+    pub fn article_doc(&self, l: usize, a: usize) -> (&Doc<ArticleMeta>, bool) {
+        let docs = &self.articles[a].docs;
+        match &docs[l] {
+            Some(doc) => (doc, true),
+            None => (docs[self.default_lang].as_ref().expect("every article exists in the default language"), false),
+        }
+    }
+
+    pub fn is_translated(&self, l: usize, a: usize) -> bool {
+        self.articles[a].docs[l].is_some()
+    }
+
+    /// What a path relative to `content/` points at, and in which language.
+    pub fn resolve_content_path(&self, rel: &Path) -> Option<(usize, Target)> {
+        let parts: Vec<&str> = rel.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
+        let lang = self.languages.iter().position(|l| l.code == parts[0])?;
+        let audience = |id: &str| self.audiences.iter().position(|a| a.id == id);
+        let category = |a: &str, c: &str| self.categories.iter().position(|x| x.id == c && self.audiences[x.audience].id == a);
+        let target = match parts[1..] {
+            [INDEX_FILE] => Target::Home,
+            [CONTACT_FILE] => Target::Contact,
+            [a, INDEX_FILE] => Target::Section(audience(a)?),
+            [a, c, INDEX_FILE] => Target::Category(category(a, c)?),
+            [a, c, file] => {
+                let stem = file.strip_suffix(".md")?;
+                Target::Article(*self.by_key.get(&(a.to_string(), c.to_string(), stem.to_string()))?)
+            }
+            _ => return None,
+        };
+        Some((lang, target))
+    }
+
+    pub fn target_url(&self, l: usize, target: Target) -> String {
+        match target {
+            Target::Home => self.home_url(l),
+            Target::Contact => self.contact_url(l),
+            Target::Section(a) => self.section_url(l, a),
+            Target::Category(c) => self.category_url(l, c),
+            Target::Article(a) => self.article_url(l, a),
+        }
+    }
+
+    /// Two articles of one category and language must not share a URL.
+    fn check_urls(&self, diagnostics: &Diagnostics) {
+        for l in 0..self.languages.len() {
+            for category in &self.categories {
+                let mut seen: HashMap<&str, &Path> = HashMap::new();
+                for &a in &category.articles {
+                    let slug = self.article_slug(l, a);
+                    let path = &self.article_doc(l, a).0.path;
+                    if slug.is_empty() || slug.contains(['/', '?', '#', '%', ' ', '\\']) {
+                        diagnostics.push(Diagnostic::error(path, key_line(path, "slug"), format!("`slug: {slug}` cannot be a URL segment"), "use letters, digits and `-`, without `/`, `?`, `#`, `%` or spaces"));
+                    } else if let Some(first) = seen.insert(slug, path) {
+                        diagnostics.push(Diagnostic::error(path, key_line(path, "slug"), format!("duplicate URL {}: {} has it too", self.article_url(l, a), first.display()), "give one of the two articles another `slug` (or file name)"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_popular(&self, diagnostics: &Diagnostics) {
+        let config_path = self.content_dir.join(crate::config::CONFIG_FILE);
+        for path in &self.config.home.popular {
+            let rel = Path::new(&self.config.default_language).join(format!("{path}.md"));
+            if !matches!(self.resolve_content_path(&rel), Some((_, Target::Article(_)))) {
+                diagnostics.push(Diagnostic::error(&config_path, key_line(&config_path, "popular"), format!("`home.popular` names `{path}`, which is not an article"), format!("write the path of an article under content/{}/ without `.md`, e.g. `users/account/reset-your-password`", self.config.default_language)));
+            }
+        }
+    }
+
+    /// Popular articles from the settings, in the order given.
+    pub fn popular(&self) -> Vec<usize> {
+        let default = &self.config.default_language;
+        self.config
+            .home
+            .popular
+            .iter()
+            .filter_map(|p| match self.resolve_content_path(&Path::new(default).join(format!("{p}.md"))) {
+                Some((_, Target::Article(a))) => Some(a),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// A doc every language must have (it carries labels). A missing translation is an error and
+/// borrows the default language's doc so the rest of the build can still report its problems.
+fn required_per_language<M: Clone>(
+    sources: &mut [crate::load::LangSource],
+    default_lang: usize,
+    langs: &[Language],
+    content_dir: &Path,
+    rel: &str,
+    diagnostics: &Diagnostics,
+    take: impl Fn(&mut crate::load::LangSource) -> Option<Doc<M>>,
+) -> Option<Vec<Doc<M>>> {
+    let mut docs: Vec<Option<Doc<M>>> = sources.iter_mut().map(&take).collect();
+    let Some(default) = docs[default_lang].clone() else {
+        let path = content_dir.join(&langs[default_lang].code).join(rel);
+        diagnostics.push(Diagnostic::error(&path, None, format!("{rel} is missing in the default language"), "create it with at least `title: …` in its front matter (see docs/content-format.md)"));
+        return None;
+    };
+    Some(
+        docs.iter_mut()
+            .enumerate()
+            .map(|(l, doc)| {
+                doc.take().unwrap_or_else(|| {
+                    let path = content_dir.join(&langs[l].code).join(rel);
+                    diagnostics.push(Diagnostic::error(&path, None, format!("missing required label translation: {rel} does not exist in `{}`", langs[l].code), format!("translate {} into {}: its title labels navigation and the ticket form", default.path.display(), langs[l].name)));
+                    default.clone()
+                })
+            })
+            .collect(),
+    )
+}
+
+fn check_departments(config: &Config, contacts: &[Doc<ContactMeta>], langs: &[Language], diagnostics: &Diagnostics) {
+    for (l, doc) in contacts.iter().enumerate() {
+        for department in &config.contact.departments {
+            if !doc.meta.departments.contains_key(&department.id) {
+                diagnostics.push(Diagnostic::error(&doc.path, key_line(&doc.path, "departments"), format!("missing required label translation: department `{}` has no title in `{}`", department.id, langs[l].code), format!("add `{}: {{title: …, description: …}}` under `departments:`", department.id)));
+            }
+        }
+        for id in doc.meta.departments.keys() {
+            if !config.contact.departments.iter().any(|d| &d.id == id) {
+                diagnostics.push(Diagnostic::error(&doc.path, key_line(&doc.path, id), format!("unknown department `{id}`"), "departments are declared under `contact.departments` in helpcenter.yaml"));
+            }
+        }
+    }
+}
+
+fn collect_categories(
+    sources: &mut [crate::load::LangSource],
+    default_lang: usize,
+    langs: &[Language],
+    content_dir: &Path,
+    audiences: &[Audience],
+    diagnostics: &Diagnostics,
+) -> Vec<Category> {
+    let keys: Vec<(String, String)> = sources[default_lang].categories.keys().cloned().collect();
+    let mut categories = Vec::new();
+    for (a, c) in keys {
+        let Some(audience) = audiences.iter().position(|x| x.id == a) else { continue };
+        let rel = format!("{a}/{c}/{INDEX_FILE}");
+        let Some(docs) = required_per_language(sources, default_lang, langs, content_dir, &rel, diagnostics, |s| s.categories.remove(&(a.clone(), c.clone()))) else { continue };
+        if !crate::config::is_id(&c) {
+            diagnostics.push(Diagnostic::error(&docs[default_lang].path, None, format!("category folder `{c}` is not a lowercase id"), "rename the folder (in every language) to lowercase letters, digits and `-`"));
+        }
+        let queue = docs[default_lang].meta.queue.clone().unwrap_or_else(|| format!("{a}-{c}"));
+        check_subcategories(&docs, default_lang, langs, diagnostics);
+        categories.push(Category { audience, id: c, queue, articles: Vec::new(), docs });
+    }
+    categories
+}
+
+fn check_subcategories(docs: &[Doc<CategoryMeta>], default_lang: usize, langs: &[Language], diagnostics: &Diagnostics) {
+    let ids: Vec<&str> = docs[default_lang].meta.subcategories.iter().map(|s| s.id.as_str()).collect();
+    for (l, doc) in docs.iter().enumerate() {
+        let here: Vec<&str> = doc.meta.subcategories.iter().map(|s| s.id.as_str()).collect();
+        let line = key_line(&doc.path, "subcategories");
+        for id in ids.iter().filter(|id| !here.contains(id)) {
+            diagnostics.push(Diagnostic::error(&doc.path, line, format!("missing required label translation: subcategory `{id}` has no title in `{}`", langs[l].code), format!("add `- {{id: {id}, title: …}}` under `subcategories:`")));
+        }
+        for id in here.iter().filter(|id| !ids.contains(id)) {
+            diagnostics.push(Diagnostic::error(&doc.path, line, format!("unknown subcategory `{id}`: the default language does not have it"), format!("subcategory ids come from content/{}/…/_index.md; use one of: {}", langs[default_lang].code, ids.join(", "))));
+        }
+    }
+}
+
+fn collect_articles(
+    sources: &mut [crate::load::LangSource],
+    default_lang: usize,
+    langs: &[Language],
+    audience_ids: &[&str],
+    categories: &[Category],
+    default_dir: &Path,
+    diagnostics: &Diagnostics,
+) -> Vec<Article> {
+    let mut index: HashMap<ArticleKey, usize> = HashMap::new();
+    let mut articles = Vec::new();
+    let keys: Vec<ArticleKey> = sources[default_lang].articles.keys().cloned().collect();
+    for key in keys {
+        let Some(category) = categories.iter().position(|c| c.id == key.1 && audience_ids[c.audience] == key.0) else {
+            let doc = &sources[default_lang].articles[&key];
+            diagnostics.push(Diagnostic::error(&doc.path, None, format!("unknown category folder `{}/{}`", key.0, key.1), format!("create {}/{}/{}/{INDEX_FILE} with the category's title", default_dir.display(), key.0, key.1)));
+            continue;
+        };
+        let docs: Vec<Option<Doc<ArticleMeta>>> = sources.iter_mut().map(|s| s.articles.remove(&key).filter(|d| !d.meta.draft)).collect();
+        if docs[default_lang].is_none() {
+            continue; // a draft in the default language is left out everywhere
+        }
+        index.insert(key.clone(), articles.len());
+        articles.push(Article { category, key: key.2, docs, related: Vec::new() });
+    }
+    for (l, source) in sources.iter().enumerate() {
+        for (key, doc) in &source.articles {
+            if !doc.meta.draft && !index.contains_key(key) {
+                diagnostics.push(Diagnostic::error(&doc.path, None, format!("translation without an original: {}/{}/{}.md does not exist in `{}`", key.0, key.1, key.2, langs[default_lang].code), format!("translations keep the file path of the default language's article; rename this file (in {}) to match it, or add the original", langs[l].code)));
+            }
+        }
+    }
+    articles
+}
+
+/// Orders categories by the default language's `order`, then title, and links them to their
+/// audience, so every language lists them the same way.
+fn sort_categories(audiences: &mut [Audience], categories: &mut [Category], d: usize) {
+    categories.sort_by_cached_key(|c| (c.audience, c.docs[d].meta.order.unwrap_or(i64::MAX), c.docs[d].meta.title.to_lowercase()));
+    for (i, category) in categories.iter().enumerate() {
+        audiences[category.audience].categories.push(i);
+    }
+}
+
+/// Orders articles within their category the same way, and links them to it.
+fn sort_articles(categories: &mut [Category], articles: &mut [Article], d: usize) {
+    articles.sort_by_cached_key(|a| {
+        let meta = &a.docs[d].as_ref().expect("every article exists in the default language").meta;
+        (a.category, meta.order.unwrap_or(i64::MAX), meta.title.to_lowercase())
+    });
+    for (i, article) in articles.iter().enumerate() {
+        categories[article.category].articles.push(i);
+    }
+}
+
+/// Categories whose folder exists only in a translation.
+fn report_leftovers(sources: &[crate::load::LangSource], langs: &[Language], content_dir: &Path, diagnostics: &Diagnostics) {
+    for (l, source) in sources.iter().enumerate() {
+        for (a, c) in source.categories.keys() {
+            let path = content_dir.join(&langs[l].code).join(a).join(c);
+            diagnostics.push(Diagnostic::error(&path, None, format!("unknown category folder `{a}/{c}`: the default language has no such category"), "categories come from the default language's folders; rename this folder to match one of them, or add the category there first"));
+        }
+    }
+}
+
+/// Related articles share tags (of the default language, so every language shows the same ones):
+/// most shared tags first, then the same category, then reading order.
+fn compute_related(articles: &mut [Article], d: usize) {
+    let tags = |a: &Article| a.docs[d].as_ref().map(|doc| doc.meta.tags.clone()).unwrap_or_default();
+    let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, article) in articles.iter().enumerate() {
+        for tag in tags(article) {
+            by_tag.entry(tag).or_default().push(i);
+        }
+    }
+    let related: Vec<Vec<usize>> = articles
+        .par_iter()
+        .enumerate()
+        .map(|(i, article)| {
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for tag in tags(article) {
+                for &j in by_tag.get(&tag).into_iter().flatten().filter(|&&j| j != i) {
+                    *shared.entry(j).or_default() += 1;
+                }
+            }
+            let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
+            let same_category = |j: usize| articles[j].category != article.category;
+            ranked.sort_by_key(|&(j, n)| (std::cmp::Reverse(n), same_category(j), j));
+            ranked.into_iter().take(RELATED_LIMIT).map(|(j, _)| j).collect()
+        })
+        .collect();
+    for (article, related) in articles.iter_mut().zip(related) {
+        article.related = related;
+    }
+}
+
+/// The ticket contract: fields and limits from the settings, choices from the categories.
+fn build_contract(config: &Config, langs: &[Language], audiences: &[Audience], categories: &[Category], d: usize) -> TicketContract {
+    use contract::{field, FieldKind, FieldSpec, Limits, Subcategory};
+    let labels = |title: &dyn Fn(usize) -> String| -> contract::Labels { langs.iter().enumerate().map(|(l, lang)| (lang.code.clone(), title(l))).collect() };
+    let t = &config.ticket;
+    let spec = |name: &str, kind, required, min_chars, max_chars| FieldSpec { name: name.into(), kind, required, min_chars, max_chars };
+    TicketContract {
+        version: contract::CONTRACT_VERSION,
+        site_url: config.base_url.clone(),
+        endpoint: t.endpoint.clone(),
+        fallback_email: t.fallback_email.clone(),
+        response_hours: t.response_hours,
+        default_language: config.default_language.clone(),
+        languages: langs.iter().map(|l| l.code.clone()).collect(),
+        limits: Limits { max_body_bytes: t.max_body_kib * 1024, min_fill_ms: t.min_fill_seconds * 1000, subject_words: [5, 7] },
+        fields: vec![
+            spec(field::USERNAME, FieldKind::Line, false, 0, t.username_max_chars),
+            spec(field::EMAIL, FieldKind::Email, true, 3, 254),
+            spec(field::SUBJECT, FieldKind::Line, true, 3, t.subject_max_chars),
+            spec(field::DESCRIPTION, FieldKind::Text, true, 10, t.description_max_chars),
+        ],
+        audiences: audiences
+            .iter()
+            .map(|a| contract::Audience {
+                id: a.id.clone(),
+                labels: labels(&|l| a.docs[l].meta.title.clone()),
+                categories: a
+                    .categories
+                    .iter()
+                    .map(|&c| {
+                        let category = &categories[c];
+                        contract::Category {
+                            id: category.id.clone(),
+                            queue: category.queue.clone(),
+                            labels: labels(&|l| category.docs[l].meta.title.clone()),
+                            subcategories: category.docs[d]
+                                .meta
+                                .subcategories
+                                .iter()
+                                .map(|s| Subcategory {
+                                    id: s.id.clone(),
+                                    labels: labels(&|l| {
+                                        let here = category.docs[l].meta.subcategories.iter().find(|x| x.id == s.id);
+                                        here.unwrap_or(s).title.clone()
+                                    }),
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The line of `path` where front matter key `key` is set (for diagnostics found after parsing).
+pub fn key_line(path: &Path, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let needle = format!("{key}:");
+    text.lines().position(|l| l.trim_start().trim_start_matches("- ").starts_with(&needle)).map(|i| i + 1)
+}
+
