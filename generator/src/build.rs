@@ -11,10 +11,12 @@ use rayon::prelude::*;
 use ticket_function::contract::CONTRACT_FILE;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::SiteLink;
 use crate::model::Site;
 use crate::render::{Output, Page, Renderer, SearchEntry};
+use crate::search;
 use crate::sitemap;
-use crate::write::{hashed_name, Staging};
+use crate::write::{hashed_name, Staged, Staging};
 use crate::{i18n, load};
 
 #[derive(Debug, Clone)]
@@ -24,6 +26,8 @@ pub struct BuildOptions {
     pub out_dir: PathBuf,
     /// Replaces `base_url` of the settings (e.g. `http://127.0.0.1:8000` when serving locally).
     pub base_url: Option<String>,
+    /// Replaces `ticket.endpoint` of the settings (`helpcenter serve` answers the form itself).
+    pub ticket_endpoint: Option<String>,
 }
 
 #[derive(Debug)]
@@ -52,20 +56,65 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 /// Theme files whose names get a content hash: the templates refer to them through `assets`.
 const HASHED_ASSETS: &[&str] = &["css", "js"];
 
+/// A step of the pipeline, for progress reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Load,
+    Model,
+    Render { pages: usize },
+    Write,
+}
+
+/// Hears how far a build got (a progress bar, log lines). Pages render in parallel.
+pub trait Progress: Sync {
+    fn step(&self, step: Step);
+    fn page_done(&self);
+}
+
+/// Sees the model and every site link written in its Markdown (with the file it is written in)
+/// once all pages are rendered, and may add diagnostics of its own (`check`).
+pub type Inspect<'a> = &'a dyn Fn(&Site, &[&(PathBuf, SiteLink)], &Diagnostics);
+
+/// What callers other than [`build`] plug into [`run`].
+#[derive(Default)]
+pub struct Hooks<'a> {
+    pub progress: Option<&'a dyn Progress>,
+    pub inspect: Option<Inspect<'a>>,
+}
+
+impl Hooks<'_> {
+    fn step(&self, step: Step) {
+        if let Some(progress) = self.progress {
+            progress.step(step);
+        }
+    }
+}
+
+/// Builds the site into `options.out_dir`.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let staging = Staging::begin(&options.out_dir).map_err(io_error(&options.out_dir))?;
+    run(options, staging, &Hooks::default()).map(|(report, _)| report)
+}
+
+/// The pipeline, writing into `staging`: a folder (`build`), memory (`serve`) or nowhere (`check`).
+pub fn run(options: &BuildOptions, staging: Staging, hooks: &Hooks) -> Result<(BuildReport, Staged), BuildError> {
     let started = Instant::now();
     let diagnostics = Diagnostics::default();
+    hooks.step(Step::Load);
     let mut source = load::load(&options.content_dir, &diagnostics).map_err(BuildError::Content)?;
     if let Some(base_url) = &options.base_url {
         source.config.base_url = base_url.trim_end_matches('/').to_string();
     }
+    if let Some(endpoint) = &options.ticket_endpoint {
+        source.config.ticket.endpoint = endpoint.clone();
+    }
+    hooks.step(Step::Model);
     let Some(site) = Site::build(source, &diagnostics) else {
         return Err(BuildError::Content(diagnostics.into_sorted()));
     };
     let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
     let strings = i18n::load(&options.site_dir, &codes, &diagnostics);
 
-    let staging = Staging::begin(&options.out_dir).map_err(io_error(&options.out_dir))?;
     let assets = copy_theme_assets(&options.site_dir, &site, &staging)?;
     let renderer = match Renderer::new(&site, &options.site_dir, strings, assets) {
         Ok(renderer) => renderer,
@@ -75,25 +124,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     };
     let pages = renderer.pages();
-    let outputs = render_all(&renderer, &pages, &staging, &diagnostics)?;
+    hooks.step(Step::Render { pages: pages.len() });
+    let indexer = search::Indexer::new(&codes);
+    let outputs = render_all(&renderer, &indexer, &pages, &staging, &diagnostics, hooks.progress)?;
     check_links(&site, &renderer, &pages, &outputs, &diagnostics);
+    if let Some(inspect) = hooks.inspect {
+        let links: Vec<&(PathBuf, SiteLink)> = outputs.iter().flatten().flat_map(|w| &w.links).collect();
+        inspect(&site, &links, &diagnostics);
+    }
     report_untranslated(&site, &diagnostics);
     if diagnostics.has_errors() {
         return Err(BuildError::Content(diagnostics.into_sorted()));
     }
+    hooks.step(Step::Write);
     write_site_files(&site, &renderer, &pages, outputs, &staging)?;
-    staging.commit().map_err(io_error(&options.out_dir))?;
+    let staged = staging.commit().map_err(io_error(&options.out_dir))?;
 
     let per_language = |count: &dyn Fn(usize) -> usize| site.languages.iter().enumerate().map(|(l, lang)| (lang.code.clone(), count(l))).collect();
     let pages_in = |l: usize| pages.iter().filter(|p| page_language(**p) == Some(l)).count();
     let untranslated_in = |l: usize| (0..site.articles.len()).filter(|&a| !site.is_translated(l, a)).count();
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: pages.len(),
         pages_per_language: per_language(&pages_in),
         untranslated: per_language(&untranslated_in),
         warnings: diagnostics.into_sorted(),
         elapsed: started.elapsed(),
-    })
+    };
+    Ok((report, staged))
 }
 
 fn page_language(page: Page) -> Option<usize> {
@@ -108,16 +165,20 @@ fn page_language(page: Page) -> Option<usize> {
 struct Written {
     links: Vec<(PathBuf, crate::markdown::SiteLink)>,
     anchors: Option<(usize, usize, Vec<String>)>,
-    search: Option<SearchEntry>,
+    search: Option<search::Record>,
 }
 
 /// Renders and writes every page in parallel; the HTML is dropped as soon as it is on disk.
-fn render_all(renderer: &Renderer, pages: &[Page], staging: &Staging, diagnostics: &Diagnostics) -> Result<Vec<Option<Written>>, BuildError> {
+fn render_all(renderer: &Renderer, indexer: &search::Indexer, pages: &[Page], staging: &Staging, diagnostics: &Diagnostics, progress: Option<&dyn Progress>) -> Result<Vec<Option<Written>>, BuildError> {
     pages
         .par_iter()
         .map(|&page| match renderer.render(page) {
             Ok(Output { file, html, links, anchors, search }) => {
                 staging.write(&file, html.as_bytes()).map_err(io_error(&staging.dir().join(&file)))?;
+                let search = match (page, search) {
+                    (Page::Article(l, a), Some(entry)) => Some(index_article(indexer, l, a, &entry)),
+                    _ => None,
+                };
                 Ok(Some(Written { links, anchors, search }))
             }
             Err(problems) => {
@@ -125,7 +186,33 @@ fn render_all(renderer: &Renderer, pages: &[Page], staging: &Staging, diagnostic
                 Ok(None)
             }
         })
+        .inspect(|_| progress.iter().for_each(|p| p.page_done()))
         .collect()
+}
+
+/// Tokenizes a translated article for search: only a compact record is kept.
+fn index_article(indexer: &search::Indexer, l: usize, a: usize, entry: &SearchEntry) -> search::Record {
+    let filters = [("audience", entry.audience.as_str()), ("category", entry.category_id.as_str())];
+    indexer.page(l, &search::Document { key: a, url: &entry.url, title: &entry.title, summary: &entry.summary, text: &entry.text, category: &entry.category, filters: &filters })
+}
+
+/// Each language's search bundle (`/<lang>/pagefind/`) from the records of its articles, in order.
+fn write_search_bundles(site: &Site, pages: &[Page], outputs: &[Option<Written>], staging: &Staging) -> Result<(), BuildError> {
+    let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
+    if std::env::var_os("HC_MEM").is_some() { eprintln!("TMPMEM before bundles {}", std::fs::read_to_string("/proc/self/status").unwrap().lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect::<Vec<_>>().join(" ")); }
+    let runtime = search::Runtime::load(&codes).map_err(|e| BuildError::Io { path: staging.dir().join(search::BUNDLE_DIR), source: std::io::Error::other(e) })?;
+    (0..codes.len()).into_par_iter().try_for_each(|l| {
+        let records = pages.iter().zip(outputs).filter_map(|(page, written)| match (page, written) {
+            (Page::Article(x, _), Some(Written { search: Some(record), .. })) if *x == l => Some(record),
+            _ => None,
+        });
+        let bundle = search::write_bundle(codes[l], records, &runtime);
+        let dir = search::bundle_dir(codes[l]);
+        bundle.files.iter().try_for_each(|(name, bytes)| {
+            let file = format!("{dir}/{name}");
+            staging.write(&file, bytes).map_err(io_error(&staging.dir().join(&file)))
+        })
+    })
 }
 
 /// Every site link written in Markdown must reach a page (and its heading, for `#anchor`s) or a
@@ -169,7 +256,7 @@ fn check_links(site: &Site, renderer: &Renderer, pages: &[Page], outputs: &[Opti
 
 fn is_generated_file(site: &Site, url: &str) -> bool {
     let rel = url.strip_prefix(site.base()).unwrap_or(url);
-    ["/sitemap.xml", "/robots.txt", &format!("/{CONTRACT_FILE}")].contains(&rel) || rel.ends_with("/search-index.json")
+    ["/sitemap.xml", "/robots.txt", &format!("/{CONTRACT_FILE}")].contains(&rel) || rel.contains(&format!("/{}/", search::BUNDLE_DIR))
 }
 
 fn report_untranslated(site: &Site, diagnostics: &Diagnostics) {
@@ -214,16 +301,7 @@ fn write_site_files(site: &Site, renderer: &Renderer, pages: &[Page], outputs: V
     write("robots.txt", sitemap::robots(&sitemap_url).as_bytes())?;
     write(CONTRACT_FILE, site.contract.to_json().as_bytes())?;
 
-    let mut search: Vec<Vec<SearchEntry>> = vec![Vec::new(); site.languages.len()];
-    for (page, written) in pages.iter().zip(outputs) {
-        if let (Page::Article(l, _), Some(Written { search: Some(entry), .. })) = (page, written) {
-            search[*l].push(entry);
-        }
-    }
-    for (l, entries) in search.iter().enumerate() {
-        let json = serde_json::to_vec(entries).expect("search entries are plain data");
-        write(&format!("{}/search-index.json", site.languages[l].code), &json)?;
-    }
+    write_search_bundles(site, pages, &outputs, staging)?;
     let static_dir = site.content_dir.join(load::STATIC_DIR);
     for file in &site.static_files {
         let from = static_dir.join(file);

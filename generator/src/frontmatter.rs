@@ -50,18 +50,40 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
 pub fn parse<T: DeserializeOwned>(yaml: &str, path: &Path, first_line: usize) -> Result<T, Diagnostic> {
     // An empty document is `null`; treat it as an empty mapping so required keys are reported.
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_norway::from_str(yaml).map_err(|e| yaml_diagnostic(&e, path, first_line))
+    serde_norway::from_str(yaml).map_err(|e| yaml_diagnostic(&e, yaml, path, first_line))
 }
 
-fn yaml_diagnostic(e: &serde_norway::Error, path: &Path, first_line: usize) -> Diagnostic {
-    let line = e.location().map(|l| first_line + l.line() - 1);
+fn yaml_diagnostic(e: &serde_norway::Error, yaml: &str, path: &Path, first_line: usize) -> Diagnostic {
+    let file_line = |l: usize| first_line + l - 1;
+    let mut line = e.location().map(|l| file_line(l.line()));
     let raw = e.to_string();
-    // serde_norway appends " at line X column Y"; the diagnostic has its own line.
-    let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
-    let hint = if message.starts_with("unknown field") {
-        "remove or rename the key; the allowed keys are listed above (see docs/content-format.md)"
+    // serde_norway writes "PROBLEM at line X column Y", for syntax errors followed by
+    // ", while CONTEXT at line X column Y"; the diagnostic has its own line.
+    let strip = |s: &str| s.split(" at line ").next().unwrap_or(s).to_string();
+    let (problem, context) = raw.split_once(", while ").map_or((raw.as_str(), None), |(p, c)| (p, Some(c)));
+    let mut message = strip(problem);
+    let mut unclosed = false;
+    if let Some(context) = context {
+        message = format!("{message}, while {}", strip(context));
+        // An unclosed quote or bracket is noticed where the text ends; the context has the line
+        // where it was opened, which is the one to fix.
+        if context.starts_with("scanning a quoted scalar") || context.starts_with("parsing a flow") {
+            let opened = context.split(" at line ").nth(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok());
+            unclosed = opened.is_some();
+            line = opened.map(file_line).or(line);
+        }
+    }
+    // A duplicate key is reported at the start of its mapping; point at the second one instead.
+    if let Some(key) = message.strip_prefix("duplicate field `").and_then(|r| r.strip_suffix('`')) {
+        let mut lines = yaml.lines().enumerate().filter(|(_, l)| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')));
+        line = lines.nth(1).map(|(i, _)| file_line(i + 1)).or(line);
+    }
+    let hint = if unclosed {
+        "close the quote or bracket opened on this line"
+    } else if message.starts_with("unknown field") {
+        "remove or rename the key; the allowed keys are listed above (README.md, section Content format)"
     } else if message.starts_with("missing field") {
-        "add the key; see docs/content-format.md for what it means"
+        "add the key; README.md, section Content format, says what it means"
     } else if message.contains("duplicate") {
         "each key may appear once; remove one of them"
     } else {
@@ -78,7 +100,6 @@ mod tests {
     #[serde(deny_unknown_fields)]
     struct Fm {
         title: String,
-        #[allow(dead_code)]
         order: Option<i64>,
     }
 
@@ -97,11 +118,33 @@ mod tests {
     }
 
     #[test]
+    fn parses_known_keys() {
+        let fm = parse::<Fm>("title: A\norder: 2\n", Path::new("a.md"), 2).unwrap();
+        assert_eq!((fm.title.as_str(), fm.order), ("A", Some(2)));
+    }
+
+    #[test]
     fn unknown_key_names_the_key_the_allowed_ones_and_the_file_line() {
         let e = parse::<Fm>("title: A\ncolour: red\n", Path::new("a.md"), 2).unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("unknown field `colour`"), "{}", e.message);
         assert!(e.message.contains("title"), "{}", e.message);
+    }
+
+    #[test]
+    fn unclosed_quotes_and_brackets_point_at_their_opening_line() {
+        let e = parse::<Fm>("title: \"A\norder: 1\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (Some(2), "found unexpected end of stream, while scanning a quoted scalar"));
+        let e = parse::<Fm>("order: 1\ntitle: [A\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(e.line, Some(3), "{}", e.message);
+        let e = parse::<Fm>("title: A\norder: 1: 2\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(e.line, Some(3), "{}", e.message);
+    }
+
+    #[test]
+    fn a_duplicate_key_points_at_its_second_line() {
+        let e = parse::<Fm>("title: A\norder: 1\ntitle: B\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (Some(4), "duplicate field `title`"));
     }
 
     #[test]

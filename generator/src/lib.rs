@@ -1,16 +1,24 @@
 //! `helpcenter`: turns a folder of Markdown into a multilingual static help center.
 //!
 //! The data flows one way: `content/` → [`load`] → [`model`] → [`render`] → [`write`] `public/`,
-//! driven by [`build`].
+//! driven by [`build`]. The writers' commands sit on top: [`check`] (with [`external`] links),
+//! [`serve`] (with [`watch`]), [`starter`] (`new`), and [`report`] for what they print.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod diagnostics;
+pub mod external;
 pub mod frontmatter;
 pub mod i18n;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod search;
+pub mod report;
+pub mod serve;
 pub mod sitemap;
+pub mod starter;
+pub mod watch;
 pub mod write;

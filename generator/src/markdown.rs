@@ -20,8 +20,9 @@ pub struct Context<'a> {
     pub allow_html: bool,
     /// Prefix for site paths (`/en/…` → `{base}/en/…`).
     pub base: &'a str,
-    /// Turns a link to a `.md` file (as written, relative to this file) into a URL.
-    pub resolve_md: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// Turns a link to a `.md` file (as written, relative to this file, with its `#anchor` if it
+    /// has one) into a URL.
+    pub resolve_md: &'a (dyn Fn(&str, Option<&str>) -> Option<String> + Sync),
     /// Localized callout titles: note, tip, important, warning, caution.
     pub callout_titles: [&'a str; 5],
     /// Label of a heading's anchor link, for screen readers.
@@ -56,7 +57,8 @@ pub struct Rendered {
     pub text: String,
 }
 
-fn options() -> Options {
+/// The Markdown dialect (also what `check --external` parses to find links).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -223,7 +225,7 @@ impl State<'_, '_> {
         let url = if path.is_empty() {
             String::new()
         } else if path.ends_with(".md") {
-            match (self.cx.resolve_md)(path) {
+            match (self.cx.resolve_md)(path, anchor.as_deref()) {
                 Some(url) => url,
                 None => {
                     self.problems.push(Diagnostic::error(self.cx.path, Some(line), format!("broken link: `{path}` is not an article, category or page of the help center"), "link to another Markdown file by its path relative to this file, e.g. `../billing/refunds.md`; check the spelling and that it is not a draft"));
@@ -286,7 +288,7 @@ mod tests {
     use super::*;
 
     fn md(body: &str, allow_html: bool) -> (Rendered, Vec<Diagnostic>) {
-        let resolve = |p: &str| (p == "../billing/refunds.md").then(|| "/en/users/billing/refunds/".to_string());
+        let resolve = |p: &str, _: Option<&str>| (p == "../billing/refunds.md").then(|| "/en/users/billing/refunds/".to_string());
         let cx = Context {
             path: Path::new("content/en/users/account/a.md"),
             body_line: 5,

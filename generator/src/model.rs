@@ -10,7 +10,7 @@ use ticket_function::contract::{self, TicketContract};
 
 use crate::config::{Config, Direction};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, Source, CONTACT_FILE, INDEX_FILE};
+use crate::load::{ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, LangSource, Source, CONTACT_FILE, INDEX_FILE};
 
 /// How many related articles an article shows.
 const RELATED_LIMIT: usize = 4;
@@ -86,26 +86,30 @@ impl Site {
             .map(|l| Language { code: l.code.clone(), name: l.name.clone(), dir: l.direction() })
             .collect();
         let default_lang = langs.iter().position(|l| l.code == config.default_language)?;
-        let mut sources: Vec<_> = langs.iter().map(|l| languages.remove(&l.code).unwrap_or_default()).collect();
+        let sources: Vec<_> = langs.iter().map(|l| languages.remove(&l.code).unwrap_or_default()).collect();
         let default_dir = content_dir.join(&config.default_language);
+        let mut folders = Folders { sources, default_lang, langs: &langs, content_dir: &content_dir, diagnostics };
 
-        let homes = required_per_language(&mut sources, default_lang, &langs, &content_dir, INDEX_FILE, diagnostics, |s| s.home.take())?;
-        let contacts = required_per_language(&mut sources, default_lang, &langs, &content_dir, CONTACT_FILE, diagnostics, |s| s.contact.take())?;
+        let home_meta = || IndexMeta { title: config.title.clone(), description: None };
+        let homes = folders.page(INDEX_FILE, |s| s.home.take(), home_meta)?;
+        // An empty title makes the theme use its own "Contact support" in each language.
+        let contact_meta = || ContactMeta { title: String::new(), description: None, departments: Default::default() };
+        let contacts = folders.page(CONTACT_FILE, |s| s.contact.take(), contact_meta)?;
         check_departments(&config, &contacts, &langs, diagnostics);
 
         let mut audiences = Vec::new();
         for id in &config.audiences {
             let rel = format!("{id}/{INDEX_FILE}");
-            let docs = required_per_language(&mut sources, default_lang, &langs, &content_dir, &rel, diagnostics, |s| s.audiences.remove(id))?;
+            let docs = folders.required(&rel, |s| s.audiences.remove(id))?;
             audiences.push(Audience { id: id.clone(), categories: Vec::new(), docs });
         }
 
-        let mut categories = collect_categories(&mut sources, default_lang, &langs, &content_dir, &audiences, diagnostics);
+        let mut categories = collect_categories(&mut folders, &audiences);
         sort_categories(&mut audiences, &mut categories, default_lang);
         let audience_ids: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
-        let mut articles = collect_articles(&mut sources, default_lang, &langs, &audience_ids, &categories, &default_dir, diagnostics);
+        let mut articles = collect_articles(&mut folders.sources, default_lang, &langs, &audience_ids, &categories, &default_dir, diagnostics);
         sort_articles(&mut categories, &mut articles, default_lang);
-        report_leftovers(&sources, &langs, &content_dir, diagnostics);
+        report_leftovers(&folders.sources, &langs, &content_dir, diagnostics);
 
         let by_key = articles
             .iter()
@@ -259,35 +263,52 @@ impl Site {
     }
 }
 
-/// A doc every language must have (it carries labels). A missing translation is an error and
-/// borrows the default language's doc so the rest of the build can still report its problems.
-fn required_per_language<M: Clone>(
-    sources: &mut [crate::load::LangSource],
+/// The loaded language folders, in site order, with what is needed to report what they lack.
+struct Folders<'a> {
+    sources: Vec<LangSource>,
     default_lang: usize,
-    langs: &[Language],
-    content_dir: &Path,
-    rel: &str,
-    diagnostics: &Diagnostics,
-    take: impl Fn(&mut crate::load::LangSource) -> Option<Doc<M>>,
-) -> Option<Vec<Doc<M>>> {
-    let mut docs: Vec<Option<Doc<M>>> = sources.iter_mut().map(&take).collect();
-    let Some(default) = docs[default_lang].clone() else {
-        let path = content_dir.join(&langs[default_lang].code).join(rel);
-        diagnostics.push(Diagnostic::error(&path, None, format!("{rel} is missing in the default language"), "create it with at least `title: …` in its front matter (see docs/content-format.md)"));
-        return None;
-    };
-    Some(
-        docs.iter_mut()
-            .enumerate()
-            .map(|(l, doc)| {
-                doc.take().unwrap_or_else(|| {
-                    let path = content_dir.join(&langs[l].code).join(rel);
-                    diagnostics.push(Diagnostic::error(&path, None, format!("missing required label translation: {rel} does not exist in `{}`", langs[l].code), format!("translate {} into {}: its title labels navigation and the ticket form", default.path.display(), langs[l].name)));
-                    default.clone()
-                })
-            })
-            .collect(),
-    )
+    langs: &'a [Language],
+    content_dir: &'a Path,
+    diagnostics: &'a Diagnostics,
+}
+
+impl Folders<'_> {
+    /// A doc every language must have (it carries labels). A missing translation is an error and
+    /// borrows the default language's doc so the rest of the build can still report its problems.
+    fn required<M: Clone>(&mut self, rel: &str, take: impl Fn(&mut LangSource) -> Option<Doc<M>>) -> Option<Vec<Doc<M>>> {
+        let docs: Vec<Option<Doc<M>>> = self.sources.iter_mut().map(&take).collect();
+        self.complete(docs, rel)
+    }
+
+    /// Like [`Folders::required`] for pages a site may leave out entirely (home, contact): when no
+    /// language has the file, every language gets a page without text of its own.
+    fn page<M: Clone>(&mut self, rel: &str, take: impl Fn(&mut LangSource) -> Option<Doc<M>>, synthesize: impl Fn() -> M) -> Option<Vec<Doc<M>>> {
+        let docs: Vec<Option<Doc<M>>> = self.sources.iter_mut().map(&take).collect();
+        if docs.iter().all(Option::is_none) {
+            let doc = |l: usize| Doc { path: self.path(l, rel), meta: synthesize(), body: String::new(), body_line: 1 };
+            return Some((0..self.langs.len()).map(doc).collect());
+        }
+        self.complete(docs, rel)
+    }
+
+    fn complete<M: Clone>(&self, mut docs: Vec<Option<Doc<M>>>, rel: &str) -> Option<Vec<Doc<M>>> {
+        let Some(default) = docs[self.default_lang].clone() else {
+            let path = self.path(self.default_lang, rel);
+            self.diagnostics.push(Diagnostic::error(&path, None, format!("{rel} is missing in the default language"), "create it with at least `title: …` in its front matter (see README.md, section Content format)"));
+            return None;
+        };
+        let missing = |l: usize| {
+            let message = format!("missing required label translation: {rel} does not exist in `{}`", self.langs[l].code);
+            let hint = format!("translate {} into {}: its title labels navigation and the ticket form", default.path.display(), self.langs[l].name);
+            self.diagnostics.push(Diagnostic::error(self.path(l, rel), None, message, hint));
+            default.clone()
+        };
+        Some(docs.iter_mut().enumerate().map(|(l, doc)| doc.take().unwrap_or_else(|| missing(l))).collect())
+    }
+
+    fn path(&self, l: usize, rel: &str) -> PathBuf {
+        self.content_dir.join(&self.langs[l].code).join(rel)
+    }
 }
 
 fn check_departments(config: &Config, contacts: &[Doc<ContactMeta>], langs: &[Language], diagnostics: &Diagnostics) {
@@ -305,25 +326,19 @@ fn check_departments(config: &Config, contacts: &[Doc<ContactMeta>], langs: &[La
     }
 }
 
-fn collect_categories(
-    sources: &mut [crate::load::LangSource],
-    default_lang: usize,
-    langs: &[Language],
-    content_dir: &Path,
-    audiences: &[Audience],
-    diagnostics: &Diagnostics,
-) -> Vec<Category> {
-    let keys: Vec<(String, String)> = sources[default_lang].categories.keys().cloned().collect();
+fn collect_categories(folders: &mut Folders, audiences: &[Audience]) -> Vec<Category> {
+    let d = folders.default_lang;
+    let keys: Vec<(String, String)> = folders.sources[d].categories.keys().cloned().collect();
     let mut categories = Vec::new();
     for (a, c) in keys {
         let Some(audience) = audiences.iter().position(|x| x.id == a) else { continue };
         let rel = format!("{a}/{c}/{INDEX_FILE}");
-        let Some(docs) = required_per_language(sources, default_lang, langs, content_dir, &rel, diagnostics, |s| s.categories.remove(&(a.clone(), c.clone()))) else { continue };
+        let Some(docs) = folders.required(&rel, |s| s.categories.remove(&(a.clone(), c.clone()))) else { continue };
         if !crate::config::is_id(&c) {
-            diagnostics.push(Diagnostic::error(&docs[default_lang].path, None, format!("category folder `{c}` is not a lowercase id"), "rename the folder (in every language) to lowercase letters, digits and `-`"));
+            folders.diagnostics.push(Diagnostic::error(&docs[d].path, None, format!("category folder `{c}` is not a lowercase id"), "rename the folder (in every language) to lowercase letters, digits and `-`"));
         }
-        let queue = docs[default_lang].meta.queue.clone().unwrap_or_else(|| format!("{a}-{c}"));
-        check_subcategories(&docs, default_lang, langs, diagnostics);
+        let queue = docs[d].meta.queue.clone().unwrap_or_else(|| format!("{a}-{c}"));
+        check_subcategories(&docs, d, folders.langs, folders.diagnostics);
         categories.push(Category { audience, id: c, queue, articles: Vec::new(), docs });
     }
     categories
@@ -344,7 +359,7 @@ fn check_subcategories(docs: &[Doc<CategoryMeta>], default_lang: usize, langs: &
 }
 
 fn collect_articles(
-    sources: &mut [crate::load::LangSource],
+    sources: &mut [LangSource],
     default_lang: usize,
     langs: &[Language],
     audience_ids: &[&str],
@@ -357,8 +372,10 @@ fn collect_articles(
     let keys: Vec<ArticleKey> = sources[default_lang].articles.keys().cloned().collect();
     for key in keys {
         let Some(category) = categories.iter().position(|c| c.id == key.1 && audience_ids[c.audience] == key.0) else {
-            let doc = &sources[default_lang].articles[&key];
-            diagnostics.push(Diagnostic::error(&doc.path, None, format!("unknown category folder `{}/{}`", key.0, key.1), format!("create {}/{}/{}/{INDEX_FILE} with the category's title", default_dir.display(), key.0, key.1)));
+            // Taken out of every language: its translations are not translations without an original.
+            let docs: Vec<_> = sources.iter_mut().map(|s| s.articles.remove(&key)).collect();
+            let path = &docs[default_lang].as_ref().expect("the key comes from the default language").path;
+            diagnostics.push(Diagnostic::error(path, None, format!("unknown category folder `{}/{}`", key.0, key.1), format!("create {}/{}/{}/{INDEX_FILE} with the category's title", default_dir.display(), key.0, key.1)));
             continue;
         };
         let docs: Vec<Option<Doc<ArticleMeta>>> = sources.iter_mut().map(|s| s.articles.remove(&key).filter(|d| !d.meta.draft)).collect();
@@ -399,7 +416,7 @@ fn sort_articles(categories: &mut [Category], articles: &mut [Article], d: usize
 }
 
 /// Categories whose folder exists only in a translation.
-fn report_leftovers(sources: &[crate::load::LangSource], langs: &[Language], content_dir: &Path, diagnostics: &Diagnostics) {
+fn report_leftovers(sources: &[LangSource], langs: &[Language], content_dir: &Path, diagnostics: &Diagnostics) {
     for (l, source) in sources.iter().enumerate() {
         for (a, c) in source.categories.keys() {
             let path = content_dir.join(&langs[l].code).join(a).join(c);

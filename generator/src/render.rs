@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::i18n::{self, Strings};
 use crate::load::Doc;
 use crate::markdown::{self, Heading, SiteLink};
-use crate::model::Site;
+use crate::model::{Site, Target};
 
 /// Every page the site has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub struct Output {
     pub links: Vec<(PathBuf, SiteLink)>,
     /// For article pages: language, article and heading ids (the page's anchors).
     pub anchors: Option<(usize, usize, Vec<String>)>,
-    /// For article pages: the search entry.
+    /// For translated article pages: what the search index gets (`search.rs`).
     pub search: Option<SearchEntry>,
 }
 
@@ -51,7 +51,11 @@ pub struct SearchEntry {
     pub title: String,
     pub url: String,
     pub summary: String,
+    /// The body as plain text.
+    pub text: String,
     pub audience: String,
+    pub category_id: String,
+    /// The category's title.
     pub category: String,
 }
 
@@ -247,7 +251,7 @@ impl<'s> Renderer<'s> {
         let category = |c: usize| Link { title: site.categories[c].docs[l].meta.title.clone(), url: site.category_url(l, c) };
         match page {
             Page::Section(..) | Page::Contact(_) | Page::Search(_) => vec![home],
-            Page::Thanks(_) => vec![home, Link { title: site.contacts[l].meta.title.clone(), url: site.contact_url(l) }],
+            Page::Thanks(_) => vec![home, Link { title: self.contact_title(l), url: site.contact_url(l) }],
             Page::Category(_, c) => vec![home, section(site.categories[c].audience)],
             Page::Article(_, a) => {
                 let c = site.articles[a].category;
@@ -255,6 +259,11 @@ impl<'s> Renderer<'s> {
             }
             _ => Vec::new(),
         }
+    }
+
+    fn contact_title(&self, l: usize) -> String {
+        let title = &self.site.contacts[l].meta.title;
+        if title.is_empty() { self.s(l, "contact_us") } else { title.clone() }
     }
 
     fn s(&self, l: usize, key: &str) -> String {
@@ -282,13 +291,16 @@ impl<'s> Renderer<'s> {
         let site = self.site;
         let content_dir = &site.content_dir;
         let doc_lang = doc.path.strip_prefix(content_dir).ok().and_then(|p| p.iter().next()).and_then(|c| c.to_str()).and_then(|c| site.languages.iter().position(|x| x.code == c));
-        let doc_dir = doc.path.parent().unwrap_or(content_dir);
-        let resolve = |dest: &str| -> Option<String> {
-            let joined = normalize(&doc_dir.join(dest));
-            let rel = joined.strip_prefix(content_dir).ok()?;
-            let (lang, target) = site.resolve_content_path(rel)?;
-            // A link within the doc's own language stays in the page's language.
-            let lang = if Some(lang) == doc_lang { l } else { lang };
+        // Relative to content/, so that a content folder given as `../content` works too.
+        let doc_dir = doc.path.strip_prefix(content_dir).ok().and_then(Path::parent);
+        let resolve = |dest: &str, anchor: Option<&str>| -> Option<String> {
+            let rel = normalize(&doc_dir?.join(dest));
+            let (lang, target) = site.resolve_content_path(&rel)?;
+            // A link within the doc's own language stays in the page's language, except a link to
+            // a heading from a page borrowed from another language: heading ids follow the text,
+            // so the anchor exists only where the target shows the same text as the doc.
+            let same_text = doc_lang == Some(l) || anchor.is_none() || matches!(target, Target::Article(a) if !site.is_translated(l, a));
+            let lang = if Some(lang) == doc_lang && same_text { l } else { lang };
             Some(site.target_url(lang, target))
         };
         let t = &self.strings[l];
@@ -407,11 +419,14 @@ impl<'s> Renderer<'s> {
             "translated_elsewhere": self.original_url(l, a),
         });
         out.anchors = Some((l, a, body.headings.iter().map(|h| h.id.clone()).collect()));
-        out.search = Some(SearchEntry {
+        // Search results stay in the page's language: untranslated pages are not indexed.
+        out.search = site.is_translated(l, a).then(|| SearchEntry {
             title,
             url: site.article_url(l, a),
             summary,
+            text: body.text,
             audience: site.audiences[category.audience].id.clone(),
+            category_id: category.id.clone(),
             category: category.docs[l].meta.title.clone(),
         });
         Ok(context)
@@ -427,6 +442,7 @@ impl<'s> Renderer<'s> {
         let doc = &site.contacts[l];
         let body = self.markdown(l, doc, out)?;
         let config = &site.config.contact;
+        let title = self.contact_title(l);
         let departments = |kind: DepartmentKind| -> Vec<Value> {
             config
                 .departments
@@ -440,7 +456,7 @@ impl<'s> Renderer<'s> {
         };
         let hours: Vec<Value> = config.hours.iter().map(|h| json!({ "days": i18n::format_days(&self.strings[l], &h.days), "from": h.from, "to": h.to })).collect();
         Ok(json!({
-            "page": self.common(l, Page::Contact(l), doc.meta.title.clone(), doc.meta.description.clone().unwrap_or_default()),
+            "page": self.common(l, Page::Contact(l), title, doc.meta.description.clone().unwrap_or_default()),
             "body": body.html,
             "form": form(&site.contract, &site.languages[l].code, &self.url(Page::Contact(l))),
             "hours": hours,

@@ -11,7 +11,6 @@
     del: function (k) { try { localStorage.removeItem(k); } catch (e) { /* private mode */ } }
   };
   var fmt = function (s, vars) { return String(s || "").replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? vars[k] : m; }); };
-  var fold = function (s) { return String(s).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d"); };
 
   // --- / : go to the visitor's language -------------------------------------------------
   function chooseLanguage(root) {
@@ -27,212 +26,420 @@
     }
   }
 
-  // --- search over the language's index ------------------------------------------------
-  var indexes = {};
-  function loadIndex(url) {
-    if (!indexes[url]) {
-      indexes[url] = fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (entries) {
-          entries.forEach(function (e) { e.folded = fold(e.title); e.foldedAll = fold(e.title + " " + e.summary + " " + e.category); });
-          return entries;
-        });
+  // --- search: the language's Pagefind bundle, /<lang>/pagefind/ (generator/src/search.rs) ---
+  // One instance per bundle, shared by the search page and the ticket form's suggestions.
+  var bundles = {};
+  function pagefindAt(url) {
+    if (!bundles[url]) {
+      bundles[url] = import(url).then(function (pagefind) {
+        // Result URLs are site paths already (no prefix from the bundle's folder); no web worker:
+        // one file less to download, and an index of this size answers in milliseconds.
+        return Promise.resolve(pagefind.options({ baseUrl: "/", noWorker: true, excerptLength: 24 }))
+          .then(function () { return pagefind; });
+      });
+      bundles[url].catch(function () { delete bundles[url]; }); // try again next time
     }
-    return indexes[url];
+    return bundles[url];
   }
-  function search(entries, query, audience) {
-    var words = fold(query).split(/[\s,.;:!?¿¡"'()]+/).filter(function (w) { return w.length > 1; });
-    if (!words.length) return [];
-    return entries.map(function (e) {
-      if (audience && e.audience !== audience) return null;
-      var score = 0;
-      for (var i = 0; i < words.length; i++) {
-        if (e.folded.indexOf(words[i]) >= 0) score += 3;
-        else if (e.foldedAll.indexOf(words[i]) >= 0) score += 1;
-        else return null;
-      }
-      return { entry: e, score: score };
-    }).filter(Boolean).sort(function (a, b) { return b.score - a.score; }).map(function (r) { return r.entry; });
+  // The articles of the bundle's language matching `query` (of one audience when given):
+  // Pagefind's results, best first; each one's `data()` loads its URL, title and excerpt.
+  function findArticles(url, query, audience) {
+    return pagefindAt(url).then(function (pagefind) {
+      return pagefind.search(query, audience ? { filters: { audience: audience } } : {});
+    }).then(function (found) { return (found && found.results) || []; });
   }
-  function resultItem(e) {
-    var li = document.createElement("li");
-    var a = document.createElement("a");
-    a.href = e.url; a.textContent = e.title;
+  // A result: <li class="search-result"><a href>title</a> <span class="search-category">…</span>
+  // <p class="search-excerpt">text with <mark>matches</mark></p></li>.
+  function resultItem(d) {
+    var li = document.createElement("li"), a = document.createElement("a"), p = document.createElement("p");
+    li.className = "search-result";
+    a.href = d.url; a.textContent = (d.meta && d.meta.title) || d.url;
     li.appendChild(a);
-    if (e.summary) { var p = document.createElement("p"); p.textContent = e.summary; li.appendChild(p); }
+    if (d.meta && d.meta.category) {
+      var c = document.createElement("span");
+      c.className = "search-category"; c.textContent = d.meta.category;
+      li.appendChild(document.createTextNode(" ")); li.appendChild(c);
+    }
+    p.className = "search-excerpt";
+    p.innerHTML = d.excerpt; // Pagefind escapes the text (< and >) and adds only <mark>
+    li.appendChild(p);
     return li;
   }
+  var PAGE = 10;
   function searchPage(form) {
-    var q = new URLSearchParams(location.search).get("q") || "";
-    var input = $("#q", form), list = $("#search-results"), status = $("#search-status");
-    input.value = q;
-    if (!q.trim()) return;
-    loadIndex(form.getAttribute("data-index")).then(function (entries) {
-      var found = search(entries, q);
-      list.textContent = "";
-      found.slice(0, 50).forEach(function (e) { list.appendChild(resultItem(e)); });
-      status.textContent = found.length ? fmt(status.getAttribute("data-count"), { n: found.length }) : status.getAttribute("data-none");
+    var input = $("#q", form), list = $("#search-results"), status = $("#search-status"), more = $("#search-more");
+    var url = form.getAttribute("data-pagefind"), results = [], shown = 0, asked = 0;
+    function show() {
+      var mine = asked, next = results.slice(shown, shown + PAGE);
+      shown += next.length; more.hidden = true;
+      return Promise.all(next.map(function (r) { return r.data(); })).then(function (pages) {
+        if (mine !== asked) return;
+        pages.forEach(function (d) { list.appendChild(resultItem(d)); });
+        more.hidden = shown >= results.length;
+      });
+    }
+    function run(q) {
+      var mine = ++asked;
+      list.textContent = ""; results = []; shown = 0; more.hidden = true;
+      list.setAttribute("aria-busy", "true");
+      if (!q.trim()) { status.textContent = ""; list.removeAttribute("aria-busy"); return; }
+      findArticles(url, q).then(function (found) {
+        if (mine !== asked) return;
+        results = found;
+        status.textContent = found.length ? fmt(status.getAttribute("data-count"), { n: found.length }) : status.getAttribute("data-none");
+        return show();
+      }).catch(function () {
+        if (mine === asked) status.textContent = status.getAttribute("data-failed");
+      }).then(function () { if (mine === asked) list.removeAttribute("aria-busy"); });
+    }
+    more.addEventListener("click", function () { show(); });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+      run(input.value);
     });
+    input.value = new URLSearchParams(location.search).get("q") || "";
+    run(input.value);
   }
 
   // --- the ticket form -------------------------------------------------------------------
+  // Without this script the form posts natively (the function answers 303 → thank-you page).
+  // With it: choices that belong together, preselection from the ticket link, a local draft,
+  // word counter and article suggestions, JSON submit with a per-draft submission_id, field errors
+  // with a summary (GOV.UK pattern), and a mailto: fallback when the function cannot be reached.
+  var TICKET_FIELDS = ["audience", "category", "subcategory", "username", "email", "subject", "description"];
+  var SEND_TIMEOUT_MS = 15000;
+
   function ticketForm(form) {
+    if (!window.fetch || !window.JSON) return; // the native post still works
     var t = JSON.parse(form.getAttribute("data-strings"));
     var draftKey = "helpcenter:draft:" + location.pathname;
+    var userKey = "helpcenter:username";
     var started = Date.now();
+    var minFill = +form.getAttribute("data-min-fill-ms") || 0;
     var field = function (name) { return form.elements[name]; };
     var audience = field("audience"), category = field("category"), subcategory = field("subcategory");
     var subject = field("subject"), username = field("username"), remember = $("#f-remember");
+    var summary = $("#error-summary"), fallback = $("#fallback-panel"), success = $("#form-success");
+    var status = $("#form-status"), button = $("button[type=submit]", form);
+    var title = document.title, sending = false;
     form.setAttribute("novalidate", "");
 
-    // audience → category → subcategory: show only the choices that belong together
-    function filter(select, match) {
-      $$("optgroup", select).forEach(function (g) { var ok = match(g); g.hidden = !ok; g.disabled = !ok; });
-      var chosen = select.selectedOptions[0];
-      if (chosen && chosen.parentNode.tagName === "OPTGROUP" && chosen.parentNode.disabled) select.value = "";
+    // audience → category → subcategory: only the choices that belong together are offered.
+    // The option groups are taken out of the list rather than hidden (hidden options still
+    // show in some mobile pickers).
+    function choices(select) {
+      var groups = $$("optgroup", select);
+      return function (keep) {
+        var value = select.value;
+        groups.forEach(function (g) { if (g.parentNode) g.parentNode.removeChild(g); });
+        groups.forEach(function (g) { if (keep(g)) select.appendChild(g); });
+        select.value = value;
+        if (select.value !== value) select.value = "";
+      };
     }
+    var categoryChoices = choices(category), subcategoryChoices = choices(subcategory);
+    var subcategoryBox = subcategory.closest(".field");
     function cascade() {
-      filter(category, function (g) { return !audience.value || g.getAttribute("data-audience") === audience.value; });
-      filter(subcategory, function (g) {
+      categoryChoices(function (g) { return !audience.value || g.getAttribute("data-audience") === audience.value; });
+      subcategoryChoices(function (g) {
         return (!audience.value || g.getAttribute("data-audience") === audience.value) &&
           (!category.value || g.getAttribute("data-category") === category.value);
       });
+      // A category without subcategories takes none: the question disappears.
+      var none = !!category.value && !$("option[value]:not([value=''])", subcategory);
+      subcategoryBox.hidden = none; subcategory.disabled = none; subcategory.required = !none;
+    }
+    // Choosing a category (or subcategory) first also chooses what it belongs to.
+    function adopt(select) {
+      var opt = select.selectedOptions[0];
+      if (!opt || !opt.value) return;
+      if (opt.getAttribute("data-audience")) audience.value = opt.getAttribute("data-audience");
+      cascade();
+      if (opt.getAttribute("data-category")) category.value = opt.getAttribute("data-category");
+      cascade();
     }
     audience.addEventListener("change", cascade);
-    category.addEventListener("change", function () {
-      var opt = category.selectedOptions[0];
-      if (opt && opt.getAttribute("data-audience") && !audience.value) audience.value = opt.getAttribute("data-audience");
-      cascade();
-    });
+    category.addEventListener("change", function () { adopt(category); });
+    subcategory.addEventListener("change", function () { adopt(subcategory); });
 
-    // the draft survives reloads and failures until it is sent
+    // The draft survives reloads and failures until it is sent. The ticket link's
+    // ?audience=&category= (and the no-JavaScript post's way back) win over an older draft.
     var draft = store.get(draftKey) || {};
     var params = new URLSearchParams(location.search);
-    ["audience", "category", "subcategory", "username", "email", "subject", "description"].forEach(function (n) {
-      if (draft[n]) field(n).value = draft[n];
+    TICKET_FIELDS.forEach(function (n) { if (draft[n] && field(n)) field(n).value = draft[n]; });
+    if (!draft.username && tabStore(draftKey)) username.value = tabStore(draftKey);
+    cascade();
+    ["audience", "category", "subcategory"].forEach(function (n) {
+      var wanted = params.get(n);
+      if (!wanted) return;
+      field(n).value = wanted;
+      if (field(n).value === wanted) adopt(field(n)); else cascade();
     });
-    if (params.get("audience")) audience.value = params.get("audience");
-    cascade();
-    if (params.get("category")) category.value = params.get("category");
-    cascade();
-    var remembered = store.get("helpcenter:username");
-    if (remembered && !username.value) { username.value = remembered; remember.checked = true; }
     if (!draft.submission_id) draft.submission_id = newId();
+    field("submission_id").value = draft.submission_id;
+
+    // The username is remembered on this device only when the visitor ticks the box.
+    var remembered = store.get(userKey);
+    if (remembered) { if (!username.value) username.value = remembered; remember.checked = true; }
+    // Ticking it remembers at once, unticking forgets at once. Without that consent the draft's
+    // username stays in this tab only (it survives a reload, not the tab); everything else waits
+    // in localStorage until the ticket is sent.
     function save() {
-      ["audience", "category", "subcategory", "username", "email", "subject", "description"].forEach(function (n) { draft[n] = field(n).value; });
+      TICKET_FIELDS.forEach(function (n) { draft[n] = field(n).value; });
+      if (remember.checked) {
+        if (username.value.trim()) store.set(userKey, username.value.trim()); else store.del(userKey);
+        tabStore(draftKey, null);
+      } else {
+        store.del(userKey);
+        tabStore(draftKey, draft.username); delete draft.username;
+      }
       store.set(draftKey, draft);
     }
     form.addEventListener("input", save);
     form.addEventListener("change", save);
 
-    // the subject: word count hint and matching articles
-    var counter = $("#f-subject-count"), box = $("#f-suggestions"), min = +form.getAttribute("data-min-words"), max = +form.getAttribute("data-max-words");
-    var timer;
-    subject.addEventListener("input", function () {
-      var n = subject.value.trim() ? subject.value.trim().split(/\s+/).length : 0;
-      counter.textContent = n ? fmt(t.words_count, { n: n }) + (n < min ? " — " + t.words_hint_short : n > max ? " — " + t.words_hint_long : "") : "";
-      clearTimeout(timer);
-      timer = setTimeout(suggest, 150);
-    });
-    function suggest() {
-      loadIndex(form.getAttribute("data-index")).then(function (entries) {
-        var found = search(entries, subject.value, audience.value).slice(0, 5);
-        var list = $("ul", box);
-        list.textContent = "";
-        found.forEach(function (e) { var li = resultItem(e); $("a", li).target = "_blank"; list.appendChild(li); });
-        box.hidden = !found.length;
-      }).catch(function () { box.hidden = true; });
+    // The subject: a word counter (5–7 words) and matching articles of this language.
+    var counter = $("#f-subject-count"), spoken = $("#f-subject-count-live"), box = $("#f-suggestions");
+    var minWords = +form.getAttribute("data-min-words"), maxWords = +form.getAttribute("data-max-words");
+    var typing, speaking, asked = 0, suggested = "";
+    // Screen readers hear the count (and the suggestions) once the typing pauses, not at every key.
+    function speak() {
+      clearTimeout(speaking);
+      speaking = setTimeout(function () {
+        if (spoken) spoken.textContent = counter.textContent + (suggested ? ". " + suggested : "");
+      }, 1200);
     }
+    function count() {
+      var n = subject.value.trim() ? subject.value.trim().split(/\s+/).length : 0;
+      var hint = n < minWords ? t.words_hint_short : n > maxWords ? t.words_hint_long : "";
+      counter.textContent = n ? fmt(t.words_count, { n: n }) + (hint ? " — " + hint : "") : "";
+      counter.className = "counter" + (n && hint ? " counter-hint" : n ? " counter-ok" : "");
+      speak();
+    }
+    subject.addEventListener("input", function () {
+      count();
+      clearTimeout(typing);
+      typing = setTimeout(suggest, 200);
+    });
+    audience.addEventListener("change", function () { if (subject.value.trim()) suggest(); });
+    function suggest() {
+      var query = subject.value.trim(), mine = ++asked;
+      var list = $("ul", box);
+      if (query.length < 3) { box.hidden = true; list.textContent = ""; suggested = ""; return; }
+      suggestArticles(form, query, audience.value, 5).then(function (found) {
+        if (mine !== asked) return; // an older answer arriving late
+        list.textContent = "";
+        found.forEach(function (e) { list.appendChild(suggestionItem(e)); });
+        box.hidden = !found.length;
+        suggested = found.length ? t.suggestions_title + " " + found.map(function (e) { return e.title; }).join("; ") : "";
+        speak();
+      }).catch(function () { box.hidden = true; suggested = ""; });
+    }
+    if (subject.value) count();
 
-    // errors next to their fields, and a summary that takes focus (GOV.UK pattern)
+    // Errors next to their fields, and a summary that takes focus (GOV.UK pattern).
+    function fieldBox(name) { return $('.field[data-field="' + name + '"]', form); }
+    function labelOf(name) {
+      var l = $('.field[data-field="' + name + '"] > label', form);
+      return l ? l.firstChild.textContent.trim() : name;
+    }
+    // "Email address: …", but "What is it about? …" (no colon after a label's own punctuation).
+    function labelled(name, text) {
+      var label = labelOf(name);
+      return label + (/[?:…؟：]$/.test(label) ? " " : ": ") + text;
+    }
     function showErrors(fields) {
-      var summary = $("#error-summary"), list = $("ul", summary);
+      var list = $("ul", summary), names = Object.keys(fields);
       list.textContent = "";
-      $$(".field", form).forEach(function (f) { f.classList.remove("invalid"); var e = $(".error", f); if (e) { e.hidden = true; e.textContent = ""; } });
-      Object.keys(fields).forEach(function (name) {
-        var message = t["error_" + fields[name]] || t.error_invalid;
-        var box = $('.field[data-field="' + name + '"]', form);
-        var label = box ? $("label", box).firstChild.textContent.trim() : name;
-        if (box) { box.classList.add("invalid"); var e = $(".error", box); e.textContent = message; e.hidden = false; }
-        var li = document.createElement("li"), a = document.createElement("a");
-        a.href = "#" + (box ? $("input,select,textarea", box).id : "ticket-form");
-        a.textContent = label + ": " + message;
-        li.appendChild(a); list.appendChild(li);
+      $$(".field", form).forEach(function (f) {
+        f.classList.remove("invalid");
+        var e = $(".error", f); if (e) { e.hidden = true; e.textContent = ""; }
+        $$("input,select,textarea", f).forEach(function (c) { c.removeAttribute("aria-invalid"); });
       });
-      summary.hidden = !Object.keys(fields).length;
-      if (!summary.hidden) summary.focus();
+      names.forEach(function (name) {
+        var message = t["error_" + fields[name]] || t.error_invalid;
+        var fb = fieldBox(name), control = fb && !fb.hidden && $("input:not([type=checkbox]),select,textarea", fb);
+        var li = document.createElement("li");
+        if (control) {
+          fb.classList.add("invalid");
+          control.setAttribute("aria-invalid", "true");
+          var e = $(".error", fb); e.textContent = message; e.hidden = false;
+          var a = document.createElement("a");
+          a.href = "#" + control.id;
+          a.textContent = labelled(name, message);
+          a.addEventListener("click", function (ev) {
+            // Move to the field itself, with its label in view (a fragment only scrolls).
+            ev.preventDefault();
+            var label = $("label", fb);
+            (label || control).scrollIntoView({ block: "start" });
+            control.focus({ preventScroll: true });
+          });
+          li.appendChild(a);
+        } else {
+          li.textContent = message; // about the whole form (too fast, rate limit…)
+        }
+        list.appendChild(li);
+      });
+      summary.hidden = !names.length;
+      document.title = names.length ? t.error_summary_title + " · " + title : title;
+      if (names.length) { summary.scrollIntoView({ block: "start" }); summary.focus({ preventScroll: true }); }
     }
     function localErrors() {
       var out = {};
       $$("input[required],select[required],textarea[required]", form).forEach(function (el) {
-        if (!el.value.trim()) out[el.name] = "required";
-        else if (el.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(el.value.trim())) out[el.name] = "invalid_email";
-        else if (el.maxLength > 0 && el.value.trim().length > el.maxLength) out[el.name] = "too_long";
-        else if (el.minLength > 0 && el.value.trim().length < el.minLength) out[el.name] = "too_short";
+        if (el.disabled) return;
+        var v = el.value.trim(), chars = Array.from(v).length;
+        if (!v) out[el.name] = "required";
+        else if (el.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) out[el.name] = "invalid_email";
+        else if (el.maxLength > 0 && chars > el.maxLength) out[el.name] = "too_long";
+        else if (el.minLength > 0 && chars < el.minLength) out[el.name] = "too_short";
       });
+      var u = username.value.trim();
+      if (username.maxLength > 0 && Array.from(u).length > username.maxLength) out.username = "too_long";
       return out;
     }
 
-    // what the mailto: fallback carries: the same structure as the form
+    // What the mailto: fallback carries: the ticket in the same structure as the form.
     function ticketText() {
-      var label = function (n) { var b = $('.field[data-field="' + n + '"] label', form); return b ? b.firstChild.textContent.trim() : n; };
       var choice = function (el) { var o = el.selectedOptions[0]; return o && o.value ? o.textContent.trim() : ""; };
-      return [
-        label("username") + ": " + username.value,
-        label("email") + ": " + field("email").value,
-        label("audience") + ": " + choice(audience),
-        label("category") + ": " + choice(category),
-        label("subcategory") + ": " + choice(subcategory),
-        label("subject") + ": " + subject.value,
-        "",
-        field("description").value,
-        "",
-        "— " + location.href + " (" + field("language").value + ", " + draft.submission_id + ")"
-      ].join("\n");
+      var lines = [
+        labelled("username", username.value.trim()),
+        labelled("email", field("email").value.trim()),
+        labelled("audience", choice(audience)),
+        labelled("category", choice(category))
+      ];
+      if (!subcategory.disabled) lines.push(labelled("subcategory", choice(subcategory)));
+      lines.push(labelled("subject", subject.value.trim()), "", labelled("description", "").trim(), field("description").value.trim(), "",
+        "— " + field("page").value + " · " + field("language").value + " · " + draft.submission_id);
+      return lines.join("\n");
     }
     function showFallback() {
-      var panel = $("#fallback-panel"), email = form.getAttribute("data-fallback-email");
-      $("#fallback-mailto").href = "mailto:" + email + "?subject=" + encodeURIComponent(subject.value) + "&body=" + encodeURIComponent(ticketText());
-      panel.hidden = false;
-      panel.focus();
+      var email = form.getAttribute("data-fallback-email");
+      var mailSubject = subject.value.trim() || t.form_title;
+      $("#fallback-mailto").href = "mailto:" + email + "?subject=" + encodeURIComponent(mailSubject) + "&body=" + encodeURIComponent(ticketText());
+      $("#fallback-copy-status").textContent = "";
+      fallback.hidden = false;
+      fallback.scrollIntoView({ block: "start" });
+      fallback.focus({ preventScroll: true });
     }
     $("#fallback-copy").addEventListener("click", function () {
-      var button = this;
-      navigator.clipboard.writeText(ticketText()).then(function () { button.textContent = t.fallback_copied; });
+      var text = ticketText(), said = $("#fallback-copy-status");
+      var done = function () { said.textContent = t.fallback_copied; };
+      var byHand = function () {
+        var area = document.createElement("textarea");
+        area.value = text; area.setAttribute("readonly", ""); area.className = "visually-hidden";
+        document.body.appendChild(area); area.select();
+        var ok = false; try { ok = document.execCommand("copy"); } catch (e) { /* not allowed */ }
+        document.body.removeChild(area);
+        $("#fallback-copy").focus();
+        if (ok) done();
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, byHand);
+      else byHand();
     });
+
+    function showSuccess(data) {
+      store.del(draftKey); tabStore(draftKey, null);
+      $("#success-ticket").textContent = data.ticket_id || "";
+      form.hidden = true; summary.hidden = true; fallback.hidden = true;
+      document.title = t.thanks_title + " · " + title;
+      success.hidden = false;
+      success.scrollIntoView({ block: "start" });
+      success.focus({ preventScroll: true });
+    }
+    function done() { sending = false; status.textContent = ""; button.removeAttribute("aria-disabled"); }
+
+    function send(retried) {
+      var body = {};
+      $$("input[name],select[name],textarea[name]", form).forEach(function (el) { if (!el.disabled) body[el.name] = el.value; });
+      body.submission_id = draft.submission_id;
+      body.elapsed_ms = Date.now() - started;
+      var controller = window.AbortController ? new AbortController() : null;
+      var timer = setTimeout(function () { if (controller) controller.abort(); }, SEND_TIMEOUT_MS);
+      fetch(form.action, {
+        method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(body), signal: controller && controller.signal, credentials: "omit"
+      })
+        .then(function (r) { return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data || {} }; }); })
+        .then(function (res) {
+          clearTimeout(timer);
+          var fields = res.data.fields || {};
+          if (res.status === 201 || res.status === 202) { done(); showSuccess(res.data); return; }
+          if (res.status === 400 && res.data.fields) {
+            // Too fast for the function's clock: wait the missing time once and send again.
+            if (!retried && Object.keys(fields).length === 1 && fields.elapsed_ms === "too_fast") {
+              setTimeout(function () { send(true); }, minFill || 3000);
+              return;
+            }
+            done(); showErrors(fields); return;
+          }
+          done();
+          if (res.status === 429) showErrors({ form: "rate_limited" });
+          else showFallback(); // 5xx, 503, or anything the page cannot act on
+        })
+        .catch(function () { clearTimeout(timer); done(); showFallback(); });
+    }
 
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
+      if (sending) return;
+      fallback.hidden = true;
       var errors = localErrors();
       showErrors(errors);
       if (Object.keys(errors).length) return;
-      if (remember.checked) store.set("helpcenter:username", username.value); else store.del("helpcenter:username");
-      var body = {};
-      ["language", "audience", "category", "subcategory", "username", "email", "subject", "description", "page", "website"].forEach(function (n) { body[n] = field(n).value; });
-      body.submission_id = draft.submission_id;
-      body.elapsed_ms = Date.now() - started;
-      var status = $("#form-status"), button = $("button[type=submit]", form);
-      status.textContent = t.sending; button.disabled = true;
-      var controller = window.AbortController ? new AbortController() : null;
-      var timeout = setTimeout(function () { if (controller) controller.abort(); }, 15000);
-      fetch(form.action, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: controller && controller.signal })
-        .then(function (r) { return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; }); })
-        .then(function (res) {
-          if (res.status === 201 || res.status === 202) {
-            store.del(draftKey);
-            $("#success-ticket").textContent = res.data.ticket_id || "";
-            form.hidden = true;
-            var ok = $("#form-success"); ok.hidden = false; ok.focus();
-          } else if (res.status === 400 && res.data.fields) {
-            showErrors(res.data.fields);
-          } else if (res.status === 429) {
-            showErrors({ form: "rate_limited" });
-          } else {
-            showFallback();
-          }
-        })
-        .catch(showFallback)
-        .then(function () { clearTimeout(timeout); status.textContent = ""; button.disabled = false; });
+      save();
+      sending = true; status.textContent = t.sending; button.setAttribute("aria-disabled", "true");
+      // The function refuses posts faster than a person types; a quick visitor just waits.
+      setTimeout(function () { send(false); }, Math.max(0, minFill + 100 - (Date.now() - started)));
     });
+
+    // Back from the no-JavaScript post with ?errors=field:code,…
+    if (params.get("errors")) {
+      var back = {};
+      params.get("errors").split(",").forEach(function (pair) {
+        var i = pair.indexOf(":");
+        if (i > 0) back[pair.slice(0, i)] = pair.slice(i + 1);
+      });
+      if (back.form === "unavailable") showFallback();
+      else showErrors(back);
+    }
+  }
+
+  // sessionStorage: tabStore(key) reads, tabStore(key, value) writes, a null value removes.
+  function tabStore(key, value) {
+    try {
+      if (arguments.length < 2) return sessionStorage.getItem(key + ":username");
+      if (value) sessionStorage.setItem(key + ":username", value); else sessionStorage.removeItem(key + ":username");
+    } catch (e) { /* storage disabled */ }
+    return null;
+  }
+
+  // Article suggestions for the ticket form: [{url, title}] of the form's language (and audience),
+  // from the language's Pagefind bundle (the same index as the search page).
+  function suggestArticles(form, query, audience, limit) {
+    return findArticles(form.getAttribute("data-pagefind"), query, audience).then(function (found) {
+      return Promise.all(found.slice(0, limit).map(function (r) { return r.data(); }));
+    }).then(function (pages) {
+      return pages.map(function (d) { return { url: d.url, title: (d.meta && d.meta.title) || d.url }; });
+    });
+  }
+
+  function suggestionItem(e) {
+    var li = document.createElement("li"), a = document.createElement("a");
+    a.href = e.url; a.textContent = e.title;
+    li.appendChild(a);
+    return li;
+  }
+
+  // --- the thank-you page: the ticket number from ?ticket= --------------------------------
+  function thanksPage(box) {
+    var ticket = new URLSearchParams(location.search).get("ticket");
+    if (!ticket || !/^[A-Za-z0-9_-]{1,64}$/.test(ticket)) return;
+    $("#ticket-id", box).textContent = ticket;
+    $(".ticket-number", box).hidden = false;
+    var draftKey = "helpcenter:draft:" + location.pathname.replace(/thanks\/?$/, "");
+    store.del(draftKey); tabStore(draftKey, null);
   }
 
   function newId() {
@@ -247,5 +454,7 @@
     if (searchForm) searchPage(searchForm);
     var form = $("#ticket-form");
     if (form) ticketForm(form);
+    var thanks = $("#thanks");
+    if (thanks) thanksPage(thanks);
   });
 })();

@@ -1,0 +1,472 @@
+//! The request handler: request → parse → validate → store | email → response. A plain async
+//! function over `http` types with its store, mailer, clock and settings passed in, so the Lambda
+//! adapter, `helpcenter serve`, the tests and the bench all run exactly the same code.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use http::{HeaderValue, Method, Request, Response, StatusCode};
+use serde_json::json;
+use tracing::Instrument;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::contract::field;
+use crate::cors::Cors;
+use crate::mail::{fallback_email, Mailer};
+use crate::parse::{media_format, parse_body, Format, ParseError, RawFields};
+use crate::ratelimit::RateLimiter;
+use crate::store::{PutOutcome, TicketStore};
+use crate::ticket::{client_hash, new_submission_id, new_ticket_id, Ticket};
+use crate::validate::{validate, FieldErrors};
+
+/// Everything the handler works with. Build once, share (e.g. in an `Arc`) between requests:
+/// the rate limiter's state lives here.
+pub struct Deps<S, M, C> {
+    pub store: S,
+    pub mailer: M,
+    pub clock: C,
+    pub config: Config,
+    limiter: RateLimiter,
+    cors: Cors,
+}
+
+impl<S: TicketStore, M: Mailer, C: Clock> Deps<S, M, C> {
+    pub fn new(store: S, mailer: M, clock: C, config: Config) -> Self {
+        let limiter = RateLimiter::new(config.rate_limit_per_minute);
+        let cors = Cors::new(&config.allowed_origins);
+        Deps { store, mailer, clock, config, limiter, cors }
+    }
+}
+
+/// The client's address as the transport saw it, put into the request's extensions by whoever
+/// accepted the connection (the Lambda adapter from the request context, `serve` from the socket).
+/// Without it the last `X-Forwarded-For` hop is used (the one added by the nearest proxy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
+
+/// The platform's request id (Lambda's `aws_request_id`), for the logs; one is made if absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+/// How a request ended, as far as the ticket goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Saved {
+    Stored(String),
+    Emailed(String),
+    Lost,
+}
+
+/// Handles one request. Never panics on request data; every answer is complete HTTP.
+pub async fn handle<S: TicketStore, M: Mailer, C: Clock>(request: Request<Bytes>, deps: &Deps<S, M, C>) -> Response<Bytes> {
+    let request_id = match request.extensions().get::<RequestId>() {
+        Some(RequestId(id)) => id.clone(),
+        None => new_ticket_id(deps.clock.now()).replacen("HC-", "req-", 1),
+    };
+    let span = tracing::info_span!("request", request_id = %request_id);
+    async move {
+        let mut response = match *request.method() {
+            Method::OPTIONS => deps.cors.preflight(request.headers()),
+            Method::POST => submit(&request, deps).await,
+            _ => {
+                let mut r = json_response(StatusCode::METHOD_NOT_ALLOWED, json!({"error": "method_not_allowed"}));
+                r.headers_mut().insert(http::header::ALLOW, HeaderValue::from_static("POST, OPTIONS"));
+                r
+            }
+        };
+        deps.cors.decorate(request.headers(), &mut response);
+        tracing::info!(method = %request.method(), status = response.status().as_u16(), "answered");
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+async fn submit<S: TicketStore, M: Mailer, C: Clock>(request: &Request<Bytes>, deps: &Deps<S, M, C>) -> Response<Bytes> {
+    let config = &deps.config;
+    let content_type = request.headers().get(CONTENT_TYPE).map(HeaderValue::as_bytes);
+    let Ok(format) = media_format(content_type) else {
+        let accepted = ["application/json", "application/x-www-form-urlencoded"];
+        return json_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"error": "unsupported_media_type", "accepted": accepted}));
+    };
+    let answer = Answer { format, config };
+    let now = deps.clock.now();
+    let client = client_hash(&config.client_hash_salt, client_addr(request));
+    // Every post counts, valid or not: the limit is about load, not about content.
+    if let Err(wait) = deps.limiter.check(&client, now) {
+        tracing::warn!(client = %&client[..8], "rate limited");
+        return answer.rate_limited(wait);
+    }
+    let raw = match parse_body(format, request.body(), config.max_body_bytes) {
+        Ok(raw) => raw,
+        Err(error) => return answer.unreadable(&error),
+    };
+    if raw.honeypot_filled() {
+        // Look like a success so the bot has no reason to adapt; store nothing.
+        tracing::info!(outcome = "honeypot", "dropped");
+        return answer.saved(&raw, Saved::Stored(new_ticket_id(now)));
+    }
+    let submission = match validate(&raw, &config.contract) {
+        Ok(submission) => submission,
+        Err(errors) => {
+            tracing::info!(outcome = "invalid", fields = ?errors.keys().collect::<Vec<_>>(), "refused");
+            return answer.invalid(&raw, &errors);
+        }
+    };
+    let submission_id = submission.submission_id.clone().unwrap_or_else(new_submission_id);
+    let mut ticket = Ticket::new(&submission, &submission_id, &config.contract, now, &client);
+    let saved = save(&mut ticket, deps).await;
+    answer.saved(&raw, saved)
+}
+
+/// Store, else email, else lost. A fresh id is drawn when the random part clashed.
+async fn save<S: TicketStore, M: Mailer, C: Clock>(ticket: &mut Ticket, deps: &Deps<S, M, C>) -> Saved {
+    const ID_ATTEMPTS: usize = 3;
+    for _ in 0..ID_ATTEMPTS {
+        match tokio::time::timeout(deps.config.store_timeout, deps.store.put(ticket)).await {
+            Ok(Ok(PutOutcome::Stored)) => {
+                tracing::info!(outcome = "stored", ticket_id = %ticket.ticket_id, queue = %ticket.queue, "saved");
+                return Saved::Stored(ticket.ticket_id.clone());
+            }
+            Ok(Ok(PutOutcome::Duplicate { ticket_id })) => {
+                tracing::info!(outcome = "duplicate", ticket_id = %ticket_id, "retry of a stored submission");
+                return Saved::Stored(ticket_id);
+            }
+            Ok(Ok(PutOutcome::IdTaken)) => ticket.ticket_id = new_ticket_id(deps.clock.now()),
+            Ok(Err(error)) => {
+                tracing::error!(error = %error, "store failed, emailing the ticket");
+                break;
+            }
+            Err(_) => {
+                tracing::error!(timeout_ms = deps.config.store_timeout.as_millis() as u64, "store timed out, emailing the ticket");
+                break;
+            }
+        }
+    }
+    email(ticket, deps).await
+}
+
+async fn email<S: TicketStore, M: Mailer, C: Clock>(ticket: &Ticket, deps: &Deps<S, M, C>) -> Saved {
+    let config = &deps.config;
+    let email = fallback_email(ticket, &config.contract, &config.sender_email, &config.fallback_email, deps.clock.now());
+    match tokio::time::timeout(config.mail_timeout, deps.mailer.send(&email)).await {
+        Ok(Ok(())) => {
+            tracing::warn!(outcome = "emailed", ticket_id = %ticket.ticket_id, "ticket sent to the fallback address");
+            Saved::Emailed(ticket.ticket_id.clone())
+        }
+        Ok(Err(error)) => {
+            tracing::error!(error = %error, ticket_id = %ticket.ticket_id, "email failed too: ticket lost, client told");
+            Saved::Lost
+        }
+        Err(_) => {
+            tracing::error!(ticket_id = %ticket.ticket_id, "email timed out too: ticket lost, client told");
+            Saved::Lost
+        }
+    }
+}
+
+/// The client address: the transport's, else the nearest proxy's `X-Forwarded-For` entry.
+fn client_addr(request: &Request<Bytes>) -> Option<IpAddr> {
+    if let Some(ClientAddr(ip)) = request.extensions().get::<ClientAddr>() {
+        return Some(*ip);
+    }
+    let forwarded = request.headers().get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+    forwarded.rsplit(',').next()?.trim().parse().ok()
+}
+
+/// Shapes every outcome for the client: JSON for the script, a `303` for the plain form.
+struct Answer<'a> {
+    format: Format,
+    config: &'a Config,
+}
+
+impl Answer<'_> {
+    fn saved(&self, raw: &RawFields, saved: Saved) -> Response<Bytes> {
+        match (self.format, saved) {
+            (Format::Json, Saved::Stored(id)) => {
+                json_response(StatusCode::CREATED, json!({"ticket_id": id, "status": "stored"}))
+            }
+            (Format::Json, Saved::Emailed(id)) => {
+                json_response(StatusCode::ACCEPTED, json!({"ticket_id": id, "status": "emailed"}))
+            }
+            (Format::Json, Saved::Lost) => self.unavailable(),
+            (Format::Form, Saved::Stored(id)) => self.redirect(&self.thanks_url(raw, &id, None)),
+            (Format::Form, Saved::Emailed(id)) => self.redirect(&self.thanks_url(raw, &id, Some("emailed"))),
+            (Format::Form, Saved::Lost) => self.back_to_form(raw, &[("form", "unavailable")]),
+        }
+    }
+
+    fn invalid(&self, raw: &RawFields, errors: &FieldErrors) -> Response<Bytes> {
+        match self.format {
+            Format::Json => {
+                let fields: BTreeMap<&str, &str> = errors.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                json_response(StatusCode::BAD_REQUEST, json!({"error": "invalid", "fields": fields}))
+            }
+            Format::Form => {
+                let pairs: Vec<(&str, &str)> = errors.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                self.back_to_form(raw, &pairs)
+            }
+        }
+    }
+
+    fn unreadable(&self, error: &ParseError) -> Response<Bytes> {
+        let (status, body, code) = match error {
+            ParseError::TooLarge { max } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, json!({"error": "too_large", "max_bytes": max}), "too_large")
+            }
+            ParseError::Malformed(why) => (StatusCode::BAD_REQUEST, json!({"error": "malformed", "detail": why}), "malformed"),
+            ParseError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"error": "unsupported_media_type"}), "unsupported")
+            }
+        };
+        match self.format {
+            Format::Json => json_response(status, body),
+            Format::Form => self.back_to_form(&RawFields::default(), &[("form", code)]),
+        }
+    }
+
+    fn rate_limited(&self, wait: Duration) -> Response<Bytes> {
+        let seconds = wait.as_secs().max(1);
+        let mut response = match self.format {
+            Format::Json => {
+                json_response(StatusCode::TOO_MANY_REQUESTS, json!({"error": "rate_limited", "retry_after": seconds}))
+            }
+            Format::Form => self.back_to_form(&RawFields::default(), &[("form", "rate_limited")]),
+        };
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+        response
+    }
+
+    fn unavailable(&self) -> Response<Bytes> {
+        let body = json!({"error": "unavailable", "fallback_email": self.config.fallback_email});
+        json_response(StatusCode::SERVICE_UNAVAILABLE, body)
+    }
+
+    /// The submission's language if the site has it, else the default one.
+    fn language<'r>(&'r self, raw: &'r RawFields) -> &'r str {
+        let contract = &self.config.contract;
+        raw.get(field::LANGUAGE)
+            .map(str::trim)
+            .filter(|l| contract.languages.iter().any(|x| x == l))
+            .unwrap_or(&contract.default_language)
+    }
+
+    fn site_url(&self) -> &str {
+        self.config.contract.site_url.trim_end_matches('/')
+    }
+
+    fn thanks_url(&self, raw: &RawFields, ticket_id: &str, status: Option<&str>) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("ticket", ticket_id);
+        if let Some(status) = status {
+            query.append_pair("status", status);
+        }
+        format!("{}/{}/contact/thanks/?{}", self.site_url(), self.language(raw), query.finish())
+    }
+
+    /// Back to the form with `errors=field:code,…`; a valid audience and category are kept so
+    /// the form opens with them chosen (the same parameters as the ticket links).
+    fn back_to_form(&self, raw: &RawFields, errors: &[(&str, &str)]) -> Response<Bytes> {
+        let contract = &self.config.contract;
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if let Some(audience) = raw.get(field::AUDIENCE).filter(|a| contract.audience(a).is_some()) {
+            query.append_pair("audience", audience);
+            if let Some(category) = raw.get(field::CATEGORY).filter(|c| contract.category(audience, c).is_some()) {
+                query.append_pair("category", category);
+            }
+        }
+        // Field names that are not the contract's (unknown fields) are reported by code only.
+        let listed: Vec<String> = errors
+            .iter()
+            .map(|(name, code)| {
+                let name = if name.len() <= 40 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') { name } else { "_" };
+                format!("{name}:{code}")
+            })
+            .collect();
+        query.append_pair("errors", &listed.join(","));
+        self.redirect(&format!("{}/{}/contact/?{}", self.site_url(), self.language(raw), query.finish()))
+    }
+
+    fn redirect(&self, location: &str) -> Response<Bytes> {
+        let mut response = Response::new(Bytes::new());
+        *response.status_mut() = StatusCode::SEE_OTHER;
+        // The URL is built from the contract and validated ids only; fall back to the site root.
+        let value = HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));
+        response.headers_mut().insert(LOCATION, value);
+        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+fn json_response(status: StatusCode, body: serde_json::Value) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(body.to_string()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::mail::MemoryMailer;
+    use crate::store::MemoryStore;
+    use crate::testing::{contract, valid_json};
+
+    type TestDeps = Deps<MemoryStore, MemoryMailer, ManualClock>;
+
+    fn deps() -> TestDeps {
+        let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
+        config.rate_limit_per_minute = 5;
+        Deps::new(MemoryStore::new(), MemoryMailer::new(), ManualClock::at_fixed_instant(), config)
+    }
+
+    fn post(content_type: &str, body: impl Into<Bytes>) -> Request<Bytes> {
+        Request::post("/tickets")
+            .header(CONTENT_TYPE, content_type)
+            .header("origin", "https://help.example.com")
+            .extension(ClientAddr("203.0.113.9".parse().unwrap()))
+            .body(body.into())
+            .unwrap()
+    }
+
+    fn post_json(json: &serde_json::Value) -> Request<Bytes> {
+        post("application/json", json.to_string())
+    }
+
+    fn run(request: Request<Bytes>, deps: &TestDeps) -> Response<Bytes> {
+        tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(handle(request, deps))
+    }
+
+    fn body(response: &Response<Bytes>) -> serde_json::Value {
+        serde_json::from_slice(response.body()).unwrap()
+    }
+
+    #[test]
+    fn stores_a_valid_ticket() {
+        let deps = deps();
+        let response = run(post_json(&valid_json()), &deps);
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.headers()["access-control-allow-origin"], "https://help.example.com");
+        let answer = body(&response);
+        assert_eq!(answer["status"], "stored");
+        assert_eq!(deps.store.len(), 1);
+        // Same submission again: same ticket, nothing new.
+        let again = body(&run(post_json(&valid_json()), &deps));
+        assert_eq!(again["ticket_id"], answer["ticket_id"]);
+        assert_eq!(deps.store.len(), 1);
+    }
+
+    #[test]
+    fn falls_back_to_email_then_to_503() {
+        let deps = deps();
+        deps.store.set_failing(true);
+        let response = run(post_json(&valid_json()), &deps);
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        assert_eq!(body(&response)["status"], "emailed");
+        let sent = deps.mailer.sent();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].reply_to.as_deref(), Some("ada@example.org"));
+        deps.mailer.set_failing(true);
+        let response = run(post_json(&valid_json()), &deps);
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body(&response)["fallback_email"], "support@example.com");
+    }
+
+    #[test]
+    fn invalid_json_lists_every_field() {
+        let deps = deps();
+        let mut json = valid_json();
+        json["email"] = "nope".into();
+        json["subject"] = "".into();
+        let response = run(post_json(&json), &deps);
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(body(&response), json!({"error": "invalid", "fields": {"email": "invalid_email", "subject": "required"}}));
+    }
+
+    fn form_body(json: &serde_json::Value) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in json.as_object().unwrap() {
+            if k != "elapsed_ms" {
+                s.append_pair(k, v.as_str().unwrap());
+            }
+        }
+        s.finish()
+    }
+
+    #[test]
+    fn urlencoded_redirects() {
+        let deps = deps();
+        let mut json = valid_json();
+        json["language"] = "it".into();
+        let response = run(post("application/x-www-form-urlencoded", form_body(&json)), &deps);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response.headers()[LOCATION].to_str().unwrap();
+        assert!(location.starts_with("https://help.example.com/it/contact/thanks/?ticket=HC-"), "{location}");
+        json["subject"] = "Hi".into();
+        json["category"] = "payouts".into();
+        let response = run(post("application/x-www-form-urlencoded", form_body(&json)), &deps);
+        let location = response.headers()[LOCATION].to_str().unwrap();
+        assert_eq!(
+            location,
+            "https://help.example.com/it/contact/?audience=users&errors=category%3Aunknown_choice%2Csubject%3Atoo_short"
+        );
+    }
+
+    #[test]
+    fn honeypot_looks_like_success() {
+        let deps = deps();
+        let mut json = valid_json();
+        json["website"] = "http://spam.example".into();
+        json["email"] = "invalid".into();
+        let response = run(post_json(&json), &deps);
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert!(body(&response)["ticket_id"].as_str().unwrap().starts_with("HC-"));
+        assert!(deps.store.is_empty());
+    }
+
+    #[test]
+    fn rate_limit_answers_429_with_retry_after() {
+        let deps = deps();
+        let statuses: Vec<u16> = (0..6).map(|_| run(post_json(&valid_json()), &deps).status().as_u16()).collect();
+        assert_eq!(statuses, [201, 201, 201, 201, 201, 429]);
+        let response = run(post_json(&valid_json()), &deps);
+        assert_eq!(response.headers()[RETRY_AFTER], "12");
+        deps.clock.advance(Duration::from_secs(12));
+        assert_eq!(run(post_json(&valid_json()), &deps).status(), StatusCode::CREATED);
+    }
+
+    #[test]
+    fn media_type_size_method() {
+        let deps = deps();
+        assert_eq!(run(post("text/plain", "x"), &deps).status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let huge = format!("{{\"description\":\"{}\"}}", "x".repeat(70_000));
+        assert_eq!(run(post("application/json", huge), &deps).status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let get = Request::get("/tickets").body(Bytes::new()).unwrap();
+        assert_eq!(run(get, &deps).status(), StatusCode::METHOD_NOT_ALLOWED);
+    }
+
+    #[test]
+    fn other_origins_get_no_cors_headers() {
+        let deps = deps();
+        let mut request = post_json(&valid_json());
+        request.headers_mut().insert("origin", HeaderValue::from_static("https://evil.example"));
+        let response = run(request, &deps);
+        assert!(!response.headers().contains_key("access-control-allow-origin"));
+        assert_eq!(response.headers()["vary"], "Origin");
+    }
+
+    #[test]
+    fn client_address_from_forwarded_for() {
+        let request = Request::post("/").header("x-forwarded-for", "10.0.0.1, 198.51.100.2").body(Bytes::new()).unwrap();
+        assert_eq!(client_addr(&request), Some("198.51.100.2".parse().unwrap()));
+        let request = Request::post("/").body(Bytes::new()).unwrap();
+        assert_eq!(client_addr(&request), None);
+    }
+}

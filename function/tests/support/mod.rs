@@ -1,0 +1,204 @@
+//! Helpers for the tests that talk to moto's server (DynamoDB + SES v2) on 127.0.0.1, started by
+//! `tests/run`. The table is created from `function/template.yaml`, never from a second copy.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use ticket_function::aws::aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, TimeToLiveSpecification,
+};
+use ticket_function::aws::{aws_config, aws_sdk_dynamodb, aws_sdk_sesv2, dynamodb_config, sesv2_config, DynamoStore, SesMailer};
+use ticket_function::{Config, Deps, ManualClock};
+
+pub const SENDER: &str = "tickets@example.com";
+pub const FALLBACK: &str = "support@example.com";
+pub const SITE: &str = "https://help.example.com";
+/// A port nothing listens on: connections are refused at once.
+pub const CLOSED: &str = "http://127.0.0.1:1";
+
+pub type Stack = Deps<DynamoStore, SesMailer, ManualClock>;
+
+/// moto's address, from the test runner. Missing means the tests were not started by it: fail
+/// loudly rather than pass without having tested anything.
+pub fn endpoint() -> String {
+    match std::env::var("AWS_ENDPOINT_URL") {
+        Ok(url) if !url.trim().is_empty() => url.trim_end_matches('/').to_owned(),
+        _ => panic!(
+            "AWS_ENDPOINT_URL is not set: these tests need moto's DynamoDB and SES server. \
+             Run them with `tests/run` from the repository root (it installs and starts moto)."
+        ),
+    }
+}
+
+/// SDK settings for moto: fixed region and dummy credentials, so nothing depends on the machine.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    let credentials = aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests");
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(credentials)
+        .endpoint_url(endpoint())
+        .load()
+        .await
+}
+
+/// A name no other test (or earlier run against the same moto) uses.
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
+    format!("{prefix}-{}-{}-{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+}
+
+pub fn template() -> serde_norway::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml");
+    let text = std::fs::read_to_string(path).expect("function/template.yaml is readable");
+    serde_norway::from_str(&text).expect("function/template.yaml is valid YAML (CloudFormation tags included)")
+}
+
+/// The one resource of `kind` in the template: (logical id, properties).
+pub fn resource<'a>(template: &'a serde_norway::Value, kind: &str) -> (String, &'a serde_norway::Value) {
+    let resources = template["Resources"].as_mapping().expect("Resources is a mapping");
+    let mut found = resources.iter().filter(|(_, r)| r["Type"].as_str() == Some(kind));
+    let (name, resource) = found.next().unwrap_or_else(|| panic!("no {kind} in the template"));
+    assert!(found.next().is_none(), "more than one {kind} in the template");
+    (name.as_str().unwrap_or_default().to_owned(), &resource["Properties"])
+}
+
+fn key_schema(value: &serde_norway::Value) -> Vec<KeySchemaElement> {
+    let elements = value.as_sequence().expect("KeySchema is a list");
+    elements
+        .iter()
+        .map(|k| {
+            KeySchemaElement::builder()
+                .attribute_name(k["AttributeName"].as_str().expect("AttributeName"))
+                .key_type(KeyType::from(k["KeyType"].as_str().expect("KeyType")))
+                .build()
+                .expect("complete key schema element")
+        })
+        .collect()
+}
+
+/// CreateTable (+ UpdateTimeToLive) from the template's table definition, under `name`.
+pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+    let template = template();
+    let (_, table) = resource(&template, "AWS::DynamoDB::Table");
+    let mut create = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::from(table["BillingMode"].as_str().expect("BillingMode")))
+        .set_key_schema(Some(key_schema(&table["KeySchema"])));
+    for attribute in table["AttributeDefinitions"].as_sequence().expect("AttributeDefinitions") {
+        create = create.attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(attribute["AttributeName"].as_str().expect("AttributeName"))
+                .attribute_type(ScalarAttributeType::from(attribute["AttributeType"].as_str().expect("AttributeType")))
+                .build()
+                .expect("complete attribute definition"),
+        );
+    }
+    for index in table["GlobalSecondaryIndexes"].as_sequence().into_iter().flatten() {
+        let projection = ProjectionType::from(index["Projection"]["ProjectionType"].as_str().expect("ProjectionType"));
+        create = create.global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(index["IndexName"].as_str().expect("IndexName"))
+                .set_key_schema(Some(key_schema(&index["KeySchema"])))
+                .projection(Projection::builder().projection_type(projection).build())
+                .build()
+                .expect("complete index"),
+        );
+    }
+    create.send().await.unwrap_or_else(|e| panic!("CreateTable {name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)));
+    let ttl = &table["TimeToLiveSpecification"];
+    client
+        .update_time_to_live()
+        .table_name(name)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name(ttl["AttributeName"].as_str().expect("TTL AttributeName"))
+                .enabled(ttl["Enabled"].as_bool().expect("TTL Enabled"))
+                .build()
+                .expect("complete TTL specification"),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("UpdateTimeToLive {name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)));
+}
+
+#[derive(Default)]
+pub struct StackOptions {
+    pub dynamodb_endpoint: Option<String>,
+    pub ses_endpoint: Option<String>,
+    pub rate_limit_per_minute: u32,
+}
+
+
+/// The handler's dependencies against moto: a fresh table from the template, SES with the
+/// sender identity created, production timeouts, and a clock that starts now.
+pub async fn stack(options: StackOptions) -> (Stack, String, aws_sdk_dynamodb::Client) {
+    let shared = sdk_config().await;
+    let mut config = Config::local(ticket_function::testing::contract(), vec![SITE.into()]);
+    config.fallback_email = FALLBACK.into();
+    config.sender_email = SENDER.into();
+    config.rate_limit_per_minute = options.rate_limit_per_minute;
+    config.store_timeout = Duration::from_millis(2_500);
+    config.mail_timeout = Duration::from_millis(4_000);
+    let admin = aws_sdk_dynamodb::Client::new(&shared);
+    let table = unique("tickets");
+    create_table(&admin, &table).await;
+    let ses_admin = aws_sdk_sesv2::Client::new(&shared);
+    // Makes the sender usable at once; it may exist from another test already.
+    let _ = ses_admin.create_email_identity().email_identity(SENDER).send().await;
+
+    let mut dynamo = dynamodb_config(&shared, config.store_timeout);
+    if let Some(url) = options.dynamodb_endpoint {
+        dynamo = dynamo.endpoint_url(url);
+    }
+    let mut ses = sesv2_config(&shared, config.mail_timeout);
+    if let Some(url) = options.ses_endpoint {
+        ses = ses.endpoint_url(url);
+    }
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(dynamo.build()), &table, Duration::from_secs(86_400));
+    let mailer = SesMailer::new(aws_sdk_sesv2::Client::from_conf(ses.build()));
+    let deps = Deps::new(store, mailer, ManualClock::new(SystemTime::now()), config);
+    (deps, table, admin)
+}
+
+pub fn json_request(body: &serde_json::Value) -> http::Request<Bytes> {
+    http::Request::post("/tickets")
+        .header("content-type", "application/json")
+        .header("origin", SITE)
+        .header("x-forwarded-for", "198.51.100.23")
+        .body(Bytes::from(body.to_string()))
+        .expect("a valid request")
+}
+
+pub fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {
+    serde_json::from_slice(response.body())
+        .unwrap_or_else(|e| panic!("JSON answer expected ({e}): {:?}", String::from_utf8_lossy(response.body())))
+}
+
+/// GET a path of moto's own API (e.g. `/moto-api/data.json`) as JSON, over plain HTTP/1.0.
+pub fn moto_get(path: &str) -> serde_json::Value {
+    let url = endpoint();
+    let host = url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("connect to moto at {host}: {e}"));
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("set timeout");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: application/json\r\n\r\n").expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read moto's answer");
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.starts_with("HTTP/1.") && head.contains(" 200 "), "moto answered {head}");
+    serde_json::from_str(body).expect("moto's JSON")
+}
+
+/// Raw MIME messages SES (moto) accepted so far.
+pub fn sent_raw_emails() -> Vec<String> {
+    let data = moto_get("/moto-api/data.json");
+    let messages = data["ses"]["RawMessage"].as_array().cloned().unwrap_or_default();
+    messages.iter().filter_map(|m| m["raw_data"].as_str().map(str::to_owned)).collect()
+}

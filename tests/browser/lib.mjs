@@ -1,0 +1,95 @@
+// Shared helpers of the browser tests: the server started by run.sh, Debian's Chromium driven by
+// playwright-core, the local ticket store, and where artifacts go.
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** `http://127.0.0.1:PORT` of `helpcenter serve` (run.sh exports it). */
+export const BASE = (process.env.HELPCENTER_URL || '').replace(/\/+$/, '');
+/** The server's `--state` directory: tickets in tickets/tickets.jsonl, emails in outbox/. */
+export const STATE = process.env.HELPCENTER_STATE || '';
+if (!BASE || !STATE) {
+  throw new Error('HELPCENTER_URL and HELPCENTER_STATE are not set: run the tests with tests/browser/run.sh');
+}
+export const ARTIFACTS = process.env.HELPCENTER_ARTIFACTS || join(here, '..', 'artifacts');
+export const SCREENSHOTS = join(ARTIFACTS, 'screenshots');
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// The flags Debian's chromium needs to run headless as root in a container (TESTING-AWS.md).
+const FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/**
+ * Starts Chromium headless. playwright-core gives every launch a fresh temporary profile
+ * (its own --user-data-dir, removed on close) and every context its own storage.
+ */
+export async function launch() {
+  // Chromium now and then dies while starting in a container; a second try is enough.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 60_000 });
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.error(`# chromium did not start (attempt ${attempt}): ${String(e.message).split('\n')[0]}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** A page in a new context; console errors and failed page scripts are collected in `page.problems`. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // A failed load is reported below with its address.
+    if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    const u = new URL(r.url());
+    // The browser asks for /favicon.ico by itself; the theme has none.
+    if (r.status() >= 400 && u.origin === BASE && u.pathname !== '/favicon.ico' && !page.expectedFailures?.(r)) {
+      page.problems.push(`HTTP ${r.status()} ${u.pathname}${u.search}`);
+    }
+  });
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+export const url = (path) => BASE + path;
+
+/** Every ticket the local store holds, oldest first. */
+export function tickets() {
+  const file = join(STATE, 'tickets', 'tickets.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+/** Waits until a ticket matching `pred` is in the store (the server appends asynchronously). */
+export async function waitForTicket(pred, timeoutMs = 5000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = tickets().find(pred);
+    if (found) return found;
+    if (Date.now() > until) return null;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Saves a full-page screenshot under tests/artifacts/screenshots/. */
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** A unique marker to find this run's ticket in the store. */
+export const marker = (what) => `${what} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
