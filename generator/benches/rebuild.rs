@@ -14,17 +14,9 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use helpcenter::serve::{self, Preview, ServeOptions, DEBOUNCE};
 use helpcenter::watch::Watch;
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+#[path = "../tests/cli_support/mod.rs"]
+mod cli_support;
+use cli_support::copy_tree;
 
 /// A preview of a temporary copy of the example content, built once.
 fn preview(dir: &Path, runtime: &tokio::runtime::Runtime) -> std::sync::Arc<Preview> {

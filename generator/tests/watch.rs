@@ -5,21 +5,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use helpcenter::watch::{Changes, Watch};
+mod cli_support;
+use cli_support::copy_tree;
 
 const DEBOUNCE: Duration = Duration::from_millis(50);
 /// Far longer than an event takes; only reached when a test fails.
 const PATIENCE: Duration = Duration::from_secs(10);
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A temporary copy of the small fixture, watched.
 fn watched() -> (tempfile::TempDir, PathBuf, Watch) {
