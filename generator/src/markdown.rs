@@ -73,7 +73,8 @@ pub fn render(body: &str, cx: &Context) -> (Rendered, Vec<Diagnostic>) {
     let mut events = Vec::new();
     let mut parser = Parser::new_ext(body, options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {
-        let line = cx.body_line + line_of(body, range.start) - 1;
+        // Counted only where needed: counting for every event made rendering quadratic.
+        let line = || cx.body_line + line_of(body, range.start) - 1;
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let inner = take_until_end(&mut parser);
@@ -81,10 +82,10 @@ pub fn render(body: &str, cx: &Context) -> (Rendered, Vec<Diagnostic>) {
             }
             Event::Start(Tag::Image { dest_url, title, .. }) => {
                 let inner = take_until_end(&mut parser);
-                events.push(Event::Html(state.image(&dest_url, &title, &inner, line).into()));
+                events.push(Event::Html(state.image(&dest_url, &title, &inner, line()).into()));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
-                events.push(Event::Html(state.link_open(link_type, &dest_url, &title, line).into()));
+                events.push(Event::Html(state.link_open(link_type, &dest_url, &title, line()).into()));
             }
             Event::End(TagEnd::Link) => events.push(Event::Html("</a>".into())),
             Event::Start(Tag::BlockQuote(Some(kind))) => events.push(Event::Html(state.callout_open(kind).into())),

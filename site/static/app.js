@@ -92,7 +92,10 @@
         if (mine === asked) status.textContent = status.getAttribute("data-failed");
       }).then(function () { if (mine === asked) list.removeAttribute("aria-busy"); });
     }
-    more.addEventListener("click", function () { show(); });
+    more.addEventListener("click", function () {
+      var first = list.children.length;
+      show().then(function () { var next = list.children[first]; if (next) $("a", next).focus(); }); // keyboard users go on from there
+    });
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));

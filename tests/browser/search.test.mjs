@@ -38,9 +38,7 @@ test('Russian: one word of the title is enough', async () => {
   await page.context().close();
 });
 
-// Known gap (issue 4 stays open): the Pagefind index does not yet fold Vietnamese diacritics, so
-// this query finds nothing. Kept as a visible todo, reported by the runner, until the index does.
-test('Vietnamese without diacritics finds the article written with them', { todo: 'Vietnamese diacritic folding in the search index' }, async () => {
+test('Vietnamese without diacritics finds the article written with them', async () => {
   const page = await newPage(browser);
   await page.goto(url('/vi/search/?q=' + encodeURIComponent('dat lai mat khau')));
   const found = await results(page);
