@@ -16,7 +16,12 @@ type BenchDeps = Deps<MemoryStore, MemoryMailer, ManualClock>;
 fn deps() -> BenchDeps {
     let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
     config.rate_limit_per_minute = 1_000_000;
-    Deps::new(MemoryStore::new(), MemoryMailer::new(), ManualClock::at_fixed_instant(), config)
+    Deps::new(
+        MemoryStore::new(),
+        MemoryMailer::new(),
+        ManualClock::at_fixed_instant(),
+        config,
+    )
 }
 
 /// A new submission each time (a retry would take the cheaper duplicate path).
@@ -35,11 +40,17 @@ fn invalid_request() -> Request<Bytes> {
     let mut body = valid_json();
     body["email"] = "nope".into();
     body["subject"] = "".into();
-    Request::post("/tickets").header("content-type", "application/json").body(Bytes::from(body.to_string())).expect("request")
+    Request::post("/tickets")
+        .header("content-type", "application/json")
+        .body(Bytes::from(body.to_string()))
+        .expect("request")
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime")
 }
 
 fn bench(c: &mut Criterion) {
@@ -57,7 +68,11 @@ fn bench(c: &mut Criterion) {
         )
     });
     c.bench_function("invalid ticket refused (json)", |b| {
-        b.iter_batched(invalid_request, |request| rt.block_on(handle(request, &deps)), BatchSize::SmallInput)
+        b.iter_batched(
+            invalid_request,
+            |request| rt.block_on(handle(request, &deps)),
+            BatchSize::SmallInput,
+        )
     });
 }
 

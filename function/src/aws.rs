@@ -27,7 +27,9 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+};
 use bytes::Bytes;
 use lambda_http::{Body, RequestExt};
 
@@ -75,20 +77,31 @@ pub fn timeout_config(operation: Duration) -> TimeoutConfig {
 }
 
 /// A DynamoDB client builder with the function's timeouts and retries; tests add an endpoint.
-pub fn dynamodb_config(shared: &SdkConfig, operation: Duration) -> aws_sdk_dynamodb::config::Builder {
-    aws_sdk_dynamodb::config::Builder::from(shared).timeout_config(timeout_config(operation)).retry_config(retry_config())
+pub fn dynamodb_config(
+    shared: &SdkConfig,
+    operation: Duration,
+) -> aws_sdk_dynamodb::config::Builder {
+    aws_sdk_dynamodb::config::Builder::from(shared)
+        .timeout_config(timeout_config(operation))
+        .retry_config(retry_config())
 }
 
 /// An SES v2 client builder with the function's timeouts and retries; tests add an endpoint.
 pub fn sesv2_config(shared: &SdkConfig, operation: Duration) -> aws_sdk_sesv2::config::Builder {
-    aws_sdk_sesv2::config::Builder::from(shared).timeout_config(timeout_config(operation)).retry_config(retry_config())
+    aws_sdk_sesv2::config::Builder::from(shared)
+        .timeout_config(timeout_config(operation))
+        .retry_config(retry_config())
 }
 
 /// Wires the Lambda's dependencies from its settings and the SDK environment.
 pub async fn lambda_deps(settings: Settings) -> LambdaDeps {
     let shared = load_sdk_config().await;
-    let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb_config(&shared, settings.config.store_timeout).build());
-    let ses = aws_sdk_sesv2::Client::from_conf(sesv2_config(&shared, settings.config.mail_timeout).build());
+    let dynamodb = aws_sdk_dynamodb::Client::from_conf(
+        dynamodb_config(&shared, settings.config.store_timeout).build(),
+    );
+    let ses = aws_sdk_sesv2::Client::from_conf(
+        sesv2_config(&shared, settings.config.mail_timeout).build(),
+    );
     let store = DynamoStore::new(dynamodb, &settings.tickets_table, settings.submission_ttl);
     Deps::new(store, SesMailer::new(ses), SystemClock, settings.config)
 }
@@ -96,10 +109,12 @@ pub async fn lambda_deps(settings: Settings) -> LambdaDeps {
 /// Serves Lambda invocations (API Gateway HTTP API, REST API, Function URL, ALB) until the
 /// runtime stops.
 pub async fn run(deps: Arc<LambdaDeps>) -> Result<(), lambda_http::Error> {
-    lambda_http::run(lambda_http::service_fn(move |event: lambda_http::Request| {
-        let deps = Arc::clone(&deps);
-        async move { Ok::<_, Infallible>(to_lambda(handle(from_lambda(event), &deps).await)) }
-    }))
+    lambda_http::run(lambda_http::service_fn(
+        move |event: lambda_http::Request| {
+            let deps = Arc::clone(&deps);
+            async move { Ok::<_, Infallible>(to_lambda(handle(from_lambda(event), &deps).await)) }
+        },
+    ))
     .await
 }
 
@@ -154,10 +169,17 @@ pub struct DynamoStore {
 
 impl DynamoStore {
     pub fn new(client: aws_sdk_dynamodb::Client, table: &str, submission_ttl: Duration) -> Self {
-        DynamoStore { client, table: table.to_owned(), submission_ttl }
+        DynamoStore {
+            client,
+            table: table.to_owned(),
+            submission_ttl,
+        }
     }
 
-    fn put_if_absent(&self, item: HashMap<String, AttributeValue>) -> Result<TransactWriteItem, StoreError> {
+    fn put_if_absent(
+        &self,
+        item: HashMap<String, AttributeValue>,
+    ) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
@@ -170,17 +192,29 @@ impl DynamoStore {
     }
 
     fn guard_item(&self, ticket: &Ticket) -> HashMap<String, AttributeValue> {
-        let expires = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default() + self.submission_ttl;
+        let expires = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            + self.submission_ttl;
         HashMap::from([
-            (PARTITION_KEY.to_owned(), s(format!("{GUARD_PREFIX}{}", ticket.submission_id))),
+            (
+                PARTITION_KEY.to_owned(),
+                s(format!("{GUARD_PREFIX}{}", ticket.submission_id)),
+            ),
             ("ticket_id".to_owned(), s(ticket.ticket_id.clone())),
             ("submission_id".to_owned(), s(ticket.submission_id.clone())),
-            (TTL_ATTRIBUTE.to_owned(), AttributeValue::N(expires.as_secs().to_string())),
+            (
+                TTL_ATTRIBUTE.to_owned(),
+                AttributeValue::N(expires.as_secs().to_string()),
+            ),
         ])
     }
 
     /// The ticket id a stored submission got (read consistently: the guard was just written).
-    async fn ticket_of_submission(&self, submission_id: &str) -> Result<Option<String>, StoreError> {
+    async fn ticket_of_submission(
+        &self,
+        submission_id: &str,
+    ) -> Result<Option<String>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -194,9 +228,15 @@ impl DynamoStore {
     }
 
     /// Makes sense of a cancelled transaction: index 0 is the guard, 1 the ticket.
-    async fn cancelled(&self, ticket: &Ticket, err: &TransactWriteItemsError) -> Result<PutOutcome, StoreError> {
+    async fn cancelled(
+        &self,
+        ticket: &Ticket,
+        err: &TransactWriteItemsError,
+    ) -> Result<PutOutcome, StoreError> {
         let TransactWriteItemsError::TransactionCanceledException(cancelled) = err else {
-            return Err(StoreError::Unavailable(DisplayErrorContext(err).to_string()));
+            return Err(StoreError::Unavailable(
+                DisplayErrorContext(err).to_string(),
+            ));
         };
         let reasons = cancelled.cancellation_reasons();
         let code = |i: usize| reasons.get(i).and_then(|r| r.code());
@@ -215,13 +255,18 @@ impl DynamoStore {
         }
         // A concurrent retry of the same submission may be mid-transaction: if its guard is
         // there after a moment, that retry won and this one is a duplicate.
-        if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {
+        if reasons
+            .iter()
+            .any(|r| r.code() == Some("TransactionConflict"))
+        {
             tokio::time::sleep(Duration::from_millis(100)).await;
             if let Some(ticket_id) = self.ticket_of_submission(&ticket.submission_id).await? {
                 return Ok(PutOutcome::Duplicate { ticket_id });
             }
         }
-        Err(StoreError::Unavailable(DisplayErrorContext(err).to_string()))
+        Err(StoreError::Unavailable(
+            DisplayErrorContext(err).to_string(),
+        ))
     }
 }
 
@@ -257,7 +302,12 @@ pub fn ticket_item(ticket: &Ticket) -> HashMap<String, AttributeValue> {
 pub fn ticket_from_item(item: &HashMap<String, AttributeValue>) -> Result<Ticket, StoreError> {
     let fields: serde_json::Map<String, serde_json::Value> = item
         .iter()
-        .filter_map(|(name, value)| value.as_s().ok().map(|v| (name.clone(), serde_json::Value::String(v.clone()))))
+        .filter_map(|(name, value)| {
+            value
+                .as_s()
+                .ok()
+                .map(|v| (name.clone(), serde_json::Value::String(v.clone())))
+        })
         .collect();
     serde_json::from_value(serde_json::Value::Object(fields))
         .map_err(|e| StoreError::Unavailable(format!("ticket item of unexpected shape: {e}")))
@@ -353,7 +403,9 @@ impl Mailer for SesMailer {
             .content(EmailContent::builder().raw(raw).build())
             .send()
             .await
-            .map_err(|e| MailError::Unavailable(aws_sdk_sesv2::error::DisplayErrorContext(&e).to_string()))?;
+            .map_err(|e| {
+                MailError::Unavailable(aws_sdk_sesv2::error::DisplayErrorContext(&e).to_string())
+            })?;
         Ok(())
     }
 }
@@ -391,7 +443,10 @@ mod tests {
         assert_eq!(request.body().as_ref(), br#"{"subject":"Hi"}"#);
         assert_eq!(request.method(), http::Method::POST);
         // The context's source address wins over a header the client could forge.
-        assert_eq!(request.extensions().get::<ClientAddr>(), Some(&ClientAddr("198.51.100.7".parse().unwrap())));
+        assert_eq!(
+            request.extensions().get::<ClientAddr>(),
+            Some(&ClientAddr("198.51.100.7".parse().unwrap()))
+        );
         let plain = from_lambda(lambda_http::request::from_str(&event("{}", false)).unwrap());
         assert_eq!(plain.body().as_ref(), b"{}");
     }
@@ -406,7 +461,12 @@ mod tests {
 
     #[test]
     fn items_round_trip() {
-        let t = crate::store::tests::ticket("HC-000000001-AAAA", "sub-1-0001", "billing", "2025-01-02T00:00:00.000Z");
+        let t = crate::store::tests::ticket(
+            "HC-000000001-AAAA",
+            "sub-1-0001",
+            "billing",
+            "2025-01-02T00:00:00.000Z",
+        );
         let item = ticket_item(&t);
         assert_eq!(item[PARTITION_KEY], s(t.ticket_id.clone()));
         assert!(!item.contains_key("username"), "absent fields are left out");
@@ -417,7 +477,10 @@ mod tests {
     fn timeouts_fit_the_budget() {
         let t = timeout_config(Duration::from_millis(2500));
         assert_eq!(t.operation_timeout(), Some(Duration::from_millis(2500)));
-        assert_eq!(t.operation_attempt_timeout(), Some(Duration::from_millis(1000)));
+        assert_eq!(
+            t.operation_attempt_timeout(),
+            Some(Duration::from_millis(1000))
+        );
         assert_eq!(t.connect_timeout(), Some(Duration::from_millis(500)));
     }
 }

@@ -33,20 +33,28 @@ impl ManualClock {
     }
 
     pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut now = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *now += by;
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> SystemTime {
-        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 /// Milliseconds since the Unix epoch (0 for instants before it).
 pub fn unix_ms(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 /// `2025-01-02T03:04:05.678Z`: fixed width, so it sorts as text in time order (the queue index
@@ -56,13 +64,20 @@ pub fn rfc3339_ms(t: SystemTime) -> String {
     let (secs, milli) = (ms / 1000, ms % 1000);
     let (y, m, d) = civil_from_days((secs / 86_400) as i64);
     let rem = secs % 86_400;
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z", rem / 3600, rem / 60 % 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// `Thu, 02 Jan 2025 03:04:05 +0000`, the `Date` header of an email.
 pub fn rfc5322(t: SystemTime) -> String {
     const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let secs = unix_ms(t) / 1000;
     let days = (secs / 86_400) as i64;
     let (y, m, d) = civil_from_days(days);
@@ -70,7 +85,12 @@ pub fn rfc5322(t: SystemTime) -> String {
     // 1970-01-01 was a Thursday.
     let weekday = DAYS[((days + 4) % 7) as usize];
     let month = MONTHS[(m - 1) as usize];
-    format!("{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} +0000", rem / 3600, rem / 60 % 60, rem % 60)
+    format!(
+        "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} +0000",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
@@ -107,6 +127,9 @@ mod tests {
         let clock = ManualClock::at_fixed_instant();
         let start = clock.now();
         clock.advance(Duration::from_secs(2));
-        assert_eq!(clock.now().duration_since(start).unwrap(), Duration::from_secs(2));
+        assert_eq!(
+            clock.now().duration_since(start).unwrap(),
+            Duration::from_secs(2)
+        );
     }
 }

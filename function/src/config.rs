@@ -35,7 +35,10 @@ impl Config {
     /// Settings for a local server (`helpcenter serve`): the contract's fallback address, a
     /// sender on `localhost`, a generous rate limit, a fresh random salt, short timeouts.
     pub fn local(contract: TicketContract, allowed_origins: Vec<String>) -> Config {
-        let salt = crate::ticket::random_bytes::<16>().iter().map(|b| format!("{b:02x}")).collect();
+        let salt = crate::ticket::random_bytes::<16>()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Config {
             fallback_email: contract.fallback_email.clone(),
             sender_email: "helpcenter@localhost.localdomain".into(),
@@ -63,13 +66,26 @@ pub struct Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("setting {name} is missing: {wants}")]
-    Missing { name: &'static str, wants: &'static str },
+    Missing {
+        name: &'static str,
+        wants: &'static str,
+    },
     #[error("setting {name} is invalid ({value:?}): {wants}")]
-    Invalid { name: &'static str, value: String, wants: String },
+    Invalid {
+        name: &'static str,
+        value: String,
+        wants: String,
+    },
     #[error("setting TICKET_CONTRACT: cannot read {path}: {source}")]
-    ContractFile { path: String, source: std::io::Error },
+    ContractFile {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("setting TICKET_CONTRACT: {path}: {source}")]
-    Contract { path: String, source: crate::contract::ContractError },
+    Contract {
+        path: String,
+        source: crate::contract::ContractError,
+    },
 }
 
 /// The Lambda's whole budget; the store and the mail timeouts together must leave room in it.
@@ -101,23 +117,50 @@ impl Settings {
     /// Reads the settings from `vars` (the environment, or a map in tests).
     pub fn from_map(vars: &HashMap<String, String>) -> Result<Settings, ConfigError> {
         let env = Vars(vars);
-        let tickets_table = env.required("TICKETS_TABLE", "the name of the DynamoDB table for tickets")?;
-        let contract = load_contract(&env.required("TICKET_CONTRACT", "the path of ticket-contract.json")?)?;
-        let fallback_email = env.email("FALLBACK_EMAIL", "the address that receives tickets when DynamoDB is down")?;
-        let sender_email = env.email("SENDER_EMAIL", "the SES-verified address fallback emails are sent from")?;
-        let allowed_origins = parse_origins(&env.required("ALLOWED_ORIGINS", "comma-separated site origins")?)?;
-        let client_hash_salt = env.required("CLIENT_HASH_SALT", "a secret random string of 16+ characters")?;
+        let tickets_table = env.required(
+            "TICKETS_TABLE",
+            "the name of the DynamoDB table for tickets",
+        )?;
+        let contract =
+            load_contract(&env.required("TICKET_CONTRACT", "the path of ticket-contract.json")?)?;
+        let fallback_email = env.email(
+            "FALLBACK_EMAIL",
+            "the address that receives tickets when DynamoDB is down",
+        )?;
+        let sender_email = env.email(
+            "SENDER_EMAIL",
+            "the SES-verified address fallback emails are sent from",
+        )?;
+        let allowed_origins =
+            parse_origins(&env.required("ALLOWED_ORIGINS", "comma-separated site origins")?)?;
+        let client_hash_salt = env.required(
+            "CLIENT_HASH_SALT",
+            "a secret random string of 16+ characters",
+        )?;
         if client_hash_salt.chars().count() < 16 {
             return Err(env.invalid("CLIENT_HASH_SALT", "[hidden]", "at least 16 characters"));
         }
-        let store_timeout = Duration::from_millis(env.number("DYNAMODB_TIMEOUT_MS", 2_500, 100..=8_000)?);
-        let mail_timeout = Duration::from_millis(env.number("SES_TIMEOUT_MS", 4_000, 100..=8_000)?);
+        let store_timeout =
+            Duration::from_millis(env.number("DYNAMODB_TIMEOUT_MS", 2_500, 100..=8_000)?);
+        let mail_timeout =
+            Duration::from_millis(env.number("SES_TIMEOUT_MS", 4_000, 100..=8_000)?);
         if store_timeout + mail_timeout > FUNCTION_BUDGET - BUDGET_MARGIN {
-            let value = format!("{} + {}", store_timeout.as_millis(), mail_timeout.as_millis());
-            let wants = format!("together at most {} ms, to fit the Lambda's 10 s", (FUNCTION_BUDGET - BUDGET_MARGIN).as_millis());
+            let value = format!(
+                "{} + {}",
+                store_timeout.as_millis(),
+                mail_timeout.as_millis()
+            );
+            let wants = format!(
+                "together at most {} ms, to fit the Lambda's 10 s",
+                (FUNCTION_BUDGET - BUDGET_MARGIN).as_millis()
+            );
             return Err(env.invalid("DYNAMODB_TIMEOUT_MS + SES_TIMEOUT_MS", &value, &wants));
         }
-        let max_body_bytes = env.number("MAX_BODY_BYTES", contract.limits.max_body_bytes as u64, 1_024..=1_048_576)?;
+        let max_body_bytes = env.number(
+            "MAX_BODY_BYTES",
+            contract.limits.max_body_bytes as u64,
+            1_024..=1_048_576,
+        )?;
         let config = Config {
             fallback_email,
             sender_email,
@@ -130,17 +173,29 @@ impl Settings {
             contract: Arc::new(contract),
         };
         let ttl_days = env.number("SUBMISSION_TTL_DAYS", 7, 1..=365)?;
-        Ok(Settings { config, tickets_table, submission_ttl: Duration::from_secs(ttl_days * 86_400) })
+        Ok(Settings {
+            config,
+            tickets_table,
+            submission_ttl: Duration::from_secs(ttl_days * 86_400),
+        })
     }
 }
 
 /// Loads the contract and checks that the function understands every field it names.
 pub fn load_contract(path: &str) -> Result<TicketContract, ConfigError> {
-    let json = std::fs::read_to_string(path).map_err(|source| ConfigError::ContractFile { path: path.into(), source })?;
-    let contract =
-        TicketContract::from_json(&json).map_err(|source| ConfigError::Contract { path: path.into(), source })?;
+    let json = std::fs::read_to_string(path).map_err(|source| ConfigError::ContractFile {
+        path: path.into(),
+        source,
+    })?;
+    let contract = TicketContract::from_json(&json).map_err(|source| ConfigError::Contract {
+        path: path.into(),
+        source,
+    })?;
     if let Some(unknown) = contract.fields.iter().find(|f| !is_known_field(&f.name)) {
-        let message = format!("field `{}` is not one the function stores; update the function", unknown.name);
+        let message = format!(
+            "field `{}` is not one the function stores; update the function",
+            unknown.name
+        );
         return Err(ConfigError::Contract {
             path: path.into(),
             source: crate::contract::ContractError::Inconsistent(message),
@@ -153,19 +208,26 @@ pub fn load_contract(path: &str) -> Result<TicketContract, ConfigError> {
 pub fn parse_origins(list: &str) -> Result<Vec<String>, ConfigError> {
     let mut origins = Vec::new();
     for origin in list.split(',').map(str::trim).filter(|o| !o.is_empty()) {
-        let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        let rest = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
         let host = rest.unwrap_or_default().trim_end_matches('/');
         if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
             return Err(ConfigError::Invalid {
                 name: "ALLOWED_ORIGINS",
                 value: origin.into(),
-                wants: "origins like https://help.example.com (scheme, host, optional port; no path)".into(),
+                wants:
+                    "origins like https://help.example.com (scheme, host, optional port; no path)"
+                        .into(),
             });
         }
         origins.push(origin.trim_end_matches('/').to_ascii_lowercase());
     }
     if origins.is_empty() {
-        return Err(ConfigError::Missing { name: "ALLOWED_ORIGINS", wants: "comma-separated site origins" });
+        return Err(ConfigError::Missing {
+            name: "ALLOWED_ORIGINS",
+            wants: "comma-separated site origins",
+        });
     }
     Ok(origins)
 }
@@ -178,7 +240,9 @@ impl Vars<'_> {
     }
 
     fn required(&self, name: &'static str, wants: &'static str) -> Result<String, ConfigError> {
-        self.get(name).map(str::to_owned).ok_or(ConfigError::Missing { name, wants })
+        self.get(name)
+            .map(str::to_owned)
+            .ok_or(ConfigError::Missing { name, wants })
     }
 
     fn email(&self, name: &'static str, wants: &'static str) -> Result<String, ConfigError> {
@@ -189,16 +253,31 @@ impl Vars<'_> {
         }
     }
 
-    fn number(&self, name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, ConfigError> {
-        let Some(text) = self.get(name) else { return Ok(default) };
+    fn number(
+        &self,
+        name: &'static str,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<u64, ConfigError> {
+        let Some(text) = self.get(name) else {
+            return Ok(default);
+        };
         match text.parse::<u64>() {
             Ok(n) if range.contains(&n) => Ok(n),
-            _ => Err(self.invalid(name, text, &format!("a whole number from {} to {}", range.start(), range.end()))),
+            _ => Err(self.invalid(
+                name,
+                text,
+                &format!("a whole number from {} to {}", range.start(), range.end()),
+            )),
         }
     }
 
     fn invalid(&self, name: &'static str, value: &str, wants: &str) -> ConfigError {
-        ConfigError::Invalid { name, value: value.into(), wants: wants.into() }
+        ConfigError::Invalid {
+            name,
+            value: value.into(),
+            wants: wants.into(),
+        }
     }
 }
 
@@ -212,7 +291,10 @@ mod tests {
             ("TICKET_CONTRACT", contract_path),
             ("FALLBACK_EMAIL", "support@example.com"),
             ("SENDER_EMAIL", "tickets@example.com"),
-            ("ALLOWED_ORIGINS", "https://help.example.com, http://127.0.0.1:1111/"),
+            (
+                "ALLOWED_ORIGINS",
+                "https://help.example.com, http://127.0.0.1:1111/",
+            ),
             ("CLIENT_HASH_SALT", "0123456789abcdef"),
         ]
         .into_iter()
@@ -221,17 +303,27 @@ mod tests {
     }
 
     fn fixture() -> String {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ticket-contract.json").to_owned()
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ticket-contract.json"
+        )
+        .to_owned()
     }
 
     #[test]
     fn reads_a_complete_environment_with_defaults() {
         let s = Settings::from_map(&vars(&fixture())).unwrap();
         assert_eq!(s.tickets_table, "tickets");
-        assert_eq!(s.config.allowed_origins, ["https://help.example.com", "http://127.0.0.1:1111"]);
+        assert_eq!(
+            s.config.allowed_origins,
+            ["https://help.example.com", "http://127.0.0.1:1111"]
+        );
         assert_eq!(s.config.rate_limit_per_minute, 10);
         assert_eq!(s.config.max_body_bytes, 65536);
-        assert_eq!(s.config.store_timeout + s.config.mail_timeout, Duration::from_millis(6_500));
+        assert_eq!(
+            s.config.store_timeout + s.config.mail_timeout,
+            Duration::from_millis(6_500)
+        );
         assert_eq!(s.submission_ttl, Duration::from_secs(7 * 86_400));
     }
 
@@ -246,12 +338,24 @@ mod tests {
 
     #[test]
     fn clear_messages_for_bad_settings() {
-        for name in ["TICKETS_TABLE", "FALLBACK_EMAIL", "SENDER_EMAIL", "ALLOWED_ORIGINS", "CLIENT_HASH_SALT"] {
+        for name in [
+            "TICKETS_TABLE",
+            "FALLBACK_EMAIL",
+            "SENDER_EMAIL",
+            "ALLOWED_ORIGINS",
+            "CLIENT_HASH_SALT",
+        ] {
             let message = error_with(name, None);
-            assert!(message.contains(name) && message.contains("missing"), "{message}");
+            assert!(
+                message.contains(name) && message.contains("missing"),
+                "{message}"
+            );
         }
         assert!(error_with("FALLBACK_EMAIL", Some("nobody")).contains("plain address"));
-        assert!(error_with("ALLOWED_ORIGINS", Some("https://help.example.com/path")).contains("no path"));
+        assert!(
+            error_with("ALLOWED_ORIGINS", Some("https://help.example.com/path"))
+                .contains("no path")
+        );
         assert!(error_with("CLIENT_HASH_SALT", Some("short")).contains("16"));
         assert!(error_with("RATE_LIMIT_PER_MINUTE", Some("many")).contains("whole number"));
         assert!(error_with("DYNAMODB_TIMEOUT_MS", Some("8000")).contains("10 s"));

@@ -135,21 +135,27 @@ impl TicketContract {
     pub fn from_json(json: &str) -> Result<Self, ContractError> {
         let contract: TicketContract = serde_json::from_str(json)?;
         if contract.version != CONTRACT_VERSION {
-            return Err(ContractError::Version { found: contract.version });
+            return Err(ContractError::Version {
+                found: contract.version,
+            });
         }
         contract.check()?;
         Ok(contract)
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("the contract is plain data and always serializes")
+        serde_json::to_string_pretty(self)
+            .expect("the contract is plain data and always serializes")
     }
 
     /// The invariants both crates rely on: known default language, unique ids, no empty lists.
     pub fn check(&self) -> Result<(), ContractError> {
         let fail = |msg: String| Err(ContractError::Inconsistent(msg));
         if !self.languages.contains(&self.default_language) {
-            return fail(format!("default language `{}` is not among the languages", self.default_language));
+            return fail(format!(
+                "default language `{}` is not among the languages",
+                self.default_language
+            ));
         }
         if self.audiences.is_empty() {
             return fail("no audiences".into());
@@ -162,10 +168,15 @@ impl TicketContract {
                 return fail(format!("audience `{}` has no categories", audience.id));
             }
             if let Some(dup) = first_duplicate(audience.categories.iter().map(|c| c.id.as_str())) {
-                return fail(format!("category `{dup}` appears twice in audience `{}`", audience.id));
+                return fail(format!(
+                    "category `{dup}` appears twice in audience `{}`",
+                    audience.id
+                ));
             }
             for category in &audience.categories {
-                if let Some(dup) = first_duplicate(category.subcategories.iter().map(|s| s.id.as_str())) {
+                if let Some(dup) =
+                    first_duplicate(category.subcategories.iter().map(|s| s.id.as_str()))
+                {
                     return fail(format!(
                         "subcategory `{dup}` appears twice in `{}/{}`",
                         audience.id, category.id
@@ -186,7 +197,10 @@ impl TicketContract {
 
     /// The category of an audience, if both exist and belong together.
     pub fn category(&self, audience: &str, category: &str) -> Option<&Category> {
-        self.audience(audience)?.categories.iter().find(|c| c.id == category)
+        self.audience(audience)?
+            .categories
+            .iter()
+            .find(|c| c.id == category)
     }
 }
 
@@ -197,7 +211,12 @@ impl Category {
 }
 
 /// The label in `language`, else in the default language, else the id itself.
-pub fn label<'a>(labels: &'a Labels, language: &str, default_language: &str, id: &'a str) -> &'a str {
+pub fn label<'a>(
+    labels: &'a Labels,
+    language: &str,
+    default_language: &str,
+    id: &'a str,
+) -> &'a str {
     labels
         .get(language)
         .or_else(|| labels.get(default_language))
@@ -224,7 +243,11 @@ mod tests {
             response_hours: 24,
             default_language: "en".into(),
             languages: vec!["en".into(), "it".into()],
-            limits: Limits { max_body_bytes: 65536, min_fill_ms: 3000, subject_words: [5, 7] },
+            limits: Limits {
+                max_body_bytes: 65536,
+                min_fill_ms: 3000,
+                subject_words: [5, 7],
+            },
             fields: vec![FieldSpec {
                 name: field::SUBJECT.into(),
                 kind: FieldKind::Line,
@@ -239,7 +262,10 @@ mod tests {
                     id: "billing".into(),
                     queue: "billing".into(),
                     labels: labels("Billing"),
-                    subcategories: vec![Subcategory { id: "refunds".into(), labels: labels("Refunds") }],
+                    subcategories: vec![Subcategory {
+                        id: "refunds".into(),
+                        labels: labels("Refunds"),
+                    }],
                 }],
             }],
         }
@@ -255,11 +281,18 @@ mod tests {
     fn rejects_other_versions_and_duplicates() {
         let mut c = sample();
         c.version = 99;
-        assert!(matches!(TicketContract::from_json(&c.to_json()), Err(ContractError::Version { found: 99 })));
+        assert!(matches!(
+            TicketContract::from_json(&c.to_json()),
+            Err(ContractError::Version { found: 99 })
+        ));
         let mut c = sample();
         let again = c.audiences[0].clone();
         c.audiences.push(again);
-        assert!(c.check().unwrap_err().to_string().contains("audience `users` appears twice"));
+        assert!(c
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("audience `users` appears twice"));
     }
 
     #[test]
@@ -267,7 +300,11 @@ mod tests {
         let c = sample();
         assert!(c.category("users", "billing").is_some());
         assert!(c.category("studios", "billing").is_none());
-        assert!(c.category("users", "billing").unwrap().subcategory("refunds").is_some());
+        assert!(c
+            .category("users", "billing")
+            .unwrap()
+            .subcategory("refunds")
+            .is_some());
         assert_eq!(label(&c.audiences[0].labels, "it", "en", "users"), "Users");
     }
 }

@@ -38,7 +38,14 @@ impl<S: TicketStore, M: Mailer, C: Clock> Deps<S, M, C> {
     pub fn new(store: S, mailer: M, clock: C, config: Config) -> Self {
         let limiter = RateLimiter::new(config.rate_limit_per_minute);
         let cors = Cors::new(&config.allowed_origins);
-        Deps { store, mailer, clock, config, limiter, cors }
+        Deps {
+            store,
+            mailer,
+            clock,
+            config,
+            limiter,
+            cors,
+        }
     }
 }
 
@@ -61,7 +68,10 @@ enum Saved {
 }
 
 /// Handles one request. Never panics on request data; every answer is complete HTTP.
-pub async fn handle<S: TicketStore, M: Mailer, C: Clock>(request: Request<Bytes>, deps: &Deps<S, M, C>) -> Response<Bytes> {
+pub async fn handle<S: TicketStore, M: Mailer, C: Clock>(
+    request: Request<Bytes>,
+    deps: &Deps<S, M, C>,
+) -> Response<Bytes> {
     let request_id = match request.extensions().get::<RequestId>() {
         Some(RequestId(id)) => id.clone(),
         None => new_ticket_id(deps.clock.now()).replacen("HC-", "req-", 1),
@@ -72,8 +82,14 @@ pub async fn handle<S: TicketStore, M: Mailer, C: Clock>(request: Request<Bytes>
             Method::OPTIONS => deps.cors.preflight(request.headers()),
             Method::POST => submit(&request, deps).await,
             _ => {
-                let mut r = json_response(StatusCode::METHOD_NOT_ALLOWED, json!({"error": "method_not_allowed"}));
-                r.headers_mut().insert(http::header::ALLOW, HeaderValue::from_static("POST, OPTIONS"));
+                let mut r = json_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    json!({"error": "method_not_allowed"}),
+                );
+                r.headers_mut().insert(
+                    http::header::ALLOW,
+                    HeaderValue::from_static("POST, OPTIONS"),
+                );
                 r
             }
         };
@@ -85,12 +101,21 @@ pub async fn handle<S: TicketStore, M: Mailer, C: Clock>(request: Request<Bytes>
     .await
 }
 
-async fn submit<S: TicketStore, M: Mailer, C: Clock>(request: &Request<Bytes>, deps: &Deps<S, M, C>) -> Response<Bytes> {
+async fn submit<S: TicketStore, M: Mailer, C: Clock>(
+    request: &Request<Bytes>,
+    deps: &Deps<S, M, C>,
+) -> Response<Bytes> {
     let config = &deps.config;
-    let content_type = request.headers().get(CONTENT_TYPE).map(HeaderValue::as_bytes);
+    let content_type = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .map(HeaderValue::as_bytes);
     let Ok(format) = media_format(content_type) else {
         let accepted = ["application/json", "application/x-www-form-urlencoded"];
-        return json_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"error": "unsupported_media_type", "accepted": accepted}));
+        return json_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            json!({"error": "unsupported_media_type", "accepted": accepted}),
+        );
     };
     let answer = Answer { format, config };
     let now = deps.clock.now();
@@ -116,14 +141,20 @@ async fn submit<S: TicketStore, M: Mailer, C: Clock>(request: &Request<Bytes>, d
             return answer.invalid(&raw, &errors);
         }
     };
-    let submission_id = submission.submission_id.clone().unwrap_or_else(new_submission_id);
+    let submission_id = submission
+        .submission_id
+        .clone()
+        .unwrap_or_else(new_submission_id);
     let mut ticket = Ticket::new(&submission, &submission_id, &config.contract, now, &client);
     let saved = save(&mut ticket, deps).await;
     answer.saved(&raw, saved)
 }
 
 /// Store, else email, else lost. A fresh id is drawn when the random part clashed.
-async fn save<S: TicketStore, M: Mailer, C: Clock>(ticket: &mut Ticket, deps: &Deps<S, M, C>) -> Saved {
+async fn save<S: TicketStore, M: Mailer, C: Clock>(
+    ticket: &mut Ticket,
+    deps: &Deps<S, M, C>,
+) -> Saved {
     const ID_ATTEMPTS: usize = 3;
     for _ in 0..ID_ATTEMPTS {
         match tokio::time::timeout(deps.config.store_timeout, deps.store.put(ticket)).await {
@@ -141,7 +172,10 @@ async fn save<S: TicketStore, M: Mailer, C: Clock>(ticket: &mut Ticket, deps: &D
                 break;
             }
             Err(_) => {
-                tracing::error!(timeout_ms = deps.config.store_timeout.as_millis() as u64, "store timed out, emailing the ticket");
+                tracing::error!(
+                    timeout_ms = deps.config.store_timeout.as_millis() as u64,
+                    "store timed out, emailing the ticket"
+                );
                 break;
             }
         }
@@ -149,9 +183,18 @@ async fn save<S: TicketStore, M: Mailer, C: Clock>(ticket: &mut Ticket, deps: &D
     email(ticket, deps).await
 }
 
-async fn email<S: TicketStore, M: Mailer, C: Clock>(ticket: &Ticket, deps: &Deps<S, M, C>) -> Saved {
+async fn email<S: TicketStore, M: Mailer, C: Clock>(
+    ticket: &Ticket,
+    deps: &Deps<S, M, C>,
+) -> Saved {
     let config = &deps.config;
-    let email = fallback_email(ticket, &config.contract, &config.sender_email, &config.fallback_email, deps.clock.now());
+    let email = fallback_email(
+        ticket,
+        &config.contract,
+        &config.sender_email,
+        &config.fallback_email,
+        deps.clock.now(),
+    );
     match tokio::time::timeout(config.mail_timeout, deps.mailer.send(&email)).await {
         Ok(Ok(())) => {
             tracing::warn!(outcome = "emailed", ticket_id = %ticket.ticket_id, "ticket sent to the fallback address");
@@ -173,7 +216,13 @@ fn client_addr(request: &Request<Bytes>) -> Option<IpAddr> {
     if let Some(ClientAddr(ip)) = request.extensions().get::<ClientAddr>() {
         return Some(*ip);
     }
-    let forwarded = request.headers().get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?;
     forwarded.rsplit(',').next()?.trim().parse().ok()
 }
 
@@ -186,15 +235,19 @@ struct Answer<'a> {
 impl Answer<'_> {
     fn saved(&self, raw: &RawFields, saved: Saved) -> Response<Bytes> {
         match (self.format, saved) {
-            (Format::Json, Saved::Stored(id)) => {
-                json_response(StatusCode::CREATED, json!({"ticket_id": id, "status": "stored"}))
-            }
-            (Format::Json, Saved::Emailed(id)) => {
-                json_response(StatusCode::ACCEPTED, json!({"ticket_id": id, "status": "emailed"}))
-            }
+            (Format::Json, Saved::Stored(id)) => json_response(
+                StatusCode::CREATED,
+                json!({"ticket_id": id, "status": "stored"}),
+            ),
+            (Format::Json, Saved::Emailed(id)) => json_response(
+                StatusCode::ACCEPTED,
+                json!({"ticket_id": id, "status": "emailed"}),
+            ),
             (Format::Json, Saved::Lost) => self.unavailable(),
             (Format::Form, Saved::Stored(id)) => self.redirect(&self.thanks_url(raw, &id, None)),
-            (Format::Form, Saved::Emailed(id)) => self.redirect(&self.thanks_url(raw, &id, Some("emailed"))),
+            (Format::Form, Saved::Emailed(id)) => {
+                self.redirect(&self.thanks_url(raw, &id, Some("emailed")))
+            }
             (Format::Form, Saved::Lost) => self.back_to_form(raw, &[("form", "unavailable")]),
         }
     }
@@ -202,11 +255,20 @@ impl Answer<'_> {
     fn invalid(&self, raw: &RawFields, errors: &FieldErrors) -> Response<Bytes> {
         match self.format {
             Format::Json => {
-                let fields: BTreeMap<&str, &str> = errors.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                json_response(StatusCode::BAD_REQUEST, json!({"error": "invalid", "fields": fields}))
+                let fields: BTreeMap<&str, &str> = errors
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                json_response(
+                    StatusCode::BAD_REQUEST,
+                    json!({"error": "invalid", "fields": fields}),
+                )
             }
             Format::Form => {
-                let pairs: Vec<(&str, &str)> = errors.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let pairs: Vec<(&str, &str)> = errors
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 self.back_to_form(raw, &pairs)
             }
         }
@@ -214,13 +276,21 @@ impl Answer<'_> {
 
     fn unreadable(&self, error: &ParseError) -> Response<Bytes> {
         let (status, body, code) = match error {
-            ParseError::TooLarge { max } => {
-                (StatusCode::PAYLOAD_TOO_LARGE, json!({"error": "too_large", "max_bytes": max}), "too_large")
-            }
-            ParseError::Malformed(why) => (StatusCode::BAD_REQUEST, json!({"error": "malformed", "detail": why}), "malformed"),
-            ParseError::UnsupportedMediaType => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"error": "unsupported_media_type"}), "unsupported")
-            }
+            ParseError::TooLarge { max } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json!({"error": "too_large", "max_bytes": max}),
+                "too_large",
+            ),
+            ParseError::Malformed(why) => (
+                StatusCode::BAD_REQUEST,
+                json!({"error": "malformed", "detail": why}),
+                "malformed",
+            ),
+            ParseError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!({"error": "unsupported_media_type"}),
+                "unsupported",
+            ),
         };
         match self.format {
             Format::Json => json_response(status, body),
@@ -231,12 +301,15 @@ impl Answer<'_> {
     fn rate_limited(&self, wait: Duration) -> Response<Bytes> {
         let seconds = wait.as_secs().max(1);
         let mut response = match self.format {
-            Format::Json => {
-                json_response(StatusCode::TOO_MANY_REQUESTS, json!({"error": "rate_limited", "retry_after": seconds}))
-            }
+            Format::Json => json_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({"error": "rate_limited", "retry_after": seconds}),
+            ),
             Format::Form => self.back_to_form(&RawFields::default(), &[("form", "rate_limited")]),
         };
-        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
         response
     }
 
@@ -264,7 +337,12 @@ impl Answer<'_> {
         if let Some(status) = status {
             query.append_pair("status", status);
         }
-        format!("{}/{}/contact/thanks/?{}", self.site_url(), self.language(raw), query.finish())
+        format!(
+            "{}/{}/contact/thanks/?{}",
+            self.site_url(),
+            self.language(raw),
+            query.finish()
+        )
     }
 
     /// Back to the form with `errors=field:code,…`; a valid audience and category are kept so
@@ -272,9 +350,15 @@ impl Answer<'_> {
     fn back_to_form(&self, raw: &RawFields, errors: &[(&str, &str)]) -> Response<Bytes> {
         let contract = &self.config.contract;
         let mut query = form_urlencoded::Serializer::new(String::new());
-        if let Some(audience) = raw.get(field::AUDIENCE).filter(|a| contract.audience(a).is_some()) {
+        if let Some(audience) = raw
+            .get(field::AUDIENCE)
+            .filter(|a| contract.audience(a).is_some())
+        {
             query.append_pair("audience", audience);
-            if let Some(category) = raw.get(field::CATEGORY).filter(|c| contract.category(audience, c).is_some()) {
+            if let Some(category) = raw
+                .get(field::CATEGORY)
+                .filter(|c| contract.category(audience, c).is_some())
+            {
                 query.append_pair("category", category);
             }
         }
@@ -282,21 +366,35 @@ impl Answer<'_> {
         let listed: Vec<String> = errors
             .iter()
             .map(|(name, code)| {
-                let name = if name.len() <= 40 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') { name } else { "_" };
+                let name = if name.len() <= 40
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                {
+                    name
+                } else {
+                    "_"
+                };
                 format!("{name}:{code}")
             })
             .collect();
         query.append_pair("errors", &listed.join(","));
-        self.redirect(&format!("{}/{}/contact/?{}", self.site_url(), self.language(raw), query.finish()))
+        self.redirect(&format!(
+            "{}/{}/contact/?{}",
+            self.site_url(),
+            self.language(raw),
+            query.finish()
+        ))
     }
 
     fn redirect(&self, location: &str) -> Response<Bytes> {
         let mut response = Response::new(Bytes::new());
         *response.status_mut() = StatusCode::SEE_OTHER;
         // The URL is built from the contract and validated ids only; fall back to the site root.
-        let value = HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));
+        let value =
+            HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));
         response.headers_mut().insert(LOCATION, value);
-        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response
     }
 }
@@ -307,7 +405,10 @@ fn json_response(status: StatusCode, body: serde_json::Value) -> Response<Bytes>
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 
@@ -324,7 +425,12 @@ mod tests {
     fn deps() -> TestDeps {
         let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
         config.rate_limit_per_minute = 5;
-        Deps::new(MemoryStore::new(), MemoryMailer::new(), ManualClock::at_fixed_instant(), config)
+        Deps::new(
+            MemoryStore::new(),
+            MemoryMailer::new(),
+            ManualClock::at_fixed_instant(),
+            config,
+        )
     }
 
     fn post(content_type: &str, body: impl Into<Bytes>) -> Request<Bytes> {
@@ -341,7 +447,11 @@ mod tests {
     }
 
     fn run(request: Request<Bytes>, deps: &TestDeps) -> Response<Bytes> {
-        tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(handle(request, deps))
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(handle(request, deps))
     }
 
     fn body(response: &Response<Bytes>) -> serde_json::Value {
@@ -353,7 +463,10 @@ mod tests {
         let deps = deps();
         let response = run(post_json(&valid_json()), &deps);
         assert_eq!(response.status(), StatusCode::CREATED);
-        assert_eq!(response.headers()["access-control-allow-origin"], "https://help.example.com");
+        assert_eq!(
+            response.headers()["access-control-allow-origin"],
+            "https://help.example.com"
+        );
         let answer = body(&response);
         assert_eq!(answer["status"], "stored");
         assert_eq!(deps.store.len(), 1);
@@ -387,7 +500,10 @@ mod tests {
         json["subject"] = "".into();
         let response = run(post_json(&json), &deps);
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(body(&response), json!({"error": "invalid", "fields": {"email": "invalid_email", "subject": "required"}}));
+        assert_eq!(
+            body(&response),
+            json!({"error": "invalid", "fields": {"email": "invalid_email", "subject": "required"}})
+        );
     }
 
     fn form_body(json: &serde_json::Value) -> String {
@@ -405,13 +521,22 @@ mod tests {
         let deps = deps();
         let mut json = valid_json();
         json["language"] = "it".into();
-        let response = run(post("application/x-www-form-urlencoded", form_body(&json)), &deps);
+        let response = run(
+            post("application/x-www-form-urlencoded", form_body(&json)),
+            &deps,
+        );
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let location = response.headers()[LOCATION].to_str().unwrap();
-        assert!(location.starts_with("https://help.example.com/it/contact/thanks/?ticket=HC-"), "{location}");
+        assert!(
+            location.starts_with("https://help.example.com/it/contact/thanks/?ticket=HC-"),
+            "{location}"
+        );
         json["subject"] = "Hi".into();
         json["category"] = "payouts".into();
-        let response = run(post("application/x-www-form-urlencoded", form_body(&json)), &deps);
+        let response = run(
+            post("application/x-www-form-urlencoded", form_body(&json)),
+            &deps,
+        );
         let location = response.headers()[LOCATION].to_str().unwrap();
         assert_eq!(
             location,
@@ -427,27 +552,41 @@ mod tests {
         json["email"] = "invalid".into();
         let response = run(post_json(&json), &deps);
         assert_eq!(response.status(), StatusCode::CREATED);
-        assert!(body(&response)["ticket_id"].as_str().unwrap().starts_with("HC-"));
+        assert!(body(&response)["ticket_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("HC-"));
         assert!(deps.store.is_empty());
     }
 
     #[test]
     fn rate_limit_answers_429_with_retry_after() {
         let deps = deps();
-        let statuses: Vec<u16> = (0..6).map(|_| run(post_json(&valid_json()), &deps).status().as_u16()).collect();
+        let statuses: Vec<u16> = (0..6)
+            .map(|_| run(post_json(&valid_json()), &deps).status().as_u16())
+            .collect();
         assert_eq!(statuses, [201, 201, 201, 201, 201, 429]);
         let response = run(post_json(&valid_json()), &deps);
         assert_eq!(response.headers()[RETRY_AFTER], "12");
         deps.clock.advance(Duration::from_secs(12));
-        assert_eq!(run(post_json(&valid_json()), &deps).status(), StatusCode::CREATED);
+        assert_eq!(
+            run(post_json(&valid_json()), &deps).status(),
+            StatusCode::CREATED
+        );
     }
 
     #[test]
     fn media_type_size_method() {
         let deps = deps();
-        assert_eq!(run(post("text/plain", "x"), &deps).status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(
+            run(post("text/plain", "x"), &deps).status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
         let huge = format!("{{\"description\":\"{}\"}}", "x".repeat(70_000));
-        assert_eq!(run(post("application/json", huge), &deps).status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            run(post("application/json", huge), &deps).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
         let get = Request::get("/tickets").body(Bytes::new()).unwrap();
         assert_eq!(run(get, &deps).status(), StatusCode::METHOD_NOT_ALLOWED);
     }
@@ -456,15 +595,22 @@ mod tests {
     fn other_origins_get_no_cors_headers() {
         let deps = deps();
         let mut request = post_json(&valid_json());
-        request.headers_mut().insert("origin", HeaderValue::from_static("https://evil.example"));
+        request
+            .headers_mut()
+            .insert("origin", HeaderValue::from_static("https://evil.example"));
         let response = run(request, &deps);
-        assert!(!response.headers().contains_key("access-control-allow-origin"));
+        assert!(!response
+            .headers()
+            .contains_key("access-control-allow-origin"));
         assert_eq!(response.headers()["vary"], "Origin");
     }
 
     #[test]
     fn client_address_from_forwarded_for() {
-        let request = Request::post("/").header("x-forwarded-for", "10.0.0.1, 198.51.100.2").body(Bytes::new()).unwrap();
+        let request = Request::post("/")
+            .header("x-forwarded-for", "10.0.0.1, 198.51.100.2")
+            .body(Bytes::new())
+            .unwrap();
         assert_eq!(client_addr(&request), Some("198.51.100.2".parse().unwrap()));
         let request = Request::post("/").body(Bytes::new()).unwrap();
         assert_eq!(client_addr(&request), None);

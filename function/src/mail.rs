@@ -35,7 +35,10 @@ pub enum MailError {
     #[error("email could not be sent: {0}")]
     Unavailable(String),
     #[error("email file {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub trait Mailer: Send + Sync + 'static {
@@ -43,12 +46,21 @@ pub trait Mailer: Send + Sync + 'static {
 }
 
 /// The fallback email for a ticket the store could not take.
-pub fn fallback_email(ticket: &Ticket, contract: &TicketContract, from: &str, to: &str, date: SystemTime) -> Email {
+pub fn fallback_email(
+    ticket: &Ticket,
+    contract: &TicketContract,
+    from: &str,
+    to: &str,
+    date: SystemTime,
+) -> Email {
     Email {
         from: from.to_owned(),
         to: to.to_owned(),
         reply_to: ticket.email.clone(),
-        subject: format!("[{}] {} · {}", ticket.ticket_id, ticket.queue, ticket.subject),
+        subject: format!(
+            "[{}] {} · {}",
+            ticket.ticket_id, ticket.queue, ticket.subject
+        ),
         text: plain_text_body(ticket, contract),
         date,
         id: format!("{}.{}", ticket.ticket_id, ticket.submission_id),
@@ -61,15 +73,17 @@ pub fn plain_text_body(ticket: &Ticket, contract: &TicketContract) -> String {
     let lang = &contract.default_language;
     let audience = contract.audience(&ticket.audience);
     let category = contract.category(&ticket.audience, &ticket.category);
-    let subcategory =
-        category.zip(ticket.subcategory.as_deref()).and_then(|(c, s)| c.subcategory(s).map(|sub| (sub, s)));
+    let subcategory = category
+        .zip(ticket.subcategory.as_deref())
+        .and_then(|(c, s)| c.subcategory(s).map(|sub| (sub, s)));
     let named = |labels: Option<&crate::contract::Labels>, id: &str| match labels {
         Some(labels) => format!("{} ({id})", label(labels, lang, lang, id)),
         None => id.to_owned(),
     };
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let lines = [
-        "This ticket could not be stored in the ticket database and was emailed instead.".to_owned(),
+        "This ticket could not be stored in the ticket database and was emailed instead."
+            .to_owned(),
         "Reply to this email to answer the person who sent it.".to_owned(),
         String::new(),
         format!("Ticket: {}", ticket.ticket_id),
@@ -78,8 +92,14 @@ pub fn plain_text_body(ticket: &Ticket, contract: &TicketContract) -> String {
         format!("Submission: {}", ticket.submission_id),
         String::new(),
         format!("Language: {}", ticket.language),
-        format!("Occupation: {}", named(audience.map(|a| &a.labels), &ticket.audience)),
-        format!("Category: {}", named(category.map(|c| &c.labels), &ticket.category)),
+        format!(
+            "Occupation: {}",
+            named(audience.map(|a| &a.labels), &ticket.audience)
+        ),
+        format!(
+            "Category: {}",
+            named(category.map(|c| &c.labels), &ticket.category)
+        ),
         format!(
             "Subcategory: {}",
             match subcategory {
@@ -119,7 +139,11 @@ impl Email {
             "Content-Type: text/plain; charset=utf-8".to_owned(),
             "Content-Transfer-Encoding: quoted-printable".to_owned(),
         ]);
-        format!("{}\r\n\r\n{}", headers.join("\r\n"), quoted_printable(&self.text))
+        format!(
+            "{}\r\n\r\n{}",
+            headers.join("\r\n"),
+            quoted_printable(&self.text)
+        )
     }
 }
 
@@ -129,7 +153,10 @@ fn strip_controls(text: &str) -> String {
 
 /// `=?UTF-8?B?…?=` words of at most 75 characters, folded onto continuation lines.
 pub fn encode_header_text(text: &str) -> String {
-    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     // 39 bytes of UTF-8 → 52 base64 characters + 12 of framing = 64, so even the first line with
     // "Subject: " stays within 78 characters; a character is never split across words.
     let mut words = Vec::new();
@@ -144,7 +171,11 @@ pub fn encode_header_text(text: &str) -> String {
         words.push(chunk);
     }
     let b64 = base64::engine::general_purpose::STANDARD;
-    words.iter().map(|w| format!("=?UTF-8?B?{}?=", b64.encode(w))).collect::<Vec<_>>().join("\r\n ")
+    words
+        .iter()
+        .map(|w| format!("=?UTF-8?B?{}?=", b64.encode(w)))
+        .collect::<Vec<_>>()
+        .join("\r\n ")
 }
 
 /// Quoted-printable (RFC 2045) with CRLF line ends and lines of at most 76 characters: readable
@@ -161,7 +192,11 @@ pub fn quoted_printable(text: &str) -> String {
         for (j, &b) in bytes.iter().enumerate() {
             let last = j + 1 == bytes.len();
             let literal = matches!(b, 33..=60 | 62..=126) || (matches!(b, b' ' | b'\t') && !last);
-            let piece = if literal { (b as char).to_string() } else { format!("={b:02X}") };
+            let piece = if literal {
+                (b as char).to_string()
+            } else {
+                format!("={b:02X}")
+            };
             if width + piece.len() > 75 {
                 out.push_str("=\r\n");
                 width = 0;
@@ -180,7 +215,10 @@ pub fn decode_quoted_printable(encoded: &str) -> String {
     let raw = raw.as_bytes();
     let mut i = 0;
     while i < raw.len() {
-        let hex = raw.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = raw
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (raw[i], hex) {
             (b'=', Some(byte)) => {
                 bytes.push(byte);
@@ -221,7 +259,10 @@ impl Mailer for MemoryMailer {
         if self.failing.load(Ordering::Relaxed) {
             return Err(MailError::Unavailable("memory mailer set to fail".into()));
         }
-        self.sent.lock().unwrap_or_else(|p| p.into_inner()).push(email.clone());
+        self.sent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(email.clone());
         Ok(())
     }
 }
@@ -236,7 +277,10 @@ impl FileMailer {
     /// Creates `dir` if needed.
     pub fn new(dir: impl AsRef<Path>) -> Result<Self, MailError> {
         let dir = dir.as_ref().to_owned();
-        std::fs::create_dir_all(&dir).map_err(|source| MailError::Io { path: dir.clone(), source })?;
+        std::fs::create_dir_all(&dir).map_err(|source| MailError::Io {
+            path: dir.clone(),
+            source,
+        })?;
         Ok(FileMailer { dir })
     }
 
@@ -248,7 +292,11 @@ impl FileMailer {
 impl Mailer for FileMailer {
     async fn send(&self, email: &Email) -> Result<(), MailError> {
         // The id holds a ticket id and a validated submission id; keep only safe characters anyway.
-        let stem: String = email.id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+        let stem: String = email
+            .id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
         let path = self.dir.join(format!("{stem}.eml"));
         std::fs::write(&path, email.to_mime()).map_err(|source| MailError::Io { path, source })
     }
@@ -261,21 +309,39 @@ mod tests {
     use crate::testing::contract;
 
     fn email(subject: &str) -> Email {
-        let mut t = ticket("HC-01JGM1ABC-X4KM", "sub-a-0001", "billing", "2025-01-02T03:04:05.678Z");
+        let mut t = ticket(
+            "HC-01JGM1ABC-X4KM",
+            "sub-a-0001",
+            "billing",
+            "2025-01-02T03:04:05.678Z",
+        );
         t.subject = subject.into();
         t.description = "Line one\nLíne two with = sign and trailing space \nLast".into();
-        fallback_email(&t, &contract(), "tickets@example.com", "support@example.com", SystemTime::UNIX_EPOCH)
+        fallback_email(
+            &t,
+            &contract(),
+            "tickets@example.com",
+            "support@example.com",
+            SystemTime::UNIX_EPOCH,
+        )
     }
 
     fn headers(mime: &str) -> Vec<&str> {
-        mime.split("\r\n\r\n").next().unwrap().split("\r\n").collect()
+        mime.split("\r\n\r\n")
+            .next()
+            .unwrap()
+            .split("\r\n")
+            .collect()
     }
 
     #[test]
     fn subject_cannot_inject_headers() {
         let mime = email("Hi\r\nBcc: victim@example.net\nX-Evil: 1").to_mime();
         for line in headers(&mime) {
-            assert!(!line.starts_with("Bcc") && !line.starts_with("X-Evil"), "{line}");
+            assert!(
+                !line.starts_with("Bcc") && !line.starts_with("X-Evil"),
+                "{line}"
+            );
             assert!(line.len() <= 78, "{line}");
         }
         assert!(mime.contains("Reply-To: ada@example.org\r\n"));
@@ -294,8 +360,15 @@ mod tests {
         let decoded: String = subject_lines
             .iter()
             .map(|l| l.trim_start_matches("Subject: ").trim())
-            .map(|w| w.strip_prefix("=?UTF-8?B?").and_then(|w| w.strip_suffix("?=")).unwrap())
-            .map(|b| String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b).unwrap()).unwrap())
+            .map(|w| {
+                w.strip_prefix("=?UTF-8?B?")
+                    .and_then(|w| w.strip_suffix("?="))
+                    .unwrap()
+            })
+            .map(|b| {
+                String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b).unwrap())
+                    .unwrap()
+            })
             .collect();
         assert!(decoded.ends_with(&subject));
     }
@@ -307,7 +380,13 @@ mod tests {
         let body = mime.split_once("\r\n\r\n").unwrap().1;
         assert!(body.split("\r\n").all(|l| l.len() <= 76));
         assert_eq!(decode_quoted_printable(body), e.text);
-        for needle in ["Ticket: HC-01JGM1ABC-X4KM", "Occupation: Users (users)", "Category: Billing (billing)", "Subcategory: Refunds (refunds)", "Description:\nLine one"] {
+        for needle in [
+            "Ticket: HC-01JGM1ABC-X4KM",
+            "Occupation: Users (users)",
+            "Category: Billing (billing)",
+            "Subcategory: Refunds (refunds)",
+            "Description:\nLine one",
+        ] {
             assert!(e.text.contains(needle), "{needle} in {}", e.text);
         }
         let long = "x".repeat(500);
@@ -319,8 +398,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mailer = FileMailer::new(dir.path().join("mail")).unwrap();
         let e = email("Refund missing");
-        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(mailer.send(&e)).unwrap();
-        let written = std::fs::read_to_string(dir.path().join("mail").join(format!("{}.eml", e.id))).unwrap();
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(mailer.send(&e))
+            .unwrap();
+        let written =
+            std::fs::read_to_string(dir.path().join("mail").join(format!("{}.eml", e.id))).unwrap();
         assert_eq!(written, e.to_mime());
     }
 }

@@ -45,7 +45,8 @@ impl RawFields {
 
     /// A filled honeypot marks a bot, whatever else the body holds.
     pub fn honeypot_filled(&self) -> bool {
-        self.get(field::HONEYPOT).is_some_and(|v| !v.trim().is_empty())
+        self.get(field::HONEYPOT)
+            .is_some_and(|v| !v.trim().is_empty())
             || self.problems.contains_key(field::HONEYPOT)
     }
 }
@@ -129,7 +130,8 @@ fn json_pairs(body: &[u8]) -> Result<Vec<(String, Value)>, ParseError> {
             ParseError::Malformed("not a JSON object of fields")
         }
     })?;
-    de.end().map_err(|_| ParseError::Malformed("trailing data after the JSON object"))?;
+    de.end()
+        .map_err(|_| ParseError::Malformed("trailing data after the JSON object"))?;
     Ok(pairs)
 }
 
@@ -221,7 +223,10 @@ fn form_pairs(body: &[u8]) -> Result<Vec<(String, Value)>, ParseError> {
             Some(i) => (&part[..i], &part[i + 1..]),
             None => (part, &b""[..]),
         };
-        pairs.push((decode_component(name)?, Value::Text(decode_component(value)?)));
+        pairs.push((
+            decode_component(name)?,
+            Value::Text(decode_component(value)?),
+        ));
     }
     Ok(pairs)
 }
@@ -260,13 +265,31 @@ mod tests {
     #[test]
     fn media_types() {
         assert_eq!(media_format(Some(b"application/json")), Ok(Format::Json));
-        assert_eq!(media_format(Some(b"Application/JSON; charset=UTF-8")), Ok(Format::Json));
-        assert_eq!(media_format(Some(b"application/x-www-form-urlencoded")), Ok(Format::Form));
-        assert_eq!(media_format(Some(b"application/json; charset=latin1")), Err(ParseError::UnsupportedMediaType));
-        assert_eq!(media_format(Some(b"text/plain")), Err(ParseError::UnsupportedMediaType));
-        assert_eq!(media_format(Some(b"multipart/form-data; boundary=x")), Err(ParseError::UnsupportedMediaType));
+        assert_eq!(
+            media_format(Some(b"Application/JSON; charset=UTF-8")),
+            Ok(Format::Json)
+        );
+        assert_eq!(
+            media_format(Some(b"application/x-www-form-urlencoded")),
+            Ok(Format::Form)
+        );
+        assert_eq!(
+            media_format(Some(b"application/json; charset=latin1")),
+            Err(ParseError::UnsupportedMediaType)
+        );
+        assert_eq!(
+            media_format(Some(b"text/plain")),
+            Err(ParseError::UnsupportedMediaType)
+        );
+        assert_eq!(
+            media_format(Some(b"multipart/form-data; boundary=x")),
+            Err(ParseError::UnsupportedMediaType)
+        );
         assert_eq!(media_format(None), Err(ParseError::UnsupportedMediaType));
-        assert_eq!(media_format(Some(b"\xff")), Err(ParseError::UnsupportedMediaType));
+        assert_eq!(
+            media_format(Some(b"\xff")),
+            Err(ParseError::UnsupportedMediaType)
+        );
     }
 
     #[test]
@@ -283,15 +306,36 @@ mod tests {
 
     #[test]
     fn json_shapes_that_are_not_forms() {
-        for body in [&b"[1,2]"[..], b"\"text\"", b"42", b"{", b"", b"{} {}", b"{\"a\":\"\xff\"}"] {
-            assert!(matches!(parse_body(Format::Json, body, 1000), Err(ParseError::Malformed(_))), "{body:?}");
+        for body in [
+            &b"[1,2]"[..],
+            b"\"text\"",
+            b"42",
+            b"{",
+            b"",
+            b"{} {}",
+            b"{\"a\":\"\xff\"}",
+        ] {
+            assert!(
+                matches!(
+                    parse_body(Format::Json, body, 1000),
+                    Err(ParseError::Malformed(_))
+                ),
+                "{body:?}"
+            );
         }
         // Nested values are skipped without recursion: deep nesting is just a wrong type.
-        let deep = format!("{{\"subject\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let deep = format!(
+            "{{\"subject\":{}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         let raw = parse_body(Format::Json, deep.as_bytes(), usize::MAX).unwrap();
         assert_eq!(raw.problems.get("subject"), Some(&Code::WrongType));
         let deep_top = "[".repeat(100_000);
-        assert!(matches!(parse_body(Format::Json, deep_top.as_bytes(), usize::MAX), Err(ParseError::Malformed(_))));
+        assert!(matches!(
+            parse_body(Format::Json, deep_top.as_bytes(), usize::MAX),
+            Err(ParseError::Malformed(_))
+        ));
     }
 
     #[test]
@@ -305,25 +349,45 @@ mod tests {
 
     #[test]
     fn urlencoded_decoding() {
-        let raw = parse_body(Format::Form, b"subject=Caf%C3%A9+au+lait&empty=&flag&&x=100%25&bad=%zz", 1000).unwrap();
+        let raw = parse_body(
+            Format::Form,
+            b"subject=Caf%C3%A9+au+lait&empty=&flag&&x=100%25&bad=%zz",
+            1000,
+        )
+        .unwrap();
         assert_eq!(raw.get("subject"), Some("Café au lait"));
         assert_eq!(raw.get("empty"), Some(""));
         assert_eq!(raw.get("flag"), Some(""));
         assert_eq!(raw.get("x"), Some("100%"));
         assert_eq!(raw.get("bad"), Some("%zz"));
-        assert!(matches!(parse_body(Format::Form, b"subject=%FF", 1000), Err(ParseError::Malformed(_))));
-        assert!(matches!(parse_body(Format::Form, b"subject=\xff", 1000), Err(ParseError::Malformed(_))));
+        assert!(matches!(
+            parse_body(Format::Form, b"subject=%FF", 1000),
+            Err(ParseError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_body(Format::Form, b"subject=\xff", 1000),
+            Err(ParseError::Malformed(_))
+        ));
     }
 
     #[test]
     fn size_limit() {
-        assert_eq!(parse_body(Format::Json, &[b' '; 11], 10), Err(ParseError::TooLarge { max: 10 }));
+        assert_eq!(
+            parse_body(Format::Json, &[b' '; 11], 10),
+            Err(ParseError::TooLarge { max: 10 })
+        );
     }
 
     #[test]
     fn honeypot() {
-        assert!(parse_body(Format::Form, b"website=http%3A%2F%2Fspam", 100).unwrap().honeypot_filled());
-        assert!(!parse_body(Format::Form, b"website=+", 100).unwrap().honeypot_filled());
-        assert!(parse_body(Format::Json, br#"{"website":[1]}"#, 100).unwrap().honeypot_filled());
+        assert!(parse_body(Format::Form, b"website=http%3A%2F%2Fspam", 100)
+            .unwrap()
+            .honeypot_filled());
+        assert!(!parse_body(Format::Form, b"website=+", 100)
+            .unwrap()
+            .honeypot_filled());
+        assert!(parse_body(Format::Json, br#"{"website":[1]}"#, 100)
+            .unwrap()
+            .honeypot_filled());
     }
 }

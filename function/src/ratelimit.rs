@@ -26,7 +26,10 @@ impl RateLimiter {
     /// Allows `per_minute` requests per client per minute, in bursts of up to that many;
     /// 0 turns the limit off.
     pub fn new(per_minute: u32) -> Self {
-        RateLimiter { per_minute, buckets: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            per_minute,
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Takes one request from `client`'s allowance, or says how long to wait (whole seconds,
@@ -41,11 +44,20 @@ impl RateLimiter {
         if buckets.len() >= MAX_TRACKED_CLIENTS && !buckets.contains_key(client) {
             // Drop the buckets that have refilled completely: forgetting them changes nothing.
             let full_after = Duration::from_secs(60);
-            buckets.retain(|_, b| now.duration_since(b.updated).map_or(true, |idle| idle < full_after));
+            buckets.retain(|_, b| {
+                now.duration_since(b.updated)
+                    .map_or(true, |idle| idle < full_after)
+            });
         }
-        let bucket = buckets.entry(client.to_owned()).or_insert(Bucket { tokens: capacity, updated: now });
+        let bucket = buckets.entry(client.to_owned()).or_insert(Bucket {
+            tokens: capacity,
+            updated: now,
+        });
         // A clock that went backwards refills nothing.
-        let elapsed = now.duration_since(bucket.updated).unwrap_or_default().as_secs_f64();
+        let elapsed = now
+            .duration_since(bucket.updated)
+            .unwrap_or_default()
+            .as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
         bucket.updated = now;
         if bucket.tokens >= 1.0 {
@@ -70,7 +82,11 @@ mod tests {
             assert_eq!(limiter.check("a", t), Ok(()));
         }
         assert_eq!(limiter.check("a", t), Err(Duration::from_secs(20)));
-        assert_eq!(limiter.check("b", t), Ok(()), "other clients are not affected");
+        assert_eq!(
+            limiter.check("b", t),
+            Ok(()),
+            "other clients are not affected"
+        );
         assert_eq!(limiter.check("a", t + Duration::from_secs(20)), Ok(()));
         assert!(limiter.check("a", t + Duration::from_secs(21)).is_err());
     }

@@ -28,9 +28,16 @@ pub enum StoreError {
     #[error("ticket store unavailable: {0}")]
     Unavailable(String),
     #[error("ticket store file {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("ticket store file {path}, line {line}: {message}")]
-    Corrupt { path: PathBuf, line: usize, message: String },
+    Corrupt {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 }
 
 /// A place to keep tickets. Futures are `Send` so a multi-threaded server can hold them.
@@ -39,10 +46,17 @@ pub trait TicketStore: Send + Sync + 'static {
     /// is taken.
     fn put(&self, ticket: &Ticket) -> impl Future<Output = Result<PutOutcome, StoreError>> + Send;
 
-    fn get(&self, ticket_id: &str) -> impl Future<Output = Result<Option<Ticket>, StoreError>> + Send;
+    fn get(
+        &self,
+        ticket_id: &str,
+    ) -> impl Future<Output = Result<Option<Ticket>, StoreError>> + Send;
 
     /// Up to `limit` tickets of `queue`, oldest first (support answers in order of arrival).
-    fn list_queue(&self, queue: &str, limit: usize) -> impl Future<Output = Result<Vec<Ticket>, StoreError>> + Send;
+    fn list_queue(
+        &self,
+        queue: &str,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Ticket>, StoreError>> + Send;
 }
 
 /// The in-memory index both local stores keep.
@@ -55,13 +69,18 @@ struct Index {
 impl Index {
     fn outcome_for(&self, ticket: &Ticket) -> Option<PutOutcome> {
         if let Some(existing) = self.by_submission.get(&ticket.submission_id) {
-            return Some(PutOutcome::Duplicate { ticket_id: existing.clone() });
+            return Some(PutOutcome::Duplicate {
+                ticket_id: existing.clone(),
+            });
         }
-        self.tickets.contains_key(&ticket.ticket_id).then_some(PutOutcome::IdTaken)
+        self.tickets
+            .contains_key(&ticket.ticket_id)
+            .then_some(PutOutcome::IdTaken)
     }
 
     fn insert(&mut self, ticket: Ticket) {
-        self.by_submission.insert(ticket.submission_id.clone(), ticket.ticket_id.clone());
+        self.by_submission
+            .insert(ticket.submission_id.clone(), ticket.ticket_id.clone());
         self.tickets.insert(ticket.ticket_id.clone(), ticket);
     }
 
@@ -74,7 +93,9 @@ impl Index {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic elsewhere while holding the lock leaves consistent data (every change is one insert).
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Tickets in memory, for tests and benches. `set_failing(true)` makes it act like a store that
@@ -150,11 +171,22 @@ impl FileStore {
     pub fn open(dir: impl AsRef<Path>) -> Result<Self, StoreError> {
         let dir = dir.as_ref();
         let path = dir.join(Self::FILE_NAME);
-        let io = |source| StoreError::Io { path: path.clone(), source };
+        let io = |source| StoreError::Io {
+            path: path.clone(),
+            source,
+        };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let file = OpenOptions::new().create(true).read(true).append(true).open(&path).map_err(io)?;
+        let file = OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(true)
+            .open(&path)
+            .map_err(io)?;
         let index = read_index(&path, &file)?;
-        Ok(FileStore { path, state: Mutex::new((index, file)) })
+        Ok(FileStore {
+            path,
+            state: Mutex::new((index, file)),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -163,7 +195,10 @@ impl FileStore {
 }
 
 fn read_index(path: &Path, mut file: &File) -> Result<Index, StoreError> {
-    let io = |source| StoreError::Io { path: path.to_owned(), source };
+    let io = |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    };
     let mut text = String::new();
     std::io::Read::read_to_string(&mut file, &mut text).map_err(io)?;
     let mut index = Index::default();
@@ -177,7 +212,11 @@ fn read_index(path: &Path, mut file: &File) -> Result<Index, StoreError> {
             // A torn last line (the process died mid-write) is skipped; anything else is damage.
             Err(_) if n + 1 == lines.len() && !text.ends_with('\n') => {}
             Err(e) => {
-                return Err(StoreError::Corrupt { path: path.to_owned(), line: n + 1, message: e.to_string() })
+                return Err(StoreError::Corrupt {
+                    path: path.to_owned(),
+                    line: n + 1,
+                    message: e.to_string(),
+                })
             }
         }
     }
@@ -201,7 +240,10 @@ impl TicketStore for FileStore {
         line.push('\n');
         file.write_all(line.as_bytes())
             .and_then(|()| file.flush())
-            .map_err(|source| StoreError::Io { path: self.path.clone(), source })?;
+            .map_err(|source| StoreError::Io {
+                path: self.path.clone(),
+                source,
+            })?;
         index.insert(ticket.clone());
         Ok(PutOutcome::Stored)
     }
@@ -240,19 +282,42 @@ pub(crate) mod tests {
     }
 
     fn block_on<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
     }
 
     async fn behaves_like_a_store(store: &impl TicketStore) {
-        let a = ticket("HC-000000002-AAAA", "sub-a-0001", "billing", "2025-01-02T00:00:02.000Z");
-        let b = ticket("HC-000000001-BBBB", "sub-b-0001", "billing", "2025-01-02T00:00:01.000Z");
-        let c = ticket("HC-000000003-CCCC", "sub-c-0001", "other", "2025-01-02T00:00:03.000Z");
+        let a = ticket(
+            "HC-000000002-AAAA",
+            "sub-a-0001",
+            "billing",
+            "2025-01-02T00:00:02.000Z",
+        );
+        let b = ticket(
+            "HC-000000001-BBBB",
+            "sub-b-0001",
+            "billing",
+            "2025-01-02T00:00:01.000Z",
+        );
+        let c = ticket(
+            "HC-000000003-CCCC",
+            "sub-c-0001",
+            "other",
+            "2025-01-02T00:00:03.000Z",
+        );
         for t in [&a, &b, &c] {
             assert_eq!(store.put(t).await.unwrap(), PutOutcome::Stored);
         }
         let mut retry = a.clone();
         retry.ticket_id = "HC-000000009-ZZZZ".into();
-        assert_eq!(store.put(&retry).await.unwrap(), PutOutcome::Duplicate { ticket_id: a.ticket_id.clone() });
+        assert_eq!(
+            store.put(&retry).await.unwrap(),
+            PutOutcome::Duplicate {
+                ticket_id: a.ticket_id.clone()
+            }
+        );
         let mut clash = c.clone();
         clash.submission_id = "sub-d-0001".into();
         assert_eq!(store.put(&clash).await.unwrap(), PutOutcome::IdTaken);
@@ -268,7 +333,10 @@ pub(crate) mod tests {
         let store = MemoryStore::new();
         block_on(behaves_like_a_store(&store));
         store.set_failing(true);
-        assert!(matches!(block_on(store.put(&ticket("x", "y", "z", "t"))), Err(StoreError::Unavailable(_))));
+        assert!(matches!(
+            block_on(store.put(&ticket("x", "y", "z", "t"))),
+            Err(StoreError::Unavailable(_))
+        ));
     }
 
     #[test]
@@ -280,10 +348,21 @@ pub(crate) mod tests {
         file.write_all(b"{\"ticket_id\":\"HC-torn").unwrap();
         drop(file);
         let reopened = FileStore::open(dir.path()).unwrap();
-        assert_eq!(block_on(reopened.list_queue("billing", 10)).unwrap().len(), 2);
+        assert_eq!(
+            block_on(reopened.list_queue("billing", 10)).unwrap().len(),
+            2
+        );
         let again = ticket("HC-000000001-BBBB", "sub-b-0001", "billing", "t");
-        assert!(matches!(block_on(reopened.put(&again)).unwrap(), PutOutcome::Duplicate { .. }));
-        let new = ticket("HC-000000004-DDDD", "sub-e-0001", "billing", "2025-01-02T00:00:04.000Z");
+        assert!(matches!(
+            block_on(reopened.put(&again)).unwrap(),
+            PutOutcome::Duplicate { .. }
+        ));
+        let new = ticket(
+            "HC-000000004-DDDD",
+            "sub-e-0001",
+            "billing",
+            "2025-01-02T00:00:04.000Z",
+        );
         assert_eq!(block_on(reopened.put(&new)).unwrap(), PutOutcome::Stored);
         drop(reopened);
         let third = FileStore::open(dir.path()).unwrap();

@@ -91,14 +91,24 @@ pub fn new_ticket_id(now: SystemTime) -> String {
 /// An id for a post that came without one (no JavaScript): `srv-` + 26 random base32 digits.
 pub fn new_submission_id() -> String {
     let n = u128::from_le_bytes(random_bytes::<16>());
-    format!("srv-{}{}", base32(n as u64, 13), base32((n >> 64) as u64, 13))
+    format!(
+        "srv-{}{}",
+        base32(n as u64, 13),
+        base32((n >> 64) as u64, 13)
+    )
 }
 
 /// Reads an id as a person may have typed it: any case, spaces, and Crockford's look-alikes
 /// (`O`→`0`, `I`/`L`→`1`). `None` if it cannot be a ticket id.
 pub fn normalise_ticket_id(input: &str) -> Option<String> {
-    let upper: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
-    let digits = upper.strip_prefix("HC-").or_else(|| upper.strip_prefix("HC"))?;
+    let upper: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let digits = upper
+        .strip_prefix("HC-")
+        .or_else(|| upper.strip_prefix("HC"))?;
     let digits: String = digits
         .chars()
         .filter(|&c| c != '-')
@@ -128,7 +138,11 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     if getrandom::fill(&mut bytes).is_err() {
         use std::sync::atomic::{AtomicU64, Ordering};
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let seed = format!("{:?}{}", SystemTime::now(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let seed = format!(
+            "{:?}{}",
+            SystemTime::now(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
         let digest = Sha256::digest(seed.as_bytes());
         for (b, d) in bytes.iter_mut().zip(digest.iter().cycle()) {
             *b = *d;
@@ -153,7 +167,10 @@ pub fn client_hash(salt: &str, address: Option<IpAddr>) -> String {
     hasher.update(salt.as_bytes());
     hasher.update([0]);
     hasher.update(key.as_bytes());
-    hasher.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    hasher.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -175,8 +192,14 @@ mod tests {
 
     #[test]
     fn ids_read_back_from_a_phone_call() {
-        assert_eq!(normalise_ticket_id("hc 01jgm 1abc-oil0").as_deref(), Some("HC-01JGM1ABC-0110"));
-        assert_eq!(normalise_ticket_id("HC-01JGM1ABC-X4KM").as_deref(), Some("HC-01JGM1ABC-X4KM"));
+        assert_eq!(
+            normalise_ticket_id("hc 01jgm 1abc-oil0").as_deref(),
+            Some("HC-01JGM1ABC-0110")
+        );
+        assert_eq!(
+            normalise_ticket_id("HC-01JGM1ABC-X4KM").as_deref(),
+            Some("HC-01JGM1ABC-X4KM")
+        );
         assert_eq!(normalise_ticket_id("HC-01JGM1ABC-X4K"), None);
         assert_eq!(normalise_ticket_id("XX-01JGM1ABC-X4KM"), None);
         assert_eq!(normalise_ticket_id("HC-01JGM1ABC-X4KU"), None);

@@ -94,10 +94,21 @@ pub struct Submission {
 
 /// The text fields the function stores; the contract says which of them the form has and their
 /// limits. `page` is filled by the page itself and has a built-in rule when the contract omits it.
-pub const TEXT_FIELDS: [&str; 5] = [field::USERNAME, field::EMAIL, field::SUBJECT, field::DESCRIPTION, field::PAGE];
+pub const TEXT_FIELDS: [&str; 5] = [
+    field::USERNAME,
+    field::EMAIL,
+    field::SUBJECT,
+    field::DESCRIPTION,
+    field::PAGE,
+];
 
 /// The choice fields, always required.
-pub const CHOICE_FIELDS: [&str; 4] = [field::LANGUAGE, field::AUDIENCE, field::CATEGORY, field::SUBCATEGORY];
+pub const CHOICE_FIELDS: [&str; 4] = [
+    field::LANGUAGE,
+    field::AUDIENCE,
+    field::CATEGORY,
+    field::SUBCATEGORY,
+];
 
 /// Fields the function itself defines (not listed in the contract's `fields`).
 pub const FUNCTION_FIELDS: [&str; 3] = [field::SUBMISSION_ID, field::HONEYPOT, field::ELAPSED_MS];
@@ -157,7 +168,12 @@ pub fn validate(raw: &RawFields, contract: &TicketContract) -> Result<Submission
 }
 
 /// Trims, normalises (NFC) and checks one text field against its spec.
-fn check_text(raw: &RawFields, name: &str, spec: &FieldSpec, errors: &mut FieldErrors) -> Option<String> {
+fn check_text(
+    raw: &RawFields,
+    name: &str,
+    spec: &FieldSpec,
+    errors: &mut FieldErrors,
+) -> Option<String> {
     if errors.contains_key(name) {
         return None;
     }
@@ -217,11 +233,16 @@ fn is_line_breaking_or_spoofing(c: char) -> bool {
 /// refused: the address goes into a `Reply-To` header and must need no encoding there.
 pub fn is_valid_email(address: &str) -> bool {
     const ATEXT: &str = "!#$%&'*+-/=?^_`{|}~";
-    let Some((local, domain)) = address.rsplit_once('@') else { return false };
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && local.split('.').all(|atom| {
-            !atom.is_empty() && atom.chars().all(|c| c.is_ascii_alphanumeric() || ATEXT.contains(c))
+            !atom.is_empty()
+                && atom
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ATEXT.contains(c))
         });
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = address.len() <= 254
@@ -232,47 +253,77 @@ pub fn is_valid_email(address: &str) -> bool {
                 && !l.starts_with('-')
                 && !l.ends_with('-')
         })
-        && labels.last().is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
     local_ok && domain_ok
 }
 
 /// The page the form was sent from: a site path or an http(s) URL.
 fn is_page_reference(page: &str) -> bool {
-    (page.starts_with('/') && !page.starts_with("//")) || page.starts_with("https://") || page.starts_with("http://")
+    (page.starts_with('/') && !page.starts_with("//"))
+        || page.starts_with("https://")
+        || page.starts_with("http://")
 }
 
 type Choices = (String, String, String, Option<String>);
 
 /// Language, audience, category and subcategory must exist and belong together.
-fn check_choices(raw: &RawFields, contract: &TicketContract, errors: &mut FieldErrors) -> Option<Choices> {
-    let language = pick(raw, field::LANGUAGE, errors, |l| contract.languages.iter().any(|x| x == l));
-    let audience = pick(raw, field::AUDIENCE, errors, |a| contract.audience(a).is_some());
+fn check_choices(
+    raw: &RawFields,
+    contract: &TicketContract,
+    errors: &mut FieldErrors,
+) -> Option<Choices> {
+    let language = pick(raw, field::LANGUAGE, errors, |l| {
+        contract.languages.iter().any(|x| x == l)
+    });
+    let audience = pick(raw, field::AUDIENCE, errors, |a| {
+        contract.audience(a).is_some()
+    });
     // With an unknown audience, a category is still judged on whether it exists anywhere.
     let category = pick(raw, field::CATEGORY, errors, |c| match &audience {
         Some(a) => contract.category(a, c).is_some(),
-        None => contract.audiences.iter().any(|a| contract.category(&a.id, c).is_some()),
+        None => contract
+            .audiences
+            .iter()
+            .any(|a| contract.category(&a.id, c).is_some()),
     });
-    let chosen = audience.as_deref().zip(category.as_deref()).and_then(|(a, c)| contract.category(a, c));
+    let chosen = audience
+        .as_deref()
+        .zip(category.as_deref())
+        .and_then(|(a, c)| contract.category(a, c));
     let subcategory = match chosen {
         // A category without subcategories takes none.
         Some(cat) if cat.subcategories.is_empty() => {
-            if raw.get(field::SUBCATEGORY).is_some_and(|s| !s.trim().is_empty()) {
+            if raw
+                .get(field::SUBCATEGORY)
+                .is_some_and(|s| !s.trim().is_empty())
+            {
                 errors.insert(field::SUBCATEGORY.into(), Code::UnknownChoice);
             }
             None
         }
-        Some(cat) => pick(raw, field::SUBCATEGORY, errors, |s| cat.subcategory(s).is_some()),
+        Some(cat) => pick(raw, field::SUBCATEGORY, errors, |s| {
+            cat.subcategory(s).is_some()
+        }),
         None => {
             let exists = |s: &str| {
-                contract.audiences.iter().flat_map(|a| &a.categories).any(|c| c.subcategory(s).is_some())
+                contract
+                    .audiences
+                    .iter()
+                    .flat_map(|a| &a.categories)
+                    .any(|c| c.subcategory(s).is_some())
             };
             pick(raw, field::SUBCATEGORY, errors, exists);
             None
         }
     };
-    let subcategory_ok = chosen.is_some_and(|c| c.subcategories.is_empty()) || subcategory.is_some();
+    let subcategory_ok =
+        chosen.is_some_and(|c| c.subcategories.is_empty()) || subcategory.is_some();
     match (language, audience, category) {
-        (Some(l), Some(a), Some(c)) if subcategory_ok && !errors.contains_key(field::SUBCATEGORY) => {
+        (Some(l), Some(a), Some(c))
+            if subcategory_ok && !errors.contains_key(field::SUBCATEGORY) =>
+        {
             Some((l, a, c, subcategory))
         }
         _ => None,
@@ -280,7 +331,12 @@ fn check_choices(raw: &RawFields, contract: &TicketContract, errors: &mut FieldE
 }
 
 /// One required choice: blank → `required`, not `known` → `unknown_choice`.
-fn pick(raw: &RawFields, name: &str, errors: &mut FieldErrors, known: impl Fn(&str) -> bool) -> Option<String> {
+fn pick(
+    raw: &RawFields,
+    name: &str,
+    errors: &mut FieldErrors,
+    known: impl Fn(&str) -> bool,
+) -> Option<String> {
     if errors.contains_key(name) {
         return None;
     }
@@ -303,7 +359,9 @@ fn check_submission_id(raw: &RawFields, errors: &mut FieldErrors) -> Option<Stri
         return None;
     }
     let ok = (8..=64).contains(&value.len())
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if ok {
         Some(value.to_owned())
     } else {
@@ -315,7 +373,11 @@ fn check_submission_id(raw: &RawFields, errors: &mut FieldErrors) -> Option<Stri
 /// A post faster than `min_fill_ms` is answered `too_fast`: no ticket, but the person keeps
 /// their text and can simply send again; a bot learns nothing it could not forge anyway.
 fn check_timing(raw: &RawFields, contract: &TicketContract, errors: &mut FieldErrors) {
-    let Some(value) = raw.get(field::ELAPSED_MS).map(str::trim).filter(|v| !v.is_empty()) else {
+    let Some(value) = raw
+        .get(field::ELAPSED_MS)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    else {
         return; // No script, no timing: the honeypot and the rate limit guard that path.
     };
     match value.parse::<u64>() {
@@ -336,8 +398,16 @@ fn check_unknown(raw: &RawFields, contract: &TicketContract, errors: &mut FieldE
             || name == field::PAGE
             || contract.field(name).is_some()
     };
-    let unknown = raw.values.keys().chain(raw.problems.keys()).filter(|name| !known(name));
-    for name in unknown.take(MAX_UNKNOWN_REPORTED).cloned().collect::<Vec<_>>() {
+    let unknown = raw
+        .values
+        .keys()
+        .chain(raw.problems.keys())
+        .filter(|name| !known(name));
+    for name in unknown
+        .take(MAX_UNKNOWN_REPORTED)
+        .cloned()
+        .collect::<Vec<_>>()
+    {
         errors.insert(name, Code::UnknownField);
     }
 }
@@ -372,29 +442,77 @@ mod tests {
         json["description"] = "Line one\r\nline two\rline three, long enough.".into();
         let s = check(&json).unwrap();
         assert_eq!(s.subject, "Café refund missing");
-        assert_eq!(s.description, "Line one\nline two\nline three, long enough.");
+        assert_eq!(
+            s.description,
+            "Line one\nline two\nline three, long enough."
+        );
         assert_eq!(s.subcategory.as_deref(), Some("refunds"));
-        assert_eq!(s.submission_id.as_deref(), Some("0f8b1c2e-5a6d-4e7f-9a0b-1c2d3e4f5a6b"));
+        assert_eq!(
+            s.submission_id.as_deref(),
+            Some("0f8b1c2e-5a6d-4e7f-9a0b-1c2d3e4f5a6b")
+        );
     }
 
     #[test]
     fn each_code() {
         use serde_json::json;
-        assert_eq!(errors_with(&[("subject", json!("   "))]), only("subject", Code::Required));
-        assert_eq!(errors_with(&[("subject", json!("Hey"))]), only("subject", Code::TooShort));
-        assert_eq!(errors_with(&[("subject", json!("x".repeat(121)))]), only("subject", Code::TooLong));
-        assert_eq!(errors_with(&[("email", json!("not-an-address"))]), only("email", Code::InvalidEmail));
-        assert_eq!(errors_with(&[("subject", json!("Refund\r\nBcc: x@y.z"))]), only("subject", Code::ControlChars));
-        assert_eq!(errors_with(&[("language", json!("xx"))]), only("language", Code::UnknownChoice));
-        assert_eq!(errors_with(&[("audience", json!("aliens"))]), only("audience", Code::UnknownChoice));
-        assert_eq!(errors_with(&[("nickname", json!("x"))]), only("nickname", Code::UnknownField));
-        assert_eq!(errors_with(&[("email", json!(42))]), only("email", Code::WrongType));
-        assert_eq!(errors_with(&[("submission_id", json!("short"))]), only("submission_id", Code::InvalidFormat));
-        assert_eq!(errors_with(&[("page", json!("javascript:alert(1)"))]), only("page", Code::InvalidFormat));
-        assert_eq!(errors_with(&[("elapsed_ms", json!(500))]), only("elapsed_ms", Code::TooFast));
-        assert_eq!(errors_with(&[("elapsed_ms", json!("soon"))]), only("elapsed_ms", Code::InvalidFormat));
+        assert_eq!(
+            errors_with(&[("subject", json!("   "))]),
+            only("subject", Code::Required)
+        );
+        assert_eq!(
+            errors_with(&[("subject", json!("Hey"))]),
+            only("subject", Code::TooShort)
+        );
+        assert_eq!(
+            errors_with(&[("subject", json!("x".repeat(121)))]),
+            only("subject", Code::TooLong)
+        );
+        assert_eq!(
+            errors_with(&[("email", json!("not-an-address"))]),
+            only("email", Code::InvalidEmail)
+        );
+        assert_eq!(
+            errors_with(&[("subject", json!("Refund\r\nBcc: x@y.z"))]),
+            only("subject", Code::ControlChars)
+        );
+        assert_eq!(
+            errors_with(&[("language", json!("xx"))]),
+            only("language", Code::UnknownChoice)
+        );
+        assert_eq!(
+            errors_with(&[("audience", json!("aliens"))]),
+            only("audience", Code::UnknownChoice)
+        );
+        assert_eq!(
+            errors_with(&[("nickname", json!("x"))]),
+            only("nickname", Code::UnknownField)
+        );
+        assert_eq!(
+            errors_with(&[("email", json!(42))]),
+            only("email", Code::WrongType)
+        );
+        assert_eq!(
+            errors_with(&[("submission_id", json!("short"))]),
+            only("submission_id", Code::InvalidFormat)
+        );
+        assert_eq!(
+            errors_with(&[("page", json!("javascript:alert(1)"))]),
+            only("page", Code::InvalidFormat)
+        );
+        assert_eq!(
+            errors_with(&[("elapsed_ms", json!(500))]),
+            only("elapsed_ms", Code::TooFast)
+        );
+        assert_eq!(
+            errors_with(&[("elapsed_ms", json!("soon"))]),
+            only("elapsed_ms", Code::InvalidFormat)
+        );
         let raw = parse_body(Format::Form, b"subject=a&subject=b", 100).unwrap();
-        assert_eq!(validate(&raw, &contract()).unwrap_err().get("subject"), Some(&Code::Repeated));
+        assert_eq!(
+            validate(&raw, &contract()).unwrap_err().get("subject"),
+            Some(&Code::Repeated)
+        );
     }
 
     #[test]
@@ -421,10 +539,19 @@ mod tests {
     fn choices_must_belong_together() {
         use serde_json::json;
         // "payouts" exists, but under creators, not users.
-        assert_eq!(errors_with(&[("category", json!("payouts"))]), only("category", Code::UnknownChoice));
+        assert_eq!(
+            errors_with(&[("category", json!("payouts"))]),
+            only("category", Code::UnknownChoice)
+        );
         // "contracts" exists, but under studios/billing.
-        assert_eq!(errors_with(&[("subcategory", json!("contracts"))]), only("subcategory", Code::UnknownChoice));
-        assert_eq!(errors_with(&[("subcategory", json!(""))]), only("subcategory", Code::Required));
+        assert_eq!(
+            errors_with(&[("subcategory", json!("contracts"))]),
+            only("subcategory", Code::UnknownChoice)
+        );
+        assert_eq!(
+            errors_with(&[("subcategory", json!(""))]),
+            only("subcategory", Code::Required)
+        );
         // A category without subcategories takes none, and needs none.
         let ok = check(&{
             let mut j = valid_json();
@@ -435,13 +562,21 @@ mod tests {
         })
         .unwrap();
         assert_eq!(ok.subcategory, None);
-        let errs = errors_with(&[("audience", json!("creators")), ("category", json!("feedback"))]);
+        let errs = errors_with(&[
+            ("audience", json!("creators")),
+            ("category", json!("feedback")),
+        ]);
         assert_eq!(errs, only("subcategory", Code::UnknownChoice));
     }
 
     #[test]
     fn all_problems_at_once() {
-        let raw = parse_body(Format::Json, br#"{"email":"x","subject":"a\u0000b","extra":1}"#, 1000).unwrap();
+        let raw = parse_body(
+            Format::Json,
+            br#"{"email":"x","subject":"a\u0000b","extra":1}"#,
+            1000,
+        )
+        .unwrap();
         let errs = validate(&raw, &contract()).unwrap_err();
         let codes: Vec<(&str, &str)> = errs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
@@ -461,12 +596,33 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.com", "o'hara@example.ie", "x_y@a-b.io"] {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.com",
+            "o'hara@example.ie",
+            "x_y@a-b.io",
+        ] {
             assert!(is_valid_email(ok), "{ok}");
         }
         for bad in [
-            "", "a", "a@", "@b.co", "a@b", "a@@b.co", "a b@c.co", "a..b@c.co", ".a@b.co", "a@-b.co", "a@b.c",
-            "a@b.123", "\"a\"@b.co", "a@[1.2.3.4]", "é@b.co", "a@b.co\r\nBcc: x@y.z", "a@b.co,c@d.co", "<a@b.co>",
+            "",
+            "a",
+            "a@",
+            "@b.co",
+            "a@b",
+            "a@@b.co",
+            "a b@c.co",
+            "a..b@c.co",
+            ".a@b.co",
+            "a@-b.co",
+            "a@b.c",
+            "a@b.123",
+            "\"a\"@b.co",
+            "a@[1.2.3.4]",
+            "é@b.co",
+            "a@b.co\r\nBcc: x@y.z",
+            "a@b.co,c@d.co",
+            "<a@b.co>",
         ] {
             assert!(!is_valid_email(bad), "{bad:?}");
         }

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use http::StatusCode;
 use serde_json::json;
-use support::{body_json, json_request, sent_raw_emails, stack, StackOptions, CLOSED, FALLBACK, SENDER};
+use support::{
+    body_json, json_request, sent_raw_emails, stack, StackOptions, CLOSED, FALLBACK, SENDER,
+};
 use ticket_function::aws::aws_sdk_dynamodb::types::AttributeValue;
 use ticket_function::aws::{PARTITION_KEY, QUEUE_INDEX};
 use ticket_function::mail::decode_quoted_printable;
@@ -23,33 +25,66 @@ async fn a_valid_ticket_is_stored_with_every_field_and_reads_back() {
     let (deps, _, _) = stack(StackOptions::default()).await;
     let sent = valid_json();
     let response = handle(json_request(&sent), &deps).await;
-    assert_eq!(response.status(), StatusCode::CREATED, "{:?}", response.body());
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "{:?}",
+        response.body()
+    );
     let answer = body_json(&response);
     assert_eq!(answer["status"], "stored");
     let id = answer["ticket_id"].as_str().expect("a ticket id");
 
-    let ticket = deps.store.get(id).await.expect("get").expect("the ticket is there");
+    let ticket = deps
+        .store
+        .get(id)
+        .await
+        .expect("get")
+        .expect("the ticket is there");
     assert_eq!(ticket.ticket_id, id);
-    for name in ["submission_id", "language", "audience", "category", "subcategory", "username", "email", "subject", "description", "page"] {
+    for name in [
+        "submission_id",
+        "language",
+        "audience",
+        "category",
+        "subcategory",
+        "username",
+        "email",
+        "subject",
+        "description",
+        "page",
+    ] {
         let stored = serde_json::to_value(&ticket).expect("ticket as JSON")[name].clone();
         assert_eq!(stored, sent[name], "field {name}");
     }
     assert_eq!(ticket.queue, "billing");
     assert_eq!(ticket.status, "open");
     assert_eq!(ticket.client_hash.len(), 32);
-    assert!(!serde_json::to_string(&ticket).expect("json").contains("198.51.100.23"), "no raw address stored");
+    assert!(
+        !serde_json::to_string(&ticket)
+            .expect("json")
+            .contains("198.51.100.23"),
+        "no raw address stored"
+    );
     assert!(ticket.received_at.ends_with('Z'));
-    assert_eq!(deps.store.get("HC-000000000-0000").await.expect("get"), None);
+    assert_eq!(
+        deps.store.get("HC-000000000-0000").await.expect("get"),
+        None
+    );
 }
 
 #[tokio::test]
 async fn a_queue_lists_its_tickets_oldest_first() {
     let (deps, _, _) = stack(StackOptions::default()).await;
     let mut ids = Vec::new();
-    for (n, (audience, category, subcategory)) in
-        [("users", "billing", "refunds"), ("creators", "payouts", "missing"), ("users", "billing", "invoices"), ("users", "billing", "refunds")]
-            .into_iter()
-            .enumerate()
+    for (n, (audience, category, subcategory)) in [
+        ("users", "billing", "refunds"),
+        ("creators", "payouts", "missing"),
+        ("users", "billing", "invoices"),
+        ("users", "billing", "refunds"),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let mut sent = valid_json();
         sent["submission_id"] = json!(format!("queue-order-{n:04}"));
@@ -57,15 +92,46 @@ async fn a_queue_lists_its_tickets_oldest_first() {
         sent["category"] = json!(category);
         sent["subcategory"] = json!(subcategory);
         let answer = body_json(&handle(json_request(&sent), &deps).await);
-        ids.push((category, answer["ticket_id"].as_str().expect("id").to_owned()));
+        ids.push((
+            category,
+            answer["ticket_id"].as_str().expect("id").to_owned(),
+        ));
         deps.clock.advance(Duration::from_millis(1500));
     }
-    let billing: Vec<String> = ids.iter().filter(|(c, _)| *c == "billing").map(|(_, id)| id.clone()).collect();
-    let listed: Vec<String> = deps.store.list_queue("billing", 10).await.expect("query").into_iter().map(|t| t.ticket_id).collect();
-    assert_eq!(listed, billing, "oldest first, billing only, no guard items");
-    let first: Vec<String> = deps.store.list_queue("billing", 2).await.expect("query").into_iter().map(|t| t.ticket_id).collect();
+    let billing: Vec<String> = ids
+        .iter()
+        .filter(|(c, _)| *c == "billing")
+        .map(|(_, id)| id.clone())
+        .collect();
+    let listed: Vec<String> = deps
+        .store
+        .list_queue("billing", 10)
+        .await
+        .expect("query")
+        .into_iter()
+        .map(|t| t.ticket_id)
+        .collect();
+    assert_eq!(
+        listed, billing,
+        "oldest first, billing only, no guard items"
+    );
+    let first: Vec<String> = deps
+        .store
+        .list_queue("billing", 2)
+        .await
+        .expect("query")
+        .into_iter()
+        .map(|t| t.ticket_id)
+        .collect();
     assert_eq!(first, billing[..2]);
-    assert_eq!(deps.store.list_queue("creator-payouts", 10).await.expect("query").len(), 1);
+    assert_eq!(
+        deps.store
+            .list_queue("creator-payouts", 10)
+            .await
+            .expect("query")
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -90,32 +156,66 @@ async fn the_same_submission_twice_is_one_ticket() {
     let guard = admin
         .get_item()
         .table_name(&table)
-        .key(PARTITION_KEY, AttributeValue::S(format!("submission#{}", valid_json()["submission_id"].as_str().unwrap_or_default())))
+        .key(
+            PARTITION_KEY,
+            AttributeValue::S(format!(
+                "submission#{}",
+                valid_json()["submission_id"].as_str().unwrap_or_default()
+            )),
+        )
         .send()
         .await
         .expect("get guard");
     let guard = guard.item().expect("the guard item exists");
-    assert!(guard.contains_key("expires_at"), "guards expire through the TTL attribute");
-    let ttl = admin.describe_time_to_live().table_name(&table).send().await.expect("describe TTL");
-    assert_eq!(ttl.time_to_live_description().and_then(|d| d.attribute_name()), Some("expires_at"));
+    assert!(
+        guard.contains_key("expires_at"),
+        "guards expire through the TTL attribute"
+    );
+    let ttl = admin
+        .describe_time_to_live()
+        .table_name(&table)
+        .send()
+        .await
+        .expect("describe TTL");
+    assert_eq!(
+        ttl.time_to_live_description()
+            .and_then(|d| d.attribute_name()),
+        Some("expires_at")
+    );
 }
 
 #[tokio::test]
 async fn dynamodb_down_sends_the_ticket_by_email_within_the_budget() {
-    let (deps, _, _) = stack(StackOptions { dynamodb_endpoint: Some(CLOSED.into()), ..Default::default() }).await;
+    let (deps, _, _) = stack(StackOptions {
+        dynamodb_endpoint: Some(CLOSED.into()),
+        ..Default::default()
+    })
+    .await;
     let mut sent = valid_json();
     sent["submission_id"] = json!(support::unique("fallback"));
-    sent["description"] = json!("Paid twice for order 77.\nThe second charge is = 9,99 € — please refund.");
+    sent["description"] =
+        json!("Paid twice for order 77.\nThe second charge is = 9,99 € — please refund.");
     let started = Instant::now();
     let response = handle(json_request(&sent), &deps).await;
     let took = started.elapsed();
-    assert_eq!(response.status(), StatusCode::ACCEPTED, "{:?}", response.body());
-    assert!(took < Duration::from_secs(3), "fallback took {took:?}, budget {BUDGET:?}");
+    assert_eq!(
+        response.status(),
+        StatusCode::ACCEPTED,
+        "{:?}",
+        response.body()
+    );
+    assert!(
+        took < Duration::from_secs(3),
+        "fallback took {took:?}, budget {BUDGET:?}"
+    );
     let answer = body_json(&response);
     assert_eq!(answer["status"], "emailed");
     let id = answer["ticket_id"].as_str().expect("id");
 
-    let raw = sent_raw_emails().into_iter().find(|m| m.contains(id)).expect("the email reached SES");
+    let raw = sent_raw_emails()
+        .into_iter()
+        .find(|m| m.contains(id))
+        .expect("the email reached SES");
     let (head, body) = raw.split_once("\r\n\r\n").expect("headers and body");
     assert!(head.contains(&format!("To: {FALLBACK}")), "{head}");
     assert!(head.contains(&format!("From: {SENDER}")), "{head}");
@@ -123,8 +223,14 @@ async fn dynamodb_down_sends_the_ticket_by_email_within_the_budget() {
     let text = decode_quoted_printable(body);
     assert!(text.contains(&format!("Ticket: {id}")), "{text}");
     assert!(text.contains("Category: Billing (billing)"), "{text}");
-    assert!(text.contains("Subject: Refund for order 1234 missing"), "{text}");
-    assert!(text.contains("The second charge is = 9,99 € — please refund."), "{text}");
+    assert!(
+        text.contains("Subject: Refund for order 1234 missing"),
+        "{text}"
+    );
+    assert!(
+        text.contains("The second charge is = 9,99 € — please refund."),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -137,23 +243,39 @@ async fn a_silent_dynamodb_times_out_into_the_email_fallback() {
         std::thread::sleep(Duration::from_secs(30));
         drop(held);
     });
-    let (deps, _, _) = stack(StackOptions { dynamodb_endpoint: Some(silent), ..Default::default() }).await;
+    let (deps, _, _) = stack(StackOptions {
+        dynamodb_endpoint: Some(silent),
+        ..Default::default()
+    })
+    .await;
     let started = Instant::now();
     let response = handle(json_request(&valid_json()), &deps).await;
     let took = started.elapsed();
-    assert_eq!(response.status(), StatusCode::ACCEPTED, "{:?}", response.body());
+    assert_eq!(
+        response.status(),
+        StatusCode::ACCEPTED,
+        "{:?}",
+        response.body()
+    );
     assert!(took < Duration::from_millis(4_000), "took {took:?}");
 }
 
 #[tokio::test]
 async fn dynamodb_and_email_down_answers_503_with_the_fallback_address() {
-    let options = StackOptions { dynamodb_endpoint: Some(CLOSED.into()), ses_endpoint: Some(CLOSED.into()), ..Default::default() };
+    let options = StackOptions {
+        dynamodb_endpoint: Some(CLOSED.into()),
+        ses_endpoint: Some(CLOSED.into()),
+        ..Default::default()
+    };
     let (deps, _, _) = stack(options).await;
     let started = Instant::now();
     let response = handle(json_request(&valid_json()), &deps).await;
     assert!(started.elapsed() < BUDGET);
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(body_json(&response), json!({"error": "unavailable", "fallback_email": FALLBACK}));
+    assert_eq!(
+        body_json(&response),
+        json!({"error": "unavailable", "fallback_email": FALLBACK})
+    );
 }
 
 #[tokio::test]
@@ -164,11 +286,20 @@ async fn hostile_but_valid_text_is_stored_verbatim_and_harmless() {
     sent["submission_id"] = json!(support::unique("hostile"));
     sent["username"] = json!(script);
     sent["subject"] = json!(format!("{script} ${{jndi:ldap://x}}"));
-    sent["description"] = json!(format!("{script}\n'; DROP TABLE tickets; --\n{{\"$ne\": null}}"));
+    sent["description"] = json!(format!(
+        "{script}\n'; DROP TABLE tickets; --\n{{\"$ne\": null}}"
+    ));
     let response = handle(json_request(&sent), &deps).await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let id = body_json(&response)["ticket_id"].as_str().expect("id").to_owned();
+    let id = body_json(&response)["ticket_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let stored = deps.store.get(&id).await.expect("get").expect("stored");
-    assert_eq!(stored.username.as_deref(), Some(script), "stored as text; escaping is the reader's job");
+    assert_eq!(
+        stored.username.as_deref(),
+        Some(script),
+        "stored as text; escaping is the reader's job"
+    );
     assert_eq!(response.headers()["content-type"], "application/json");
 }

@@ -17,11 +17,18 @@ const SITE: &str = "https://help.example.com";
 fn deps(rate_limit_per_minute: u32) -> TestDeps {
     let mut config = Config::local(contract(), vec![SITE.into()]);
     config.rate_limit_per_minute = rate_limit_per_minute;
-    Deps::new(MemoryStore::new(), MemoryMailer::new(), ManualClock::at_fixed_instant(), config)
+    Deps::new(
+        MemoryStore::new(),
+        MemoryMailer::new(),
+        ManualClock::at_fixed_instant(),
+        config,
+    )
 }
 
 fn request(content_type: &str, origin: Option<&str>, body: impl Into<Bytes>) -> Request<Bytes> {
-    let mut builder = Request::post("/tickets").header("content-type", content_type).extension(ClientAddr([192, 0, 2, 1].into()));
+    let mut builder = Request::post("/tickets")
+        .header("content-type", content_type)
+        .extension(ClientAddr([192, 0, 2, 1].into()));
     if let Some(origin) = origin {
         builder = builder.header("origin", origin);
     }
@@ -29,7 +36,11 @@ fn request(content_type: &str, origin: Option<&str>, body: impl Into<Bytes>) -> 
 }
 
 async fn send_json(deps: &TestDeps, body: &Value) -> Response<Bytes> {
-    handle(request("application/json", Some(SITE), body.to_string()), deps).await
+    handle(
+        request("application/json", Some(SITE), body.to_string()),
+        deps,
+    )
+    .await
 }
 
 fn answer(response: &Response<Bytes>) -> Value {
@@ -56,25 +67,81 @@ async fn each_validation_code_over_http() {
         (with(&[("email", Value::Null)]), "email", "required"),
         (with(&[("subject", json!("  \t "))]), "subject", "required"),
         (with(&[("subject", json!("Hey"))]), "subject", "too_short"),
-        (with(&[("subject", json!("s".repeat(121)))]), "subject", "too_long"),
-        (with(&[("description", json!("d".repeat(5001)))]), "description", "too_long"),
-        (with(&[("email", json!("ada@@example"))]), "email", "invalid_email"),
-        (with(&[("subject", json!("Refund\r\nBcc: x@y.z"))]), "subject", "control_chars"),
-        (with(&[("username", json!("ada\u{202E}nimda"))]), "username", "control_chars"),
-        (with(&[("language", json!("de"))]), "language", "unknown_choice"),
-        (with(&[("audience", json!("robots"))]), "audience", "unknown_choice"),
-        (with(&[("category", json!("payouts"))]), "category", "unknown_choice"),
-        (with(&[("subcategory", json!("contracts"))]), "subcategory", "unknown_choice"),
-        (with(&[("priority", json!("urgent"))]), "priority", "unknown_field"),
+        (
+            with(&[("subject", json!("s".repeat(121)))]),
+            "subject",
+            "too_long",
+        ),
+        (
+            with(&[("description", json!("d".repeat(5001)))]),
+            "description",
+            "too_long",
+        ),
+        (
+            with(&[("email", json!("ada@@example"))]),
+            "email",
+            "invalid_email",
+        ),
+        (
+            with(&[("subject", json!("Refund\r\nBcc: x@y.z"))]),
+            "subject",
+            "control_chars",
+        ),
+        (
+            with(&[("username", json!("ada\u{202E}nimda"))]),
+            "username",
+            "control_chars",
+        ),
+        (
+            with(&[("language", json!("de"))]),
+            "language",
+            "unknown_choice",
+        ),
+        (
+            with(&[("audience", json!("robots"))]),
+            "audience",
+            "unknown_choice",
+        ),
+        (
+            with(&[("category", json!("payouts"))]),
+            "category",
+            "unknown_choice",
+        ),
+        (
+            with(&[("subcategory", json!("contracts"))]),
+            "subcategory",
+            "unknown_choice",
+        ),
+        (
+            with(&[("priority", json!("urgent"))]),
+            "priority",
+            "unknown_field",
+        ),
         (with(&[("subject", json!(["a"]))]), "subject", "wrong_type"),
-        (with(&[("submission_id", json!("bad id!"))]), "submission_id", "invalid_format"),
-        (with(&[("page", json!("//evil.example/"))]), "page", "invalid_format"),
-        (with(&[("elapsed_ms", json!(1200))]), "elapsed_ms", "too_fast"),
+        (
+            with(&[("submission_id", json!("bad id!"))]),
+            "submission_id",
+            "invalid_format",
+        ),
+        (
+            with(&[("page", json!("//evil.example/"))]),
+            "page",
+            "invalid_format",
+        ),
+        (
+            with(&[("elapsed_ms", json!(1200))]),
+            "elapsed_ms",
+            "too_fast",
+        ),
     ];
     for (body, field, code) in cases {
         let response = send_json(&deps, &body).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{field}:{code}");
-        assert_eq!(answer(&response), json!({"error": "invalid", "fields": {field: code}}), "{field}:{code}");
+        assert_eq!(
+            answer(&response),
+            json!({"error": "invalid", "fields": {field: code}}),
+            "{field}:{code}"
+        );
     }
     let repeated = r#"{"subject":"one","subject":"two"}"#;
     let response = handle(request("application/json", None, repeated), &deps).await;
@@ -94,21 +161,41 @@ fn form(body: &Value) -> String {
 }
 
 fn location(response: &Response<Bytes>) -> &str {
-    response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default()
+    response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
 async fn urlencoded_posts_are_redirected() {
     let deps = deps(0);
     // Without JavaScript there is no submission_id and no timing: still accepted.
-    let body = with(&[("submission_id", Value::Null), ("elapsed_ms", Value::Null), ("language", json!("ru"))]);
-    let response = handle(request("application/x-www-form-urlencoded", Some(SITE), form(&body)), &deps).await;
+    let body = with(&[
+        ("submission_id", Value::Null),
+        ("elapsed_ms", Value::Null),
+        ("language", json!("ru")),
+    ]);
+    let response = handle(
+        request("application/x-www-form-urlencoded", Some(SITE), form(&body)),
+        &deps,
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert!(location(&response).starts_with("https://help.example.com/ru/contact/thanks/?ticket=HC-"), "{}", location(&response));
+    assert!(
+        location(&response).starts_with("https://help.example.com/ru/contact/thanks/?ticket=HC-"),
+        "{}",
+        location(&response)
+    );
     assert_eq!(deps.store.len(), 1);
 
     let bad = with(&[("email", json!("nope")), ("subject", json!(""))]);
-    let response = handle(request("application/x-www-form-urlencoded", Some(SITE), form(&bad)), &deps).await;
+    let response = handle(
+        request("application/x-www-form-urlencoded", Some(SITE), form(&bad)),
+        &deps,
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&response),
@@ -117,16 +204,36 @@ async fn urlencoded_posts_are_redirected() {
     // Emailed tickets say so on the thank-you page.
     deps.store.set_failing(true);
     let body = with(&[("submission_id", json!("form-fallback-1"))]);
-    let response = handle(request("application/x-www-form-urlencoded", None, form(&body)), &deps).await;
-    assert!(location(&response).ends_with("&status=emailed"), "{}", location(&response));
+    let response = handle(
+        request("application/x-www-form-urlencoded", None, form(&body)),
+        &deps,
+    )
+    .await;
+    assert!(
+        location(&response).ends_with("&status=emailed"),
+        "{}",
+        location(&response)
+    );
 }
 
 #[tokio::test]
 async fn cors_allows_the_site_and_refuses_others() {
     let deps = deps(0);
-    let allowed = handle(request("application/json", Some(SITE), valid_json().to_string()), &deps).await;
+    let allowed = handle(
+        request("application/json", Some(SITE), valid_json().to_string()),
+        &deps,
+    )
+    .await;
     assert_eq!(allowed.headers()["access-control-allow-origin"], SITE);
-    let other = handle(request("application/json", Some("https://evil.example"), valid_json().to_string()), &deps).await;
+    let other = handle(
+        request(
+            "application/json",
+            Some("https://evil.example"),
+            valid_json().to_string(),
+        ),
+        &deps,
+    )
+    .await;
     assert!(!other.headers().contains_key("access-control-allow-origin"));
 
     let preflight = |origin: &'static str| {
@@ -143,7 +250,10 @@ async fn cors_allows_the_site_and_refuses_others() {
     assert_eq!(ok.headers()["access-control-allow-methods"], "POST");
     let refused = handle(preflight("https://evil.example"), &deps).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    assert!(refused.headers().keys().all(|k| !k.as_str().starts_with("access-control-")));
+    assert!(refused
+        .headers()
+        .keys()
+        .all(|k| !k.as_str().starts_with("access-control-")));
 }
 
 #[tokio::test]
@@ -156,7 +266,10 @@ async fn the_rate_limit_answers_429_with_retry_after() {
     let limited = send_json(&deps, &valid_json()).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(limited.headers()["retry-after"], "30");
-    assert_eq!(answer(&limited), json!({"error": "rate_limited", "retry_after": 30}));
+    assert_eq!(
+        answer(&limited),
+        json!({"error": "rate_limited", "retry_after": 30})
+    );
     // Another client is not affected.
     let other = Request::post("/tickets")
         .header("content-type", "application/json")
@@ -165,16 +278,29 @@ async fn the_rate_limit_answers_429_with_retry_after() {
         .expect("request");
     assert_eq!(handle(other, &deps).await.status(), StatusCode::CREATED);
     deps.clock.advance(Duration::from_secs(30));
-    assert_eq!(send_json(&deps, &valid_json()).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        send_json(&deps, &valid_json()).await.status(),
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
 async fn hostile_payloads_get_a_4xx_and_no_panic() {
     let deps = deps(0);
     let deep_array = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
-    let deep_field = format!("{{\"subject\":{}1{}}}", "{\"a\":".repeat(20_000), "}".repeat(20_000));
+    let deep_field = format!(
+        "{{\"subject\":{}1{}}}",
+        "{\"a\":".repeat(20_000),
+        "}".repeat(20_000)
+    );
     let huge_field = with(&[("description", json!("x".repeat(60_000)))]).to_string();
-    let many_fields = format!("{{{}}}", (0..3000).map(|i| format!("\"f{i}\":\"v\"")).collect::<Vec<_>>().join(","));
+    let many_fields = format!(
+        "{{{}}}",
+        (0..3000)
+            .map(|i| format!("\"f{i}\":\"v\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
     let script = "<script>alert(1)</script>";
     let html_everywhere = json!({
         "submission_id": script, "language": script, "audience": script, "category": script,
@@ -182,41 +308,108 @@ async fn hostile_payloads_get_a_4xx_and_no_panic() {
         "subject": script, "description": script, "page": script, "elapsed_ms": script
     })
     .to_string();
-    let crlf_subject = with(&[("subject", json!("Help\r\nBcc: all@example.com\r\n\r\nbody"))]).to_string();
+    let crlf_subject =
+        with(&[("subject", json!("Help\r\nBcc: all@example.com\r\n\r\nbody"))]).to_string();
     let wrong_types = json!({"submission_id": 1, "language": true, "audience": [], "category": {}, "email": 1.5e300,
         "subject": null, "description": -1, "elapsed_ms": "-5"})
     .to_string();
     let cases: Vec<(&str, &str, Vec<u8>)> = vec![
-        ("invalid UTF-8 JSON", "application/json", b"{\"subject\":\"\xff\xfe\"}".to_vec()),
-        ("invalid UTF-8 form", "application/x-www-form-urlencoded", b"subject=%ff%fe".to_vec()),
-        ("raw invalid UTF-8 form", "application/x-www-form-urlencoded", b"subject=\xc3\x28".to_vec()),
-        ("deeply nested array", "application/json", deep_array.into_bytes()),
-        ("deeply nested field", "application/json", deep_field.into_bytes()),
+        (
+            "invalid UTF-8 JSON",
+            "application/json",
+            b"{\"subject\":\"\xff\xfe\"}".to_vec(),
+        ),
+        (
+            "invalid UTF-8 form",
+            "application/x-www-form-urlencoded",
+            b"subject=%ff%fe".to_vec(),
+        ),
+        (
+            "raw invalid UTF-8 form",
+            "application/x-www-form-urlencoded",
+            b"subject=\xc3\x28".to_vec(),
+        ),
+        (
+            "deeply nested array",
+            "application/json",
+            deep_array.into_bytes(),
+        ),
+        (
+            "deeply nested field",
+            "application/json",
+            deep_field.into_bytes(),
+        ),
         ("huge field", "application/json", huge_field.into_bytes()),
-        ("over the size limit", "application/json", vec![b' '; 70_000]),
-        ("thousands of fields", "application/json", many_fields.into_bytes()),
-        ("HTML in every field", "application/json", html_everywhere.into_bytes()),
-        ("CRLF in subject", "application/json", crlf_subject.into_bytes()),
+        (
+            "over the size limit",
+            "application/json",
+            vec![b' '; 70_000],
+        ),
+        (
+            "thousands of fields",
+            "application/json",
+            many_fields.into_bytes(),
+        ),
+        (
+            "HTML in every field",
+            "application/json",
+            html_everywhere.into_bytes(),
+        ),
+        (
+            "CRLF in subject",
+            "application/json",
+            crlf_subject.into_bytes(),
+        ),
         ("wrong types", "application/json", wrong_types.into_bytes()),
-        ("not an object", "application/json", b"[\"subject\"]".to_vec()),
+        (
+            "not an object",
+            "application/json",
+            b"[\"subject\"]".to_vec(),
+        ),
         ("empty body", "application/json", Vec::new()),
-        ("NUL bytes", "application/json", b"{\"subject\":\"a\\u0000b\"}".to_vec()),
-        ("lone surrogate", "application/json", b"{\"subject\":\"\\ud800\"}".to_vec()),
-        ("multipart", "multipart/form-data; boundary=x", b"--x--".to_vec()),
-        ("latin1 charset", "application/json; charset=iso-8859-1", b"{}".to_vec()),
+        (
+            "NUL bytes",
+            "application/json",
+            b"{\"subject\":\"a\\u0000b\"}".to_vec(),
+        ),
+        (
+            "lone surrogate",
+            "application/json",
+            b"{\"subject\":\"\\ud800\"}".to_vec(),
+        ),
+        (
+            "multipart",
+            "multipart/form-data; boundary=x",
+            b"--x--".to_vec(),
+        ),
+        (
+            "latin1 charset",
+            "application/json; charset=iso-8859-1",
+            b"{}".to_vec(),
+        ),
         ("garbage content type", "\u{1}", b"{}".to_vec()),
     ];
     for (name, content_type, body) in cases {
         let req = Request::post("/tickets")
-            .header("content-type", http::HeaderValue::from_bytes(content_type.as_bytes()).unwrap_or(http::HeaderValue::from_static("x/y")))
+            .header(
+                "content-type",
+                http::HeaderValue::from_bytes(content_type.as_bytes())
+                    .unwrap_or(http::HeaderValue::from_static("x/y")),
+            )
             .body(Bytes::from(body))
             .expect("request");
         let response = handle(req, &deps).await;
         let status = response.status();
-        assert!(status.is_client_error() || status == StatusCode::SEE_OTHER, "{name}: {status}");
+        assert!(
+            status.is_client_error() || status == StatusCode::SEE_OTHER,
+            "{name}: {status}"
+        );
         if status == StatusCode::BAD_REQUEST {
             let answer = answer(&response);
-            assert!(answer["error"] == "invalid" || answer["error"] == "malformed", "{name}: {answer}");
+            assert!(
+                answer["error"] == "invalid" || answer["error"] == "malformed",
+                "{name}: {answer}"
+            );
             if let Some(fields) = answer["fields"].as_object() {
                 assert!(fields.len() <= 25, "{name}: the answer stays small");
             }

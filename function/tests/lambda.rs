@@ -67,7 +67,10 @@ fn serve(stream: TcpStream, tx: &mpsc::Sender<Seen>, events: &Events) {
                 )
             }
             ("POST", p) if p.ends_with("/response") => {
-                let id = p.trim_start_matches(&format!("{API}/")).trim_end_matches("/response").to_owned();
+                let id = p
+                    .trim_start_matches(&format!("{API}/"))
+                    .trim_end_matches("/response")
+                    .to_owned();
                 let _ = tx.send(Seen::Response { id, body });
                 "HTTP/1.1 202 Accepted\r\ncontent-length: 2\r\n\r\n{}".to_owned()
             }
@@ -138,7 +141,8 @@ fn ticket_event(body: &Value) -> Value {
 }
 
 fn binary() -> String {
-    std::env::var("TICKET_FUNCTION_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_ticket-function").to_owned())
+    std::env::var("TICKET_FUNCTION_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_ticket-function").to_owned())
 }
 
 fn lambda_command(runtime_api: &str) -> Command {
@@ -153,7 +157,13 @@ fn lambda_command(runtime_api: &str) -> Command {
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("TICKET_CONTRACT", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ticket-contract.json"))
+        .env(
+            "TICKET_CONTRACT",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/ticket-contract.json"
+            ),
+        )
         .env("FALLBACK_EMAIL", support::FALLBACK)
         .env("SENDER_EMAIL", support::SENDER)
         .env("ALLOWED_ORIGINS", support::SITE)
@@ -192,21 +202,39 @@ async fn the_binary_serves_an_invocation_and_reports_its_start_time() {
     let _ = child.kill();
     let output = child.wait_with_output().expect("output");
     let logs = String::from_utf8_lossy(&output.stdout);
-    let (id, body, answered) = answer.unwrap_or_else(|| panic!("no answer; logs:\n{logs}\n{}", String::from_utf8_lossy(&output.stderr)));
+    let (id, body, answered) = answer.unwrap_or_else(|| {
+        panic!(
+            "no answer; logs:\n{logs}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
     let ready = ready.expect("polled for an event");
     println!("start to ready (first poll): {ready:?}; first ticket answered after {answered:?}");
 
     assert_eq!(id, "inv-1");
     let response: Value = serde_json::from_str(&body).expect("a JSON Lambda response");
     assert_eq!(response["statusCode"], 201, "{response}");
-    let ticket: Value = serde_json::from_str(response["body"].as_str().expect("text body")).expect("JSON body");
+    let ticket: Value =
+        serde_json::from_str(response["body"].as_str().expect("text body")).expect("JSON body");
     assert_eq!(ticket["status"], "stored");
-    assert_eq!(response["headers"]["access-control-allow-origin"], support::SITE);
+    assert_eq!(
+        response["headers"]["access-control-allow-origin"],
+        support::SITE
+    );
 
     // JSON logs with the Lambda request id, and no personal data.
-    let lines: Vec<Value> = logs.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
-    assert!(lines.iter().any(|l| l["fields"]["message"] == "ready"), "{logs}");
-    assert!(lines.iter().any(|l| l["span"]["request_id"] == "inv-1"), "{logs}");
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert!(
+        lines.iter().any(|l| l["fields"]["message"] == "ready"),
+        "{logs}"
+    );
+    assert!(
+        lines.iter().any(|l| l["span"]["request_id"] == "inv-1"),
+        "{logs}"
+    );
     for private in ["ada@example.org", "198.51.100.40", "Refund for order"] {
         assert!(!logs.contains(private), "{private} in logs:\n{logs}");
     }
@@ -214,8 +242,15 @@ async fn the_binary_serves_an_invocation_and_reports_its_start_time() {
 
 #[test]
 fn the_binary_refuses_to_start_without_its_settings() {
-    let output = lambda_command("127.0.0.1:1").env("TICKETS_TABLE", "t").env_remove("SENDER_EMAIL").output().expect("run the binary");
+    let output = lambda_command("127.0.0.1:1")
+        .env("TICKETS_TABLE", "t")
+        .env_remove("SENDER_EMAIL")
+        .output()
+        .expect("run the binary");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("SENDER_EMAIL") && stderr.contains("missing"), "{stderr}");
+    assert!(
+        stderr.contains("SENDER_EMAIL") && stderr.contains("missing"),
+        "{stderr}"
+    );
 }

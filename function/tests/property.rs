@@ -65,14 +65,30 @@ fn accepted_is_within_the_contract(body: &[u8], format: Format) -> Result<(), Te
         Err(ParseError::Malformed(_) | ParseError::TooLarge { .. }) => return Ok(()),
         Err(e) => return Err(TestCaseError::fail(format!("unexpected {e}"))),
     };
-    let Ok(s) = validate(&raw, &contract) else { return Ok(()) };
-    for (name, value) in [("subject", Some(&s.subject)), ("description", Some(&s.description)), ("username", s.username.as_ref()), ("email", s.email.as_ref())] {
-        let (Some(spec), Some(value)) = (contract.field(name), value) else { continue };
+    let Ok(s) = validate(&raw, &contract) else {
+        return Ok(());
+    };
+    for (name, value) in [
+        ("subject", Some(&s.subject)),
+        ("description", Some(&s.description)),
+        ("username", s.username.as_ref()),
+        ("email", s.email.as_ref()),
+    ] {
+        let (Some(spec), Some(value)) = (contract.field(name), value) else {
+            continue;
+        };
         let chars = value.chars().count();
-        prop_assert!(chars <= spec.max_chars && chars >= spec.min_chars, "{name} has {chars} chars");
+        prop_assert!(
+            chars <= spec.max_chars && chars >= spec.min_chars,
+            "{name} has {chars} chars"
+        );
         prop_assert_eq!(value.trim(), value.as_str());
         if spec.kind != FieldKind::Text {
-            prop_assert!(!value.chars().any(char::is_control), "{} has control chars", name);
+            prop_assert!(
+                !value.chars().any(char::is_control),
+                "{} has control chars",
+                name
+            );
         }
     }
     prop_assert!(contract.category(&s.audience, &s.category).is_some());

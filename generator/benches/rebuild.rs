@@ -23,7 +23,12 @@ fn preview(dir: &Path, runtime: &tokio::runtime::Runtime) -> std::sync::Arc<Prev
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     copy_tree(&repo.join("content"), &dir.join("content"));
     copy_tree(&repo.join("site"), &dir.join("site"));
-    let options = ServeOptions { content_dir: dir.join("content"), site_dir: dir.join("site"), state_dir: dir.join("state"), port: 0 };
+    let options = ServeOptions {
+        content_dir: dir.join("content"),
+        site_dir: dir.join("site"),
+        state_dir: dir.join("state"),
+        port: 0,
+    };
     let server = runtime.block_on(serve::bind(&options)).unwrap();
     server.preview.rebuild(None, None).unwrap();
     server.preview
@@ -38,12 +43,18 @@ fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let preview = preview(dir.path(), &runtime);
-    let article: PathBuf = dir.path().join("content/en/users/account/reset-your-password.md");
+    let article: PathBuf = dir
+        .path()
+        .join("content/en/users/account/reset-your-password.md");
     let original = std::fs::read_to_string(&article).unwrap();
     let mut group = c.benchmark_group("serve");
-    group.sample_size(20).measurement_time(Duration::from_secs(25));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(25));
 
-    group.bench_function("rebuild", |b| b.iter(|| preview.rebuild(None, None).unwrap()));
+    group.bench_function("rebuild", |b| {
+        b.iter(|| preview.rebuild(None, None).unwrap())
+    });
 
     let roots = [dir.path().join("content"), dir.path().join("site")];
     let mut watch = Watch::start(&roots, DEBOUNCE).unwrap();
@@ -55,7 +66,9 @@ fn bench(c: &mut Criterion) {
                 n += 1;
                 let saved = Instant::now();
                 save(&article, &original, n);
-                let changes = watch.next_change(Duration::from_secs(10)).expect("the watcher sees the save");
+                let changes = watch
+                    .next_change(Duration::from_secs(10))
+                    .expect("the watcher sees the save");
                 let rebuilt = preview.rebuild(Some(&changes), None).unwrap();
                 total += saved.elapsed();
                 assert_eq!(rebuilt.changed_pages, 1);

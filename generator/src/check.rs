@@ -67,17 +67,28 @@ fn map<S: serde::Serializer>(pairs: &[(String, usize)], s: S) -> Result<S::Ok, S
 }
 
 /// Checks the content; `Err` only when a file cannot be read at all.
-pub fn check(options: &BuildOptions, external: Option<ExternalOptions>, progress: Option<&dyn Progress>) -> Result<CheckReport, BuildError> {
+pub fn check(
+    options: &BuildOptions,
+    external: Option<ExternalOptions>,
+    progress: Option<&dyn Progress>,
+) -> Result<CheckReport, BuildError> {
     let started = Instant::now();
     let found: RefCell<(Vec<TranslationStatus>, Vec<ExternalLink>)> = RefCell::default();
     let inspect = |site: &Site, links: &[&(PathBuf, SiteLink)], diagnostics: &Diagnostics| {
         unlinked_articles(site, links, diagnostics);
         empty_categories(site, diagnostics);
         let translations = translation_status(site, diagnostics);
-        let external = if external.is_some() { external::collect(site) } else { Vec::new() };
+        let external = if external.is_some() {
+            external::collect(site)
+        } else {
+            Vec::new()
+        };
         *found.borrow_mut() = (translations, external);
     };
-    let hooks = Hooks { progress, inspect: Some(&inspect) };
+    let hooks = Hooks {
+        progress,
+        inspect: Some(&inspect),
+    };
     let (diagnostics, pages, pages_per_language) = match run(options, Staging::discard(), &hooks) {
         Ok((report, _)) => (report.warnings, report.pages, report.pages_per_language),
         Err(BuildError::Content(diagnostics)) => (diagnostics, 0, Vec::new()),
@@ -87,26 +98,50 @@ pub fn check(options: &BuildOptions, external: Option<ExternalOptions>, progress
     let all = Diagnostics::default();
     diagnostics.into_iter().for_each(|d| all.push(d));
     let external_links = external.map(|options| {
-        external::check(&links, options).into_iter().for_each(|d| all.push(d));
-        links.iter().map(|l| l.url.split('#').next().unwrap_or_default()).collect::<HashSet<_>>().len()
+        external::check(&links, options)
+            .into_iter()
+            .for_each(|d| all.push(d));
+        links
+            .iter()
+            .map(|l| l.url.split('#').next().unwrap_or_default())
+            .collect::<HashSet<_>>()
+            .len()
     });
-    Ok(CheckReport { diagnostics: all.into_sorted(), pages, pages_per_language, translations, external_links, elapsed: started.elapsed() })
+    Ok(CheckReport {
+        diagnostics: all.into_sorted(),
+        pages,
+        pages_per_language,
+        translations,
+        external_links,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Articles that only lists reach (their category, related articles): no other page's text links
 /// to them and they are not popular. Reported once, on the default language's file.
 fn unlinked_articles(site: &Site, links: &[&(PathBuf, SiteLink)], diagnostics: &Diagnostics) {
-    let by_url: HashMap<String, usize> = (0..site.articles.len()).flat_map(|a| (0..site.languages.len()).map(move |l| (site.article_url(l, a), a))).collect();
+    let by_url: HashMap<String, usize> = (0..site.articles.len())
+        .flat_map(|a| (0..site.languages.len()).map(move |l| (site.article_url(l, a), a)))
+        .collect();
     let mut linked: HashSet<usize> = site.popular().into_iter().collect();
     for (file, link) in links {
         if let Some(&a) = by_url.get(&link.url) {
-            let own = site.articles[a].docs.iter().flatten().any(|d| &d.path == file);
+            let own = site.articles[a]
+                .docs
+                .iter()
+                .flatten()
+                .any(|d| &d.path == file);
             if !own {
                 linked.insert(a);
             }
         }
     }
-    for (a, article) in site.articles.iter().enumerate().filter(|(a, _)| !linked.contains(a)) {
+    for (a, article) in site
+        .articles
+        .iter()
+        .enumerate()
+        .filter(|(a, _)| !linked.contains(a))
+    {
         let (doc, _) = site.article_doc(site.default_lang, a);
         diagnostics.push(Diagnostic::warning(
             &doc.path,
@@ -124,7 +159,10 @@ fn empty_categories(site: &Site, diagnostics: &Diagnostics) {
         diagnostics.push(Diagnostic::warning(
             &doc.path,
             None,
-            format!("empty category: `{audience}/{}` has no articles (drafts do not count)", category.id),
+            format!(
+                "empty category: `{audience}/{}` has no articles (drafts do not count)",
+                category.id
+            ),
             "add an article to the folder, or remove the category from every language",
         ));
     }
@@ -137,16 +175,36 @@ fn translation_status(site: &Site, diagnostics: &Diagnostics) -> Vec<Translation
     let default_code = &site.languages[d].code;
     let mut all = Vec::new();
     for (l, language) in site.languages.iter().enumerate().filter(|(l, _)| *l != d) {
-        let mut status = TranslationStatus { language: language.code.clone(), articles: site.articles.len(), translated: 0, missing: Vec::new(), behind: Vec::new() };
+        let mut status = TranslationStatus {
+            language: language.code.clone(),
+            articles: site.articles.len(),
+            translated: 0,
+            missing: Vec::new(),
+            behind: Vec::new(),
+        };
         for article in &site.articles {
-            let original = article.docs[d].as_ref().expect("every article exists in the default language");
+            let original = article.docs[d]
+                .as_ref()
+                .expect("every article exists in the default language");
             let Some(translation) = &article.docs[l] else {
-                status.missing.push(translated_path(&site.content_dir, &original.path, default_code, &language.code));
+                status.missing.push(translated_path(
+                    &site.content_dir,
+                    &original.path,
+                    default_code,
+                    &language.code,
+                ));
                 continue;
             };
             status.translated += 1;
-            let Some(changed) = &original.meta.updated else { continue };
-            if translation.meta.updated.as_ref().is_some_and(|t| t >= changed) {
+            let Some(changed) = &original.meta.updated else {
+                continue;
+            };
+            if translation
+                .meta
+                .updated
+                .as_ref()
+                .is_some_and(|t| t >= changed)
+            {
                 continue;
             }
             let since = match &translation.meta.updated {
@@ -180,6 +238,14 @@ mod tests {
 
     #[test]
     fn missing_translations_keep_the_path() {
-        assert_eq!(translated_path(Path::new("content"), Path::new("content/en/users/a/b.md"), "en", "it"), PathBuf::from("content/it/users/a/b.md"));
+        assert_eq!(
+            translated_path(
+                Path::new("content"),
+                Path::new("content/en/users/a/b.md"),
+                "en",
+                "it"
+            ),
+            PathBuf::from("content/it/users/a/b.md")
+        );
     }
 }

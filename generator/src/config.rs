@@ -53,7 +53,10 @@ pub struct MarkdownConfig {
 
 impl Default for MarkdownConfig {
     fn default() -> Self {
-        Self { allow_html: false, toc_min_headings: default_toc_min_headings() }
+        Self {
+            allow_html: false,
+            toc_min_headings: default_toc_min_headings(),
+        }
     }
 }
 
@@ -161,7 +164,9 @@ fn default_max_body_kib() -> usize {
 }
 
 /// Scripts written right to left, for languages that do not say their direction.
-const RTL_LANGUAGES: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"];
+const RTL_LANGUAGES: &[&str] = &[
+    "ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi",
+];
 
 impl LanguageConfig {
     pub fn direction(&self) -> Direction {
@@ -201,40 +206,97 @@ impl Config {
     fn problems(&self, path: &Path, text: &str) -> Vec<Diagnostic> {
         let line = |key: &str| find_key_line(text, key);
         let mut out = Vec::new();
-        let mut err = |key: &str, message: String, hint: &str| out.push(Diagnostic::error(path, line(key), message, hint));
-        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) || self.base_url.ends_with('/') {
-            err("base_url", format!("`base_url` must be an absolute http(s) URL without a trailing slash, not `{}`", self.base_url), "write it like `https://help.example.com`");
+        let mut err = |key: &str, message: String, hint: &str| {
+            out.push(Diagnostic::error(path, line(key), message, hint))
+        };
+        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))
+            || self.base_url.ends_with('/')
+        {
+            err(
+                "base_url",
+                format!(
+                    "`base_url` must be an absolute http(s) URL without a trailing slash, not `{}`",
+                    self.base_url
+                ),
+                "write it like `https://help.example.com`",
+            );
         }
         if self.languages.is_empty() {
-            err("languages", "no languages are configured".into(), "list at least the default language under `languages:`");
+            err(
+                "languages",
+                "no languages are configured".into(),
+                "list at least the default language under `languages:`",
+            );
         }
         for dup in duplicates(self.languages.iter().map(|l| l.code.as_str())) {
-            err("languages", format!("language `{dup}` is listed twice"), "list each language once");
+            err(
+                "languages",
+                format!("language `{dup}` is listed twice"),
+                "list each language once",
+            );
         }
         for lang in &self.languages {
             if !is_id(&lang.code) {
-                err("languages", format!("language code `{}` is not a folder-safe tag", lang.code), "use a BCP 47 tag such as `en`, `pt-br`");
+                err(
+                    "languages",
+                    format!("language code `{}` is not a folder-safe tag", lang.code),
+                    "use a BCP 47 tag such as `en`, `pt-br`",
+                );
             }
         }
-        if !self.languages.iter().any(|l| l.code == self.default_language) {
-            err("default_language", format!("the default language `{}` is not among `languages`", self.default_language), "add it to `languages:` or pick one of them");
+        if !self
+            .languages
+            .iter()
+            .any(|l| l.code == self.default_language)
+        {
+            err(
+                "default_language",
+                format!(
+                    "the default language `{}` is not among `languages`",
+                    self.default_language
+                ),
+                "add it to `languages:` or pick one of them",
+            );
         }
         if self.audiences.is_empty() {
-            err("audiences", "no audiences are configured".into(), "list them, e.g. `audiences: [users, creators]`");
+            err(
+                "audiences",
+                "no audiences are configured".into(),
+                "list them, e.g. `audiences: [users, creators]`",
+            );
         }
         for dup in duplicates(self.audiences.iter().map(String::as_str)) {
-            err("audiences", format!("audience `{dup}` is listed twice"), "list each audience once");
+            err(
+                "audiences",
+                format!("audience `{dup}` is listed twice"),
+                "list each audience once",
+            );
         }
         for audience in &self.audiences {
             if !is_id(audience) {
-                err("audiences", format!("audience id `{audience}` is not a lowercase folder name"), "use lowercase letters, digits and `-`");
+                err(
+                    "audiences",
+                    format!("audience id `{audience}` is not a lowercase folder name"),
+                    "use lowercase letters, digits and `-`",
+                );
             }
         }
         if !self.ticket.fallback_email.contains('@') {
-            err("fallback_email", format!("`ticket.fallback_email` `{}` is not an email address", self.ticket.fallback_email), "write the address support reads when the form is down");
+            err(
+                "fallback_email",
+                format!(
+                    "`ticket.fallback_email` `{}` is not an email address",
+                    self.ticket.fallback_email
+                ),
+                "write the address support reads when the form is down",
+            );
         }
         for dup in duplicates(self.contact.departments.iter().map(|d| d.id.as_str())) {
-            err("departments", format!("department `{dup}` is listed twice"), "give each department its own id");
+            err(
+                "departments",
+                format!("department `{dup}` is listed twice"),
+                "give each department its own id",
+            );
         }
         out
     }
@@ -258,7 +320,9 @@ impl Config {
 
 /// Lowercase ASCII letters, digits and `-`: safe as a folder name and in URLs.
 pub fn is_id(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
@@ -268,7 +332,9 @@ fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 
 /// The first line of `text` that sets `key`, for pointing at a setting.
 fn find_key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))).map(|i| i + 1)
+    text.lines()
+        .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -302,7 +368,9 @@ mod tests {
 
     #[test]
     fn cross_key_problems_are_all_reported() {
-        let text = MINIMAL.replace("default_language: en", "default_language: fr").replace("/docs", "/docs/");
+        let text = MINIMAL
+            .replace("default_language: en", "default_language: fr")
+            .replace("/docs", "/docs/");
         let errors = load(&text).unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(errors[0].line, Some(2));

@@ -25,12 +25,31 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, file: file.into(), line, message: message.into(), hint: hint.into() }
+    pub fn error(
+        file: impl Into<PathBuf>,
+        line: Option<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.into(),
+            line,
+            message: message.into(),
+            hint: hint.into(),
+        }
     }
 
-    pub fn warning(file: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(file, line, message, hint) }
+    pub fn warning(
+        file: impl Into<PathBuf>,
+        line: Option<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, line, message, hint)
+        }
     }
 
     pub fn is_error(&self) -> bool {
@@ -64,17 +83,27 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn push(&self, diagnostic: Diagnostic) {
-        self.items.lock().unwrap_or_else(|e| e.into_inner()).push(diagnostic);
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(diagnostic);
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.lock().unwrap_or_else(|e| e.into_inner()).iter().any(Diagnostic::is_error)
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(Diagnostic::is_error)
     }
 
     /// All diagnostics, errors first, then by file and line, so output is stable across runs.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
-        items.sort_by(|a, b| (a.severity, &a.file, a.line, &a.message).cmp(&(b.severity, &b.file, b.line, &b.message)));
+        items.sort_by(|a, b| {
+            (a.severity, &a.file, a.line, &a.message)
+                .cmp(&(b.severity, &b.file, b.line, &b.message))
+        });
         items.dedup();
         items
     }
@@ -83,7 +112,11 @@ impl Diagnostics {
 /// The 1-based line of a byte offset in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 #[cfg(test)]
@@ -92,8 +125,16 @@ mod tests {
 
     #[test]
     fn formats_file_line_message_and_hint() {
-        let d = Diagnostic::error("content/en/a.md", Some(3), "missing `title`", "add `title: …` to the front matter");
-        assert_eq!(d.to_string(), "error: content/en/a.md:3: missing `title`\n  help: add `title: …` to the front matter");
+        let d = Diagnostic::error(
+            "content/en/a.md",
+            Some(3),
+            "missing `title`",
+            "add `title: …` to the front matter",
+        );
+        assert_eq!(
+            d.to_string(),
+            "error: content/en/a.md:3: missing `title`\n  help: add `title: …` to the front matter"
+        );
     }
 
     #[test]

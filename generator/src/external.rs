@@ -38,9 +38,18 @@ pub fn collect(site: &Site) -> Vec<ExternalLink> {
     let mut links = Vec::new();
     site.homes.iter().for_each(|d| links_of(d, &mut links));
     site.contacts.iter().for_each(|d| links_of(d, &mut links));
-    site.audiences.iter().flat_map(|a| &a.docs).for_each(|d| links_of(d, &mut links));
-    site.categories.iter().flat_map(|c| &c.docs).for_each(|d| links_of(d, &mut links));
-    site.articles.iter().flat_map(|a| a.docs.iter().flatten()).for_each(|d| links_of(d, &mut links));
+    site.audiences
+        .iter()
+        .flat_map(|a| &a.docs)
+        .for_each(|d| links_of(d, &mut links));
+    site.categories
+        .iter()
+        .flat_map(|c| &c.docs)
+        .for_each(|d| links_of(d, &mut links));
+    site.articles
+        .iter()
+        .flat_map(|a| a.docs.iter().flatten())
+        .for_each(|d| links_of(d, &mut links));
     links.sort_by(|a, b| (&a.file, a.line, &a.url).cmp(&(&b.file, b.line, &b.url)));
     // Docs borrowed for a missing translation appear more than once.
     links.dedup();
@@ -52,7 +61,11 @@ fn links_of<M>(doc: &Doc<M>, links: &mut Vec<ExternalLink>) {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
             if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
                 let line = doc.body_line + line_of(&doc.body, range.start) - 1;
-                links.push(ExternalLink { file: doc.path.clone(), line, url: dest_url.to_string() });
+                links.push(ExternalLink {
+                    file: doc.path.clone(),
+                    line,
+                    url: dest_url.to_string(),
+                });
             }
         }
     }
@@ -69,7 +82,12 @@ enum Answer {
 
 /// Asks every address once and reports each link whose address failed.
 pub fn check(links: &[ExternalLink], options: ExternalOptions) -> Vec<Diagnostic> {
-    let urls: Vec<&str> = links.iter().map(|l| without_fragment(&l.url)).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let urls: Vec<&str> = links
+        .iter()
+        .map(|l| without_fragment(&l.url))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let answers = ask_all(&urls, options);
     links
         .iter()
@@ -104,7 +122,10 @@ fn ask_all<'u>(urls: &[&'u str], options: ExternalOptions) -> BTreeMap<&'u str, 
             scope.spawn(|| {
                 while let Some(url) = urls.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let answer = ask(&agent, url, options.timeout);
-                    answers.lock().unwrap_or_else(|e| e.into_inner()).insert(*url, answer);
+                    answers
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(*url, answer);
                 }
             });
         }
@@ -113,7 +134,9 @@ fn ask_all<'u>(urls: &[&'u str], options: ExternalOptions) -> BTreeMap<&'u str, 
 }
 
 fn ask(agent: &ureq::Agent, url: &str, timeout: Duration) -> Answer {
-    let status = |response: Result<ureq::http::Response<ureq::Body>, ureq::Error>| response.map(|r| r.status().as_u16());
+    let status = |response: Result<ureq::http::Response<ureq::Body>, ureq::Error>| {
+        response.map(|r| r.status().as_u16())
+    };
     let answer = match status(agent.head(url).call()) {
         // Some servers do not answer HEAD, or answer it differently.
         Ok(405 | 403 | 501) => status(agent.get(url).call()),
@@ -123,7 +146,9 @@ fn ask(agent: &ureq::Agent, url: &str, timeout: Duration) -> Answer {
         Ok(200..=399) => Answer::Fine,
         Ok(code @ (404 | 410)) => Answer::Gone(code),
         Ok(code) => Answer::Status(code),
-        Err(ureq::Error::Timeout(_)) => Answer::Unreachable(format!("no answer within {:.1} s", timeout.as_secs_f64())),
+        Err(ureq::Error::Timeout(_)) => {
+            Answer::Unreachable(format!("no answer within {:.1} s", timeout.as_secs_f64()))
+        }
         Err(e) => Answer::Unreachable(e.to_string()),
     }
 }
@@ -135,10 +160,21 @@ mod tests {
     #[test]
     fn finds_external_links_and_images_with_their_lines() {
         let body = "Intro\n\nSee [docs](https://example.com/a#x) and [local](/en/).\n\n![logo](http://example.com/logo.png)\n";
-        let doc = Doc { path: PathBuf::from("content/en/a.md"), meta: (), body: body.to_string(), body_line: 4 };
+        let doc = Doc {
+            path: PathBuf::from("content/en/a.md"),
+            meta: (),
+            body: body.to_string(),
+            body_line: 4,
+        };
         let mut links = Vec::new();
         links_of(&doc, &mut links);
         let found: Vec<(usize, &str)> = links.iter().map(|l| (l.line, l.url.as_str())).collect();
-        assert_eq!(found, [(6, "https://example.com/a#x"), (8, "http://example.com/logo.png")]);
+        assert_eq!(
+            found,
+            [
+                (6, "https://example.com/a#x"),
+                (8, "http://example.com/logo.png")
+            ]
+        );
     }
 }

@@ -20,7 +20,10 @@ pub struct Split<'a> {
 /// Finds the front matter: a first line `---`, YAML, a line `---`.
 pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text.strip_prefix("---").and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n"))) else {
+    let Some(rest) = text
+        .strip_prefix("---")
+        .and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
+    else {
         return Err(Diagnostic::error(
             path,
             Some(1),
@@ -34,7 +37,11 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
             let yaml = &rest[..offset];
             let body = &rest[offset + line.len()..];
             let body_line = 2 + yaml.matches('\n').count() + 1;
-            return Ok(Split { yaml, body, body_line });
+            return Ok(Split {
+                yaml,
+                body,
+                body_line,
+            });
         }
         offset += line.len();
     }
@@ -47,35 +54,57 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// Parses YAML that starts at line `first_line` of `path` into `T`, rejecting unknown keys.
-pub fn parse<T: DeserializeOwned>(yaml: &str, path: &Path, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    yaml: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     // An empty document is `null`; treat it as an empty mapping so required keys are reported.
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_norway::from_str(yaml).map_err(|e| yaml_diagnostic(&e, yaml, path, first_line))
 }
 
-fn yaml_diagnostic(e: &serde_norway::Error, yaml: &str, path: &Path, first_line: usize) -> Diagnostic {
+fn yaml_diagnostic(
+    e: &serde_norway::Error,
+    yaml: &str,
+    path: &Path,
+    first_line: usize,
+) -> Diagnostic {
     let file_line = |l: usize| first_line + l - 1;
     let mut line = e.location().map(|l| file_line(l.line()));
     let raw = e.to_string();
     // serde_norway writes "PROBLEM at line X column Y", for syntax errors followed by
     // ", while CONTEXT at line X column Y"; the diagnostic has its own line.
     let strip = |s: &str| s.split(" at line ").next().unwrap_or(s).to_string();
-    let (problem, context) = raw.split_once(", while ").map_or((raw.as_str(), None), |(p, c)| (p, Some(c)));
+    let (problem, context) = raw
+        .split_once(", while ")
+        .map_or((raw.as_str(), None), |(p, c)| (p, Some(c)));
     let mut message = strip(problem);
     let mut unclosed = false;
     if let Some(context) = context {
         message = format!("{message}, while {}", strip(context));
         // An unclosed quote or bracket is noticed where the text ends; the context has the line
         // where it was opened, which is the one to fix.
-        if context.starts_with("scanning a quoted scalar") || context.starts_with("parsing a flow") {
-            let opened = context.split(" at line ").nth(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok());
+        if context.starts_with("scanning a quoted scalar") || context.starts_with("parsing a flow")
+        {
+            let opened = context
+                .split(" at line ")
+                .nth(1)
+                .and_then(|r| r.split(' ').next())
+                .and_then(|n| n.parse().ok());
             unclosed = opened.is_some();
             line = opened.map(file_line).or(line);
         }
     }
     // A duplicate key is reported at the start of its mapping; point at the second one instead.
-    if let Some(key) = message.strip_prefix("duplicate field `").and_then(|r| r.strip_suffix('`')) {
-        let mut lines = yaml.lines().enumerate().filter(|(_, l)| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')));
+    if let Some(key) = message
+        .strip_prefix("duplicate field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        let mut lines = yaml.lines().enumerate().filter(|(_, l)| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        });
         line = lines.nth(1).map(|(i, _)| file_line(i + 1)).or(line);
     }
     let hint = if unclosed {
@@ -113,8 +142,14 @@ mod tests {
 
     #[test]
     fn reports_missing_and_unclosed_front_matter() {
-        assert!(split("# no front matter", Path::new("a.md")).unwrap_err().message.contains("does not start"));
-        assert!(split("---\ntitle: A\n", Path::new("a.md")).unwrap_err().message.contains("not closed"));
+        assert!(split("# no front matter", Path::new("a.md"))
+            .unwrap_err()
+            .message
+            .contains("does not start"));
+        assert!(split("---\ntitle: A\n", Path::new("a.md"))
+            .unwrap_err()
+            .message
+            .contains("not closed"));
     }
 
     #[test]
@@ -127,14 +162,24 @@ mod tests {
     fn unknown_key_names_the_key_the_allowed_ones_and_the_file_line() {
         let e = parse::<Fm>("title: A\ncolour: red\n", Path::new("a.md"), 2).unwrap_err();
         assert_eq!(e.line, Some(3));
-        assert!(e.message.contains("unknown field `colour`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field `colour`"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("title"), "{}", e.message);
     }
 
     #[test]
     fn unclosed_quotes_and_brackets_point_at_their_opening_line() {
         let e = parse::<Fm>("title: \"A\norder: 1\n", Path::new("a.md"), 2).unwrap_err();
-        assert_eq!((e.line, e.message.as_str()), (Some(2), "found unexpected end of stream, while scanning a quoted scalar"));
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (
+                Some(2),
+                "found unexpected end of stream, while scanning a quoted scalar"
+            )
+        );
         let e = parse::<Fm>("order: 1\ntitle: [A\n", Path::new("a.md"), 2).unwrap_err();
         assert_eq!(e.line, Some(3), "{}", e.message);
         let e = parse::<Fm>("title: A\norder: 1: 2\n", Path::new("a.md"), 2).unwrap_err();
@@ -144,7 +189,10 @@ mod tests {
     #[test]
     fn a_duplicate_key_points_at_its_second_line() {
         let e = parse::<Fm>("title: A\norder: 1\ntitle: B\n", Path::new("a.md"), 2).unwrap_err();
-        assert_eq!((e.line, e.message.as_str()), (Some(4), "duplicate field `title`"));
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (Some(4), "duplicate field `title`")
+        );
     }
 
     #[test]
@@ -153,6 +201,9 @@ mod tests {
         assert!(e.line.is_some());
         let e = parse::<Fm>("order: 1\n", Path::new("a.md"), 2).unwrap_err();
         assert!(e.message.contains("missing field `title`"), "{}", e.message);
-        assert!(parse::<Fm>("", Path::new("a.md"), 2).unwrap_err().message.contains("title"));
+        assert!(parse::<Fm>("", Path::new("a.md"), 2)
+            .unwrap_err()
+            .message
+            .contains("title"));
     }
 }

@@ -21,7 +21,15 @@ pub fn load(site_dir: &Path, languages: &[&str], diagnostics: &Diagnostics) -> V
     let read = |code: &str| -> Result<Strings, Diagnostic> {
         let path = dir.join(format!("{code}.yaml"));
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(&path, None, format!("missing required label translation: no UI strings for `{code}` ({e})"), format!("copy {}/{REFERENCE_LANGUAGE}.yaml to {code}.yaml and translate every value", dir.display()))
+            Diagnostic::error(
+                &path,
+                None,
+                format!("missing required label translation: no UI strings for `{code}` ({e})"),
+                format!(
+                    "copy {}/{REFERENCE_LANGUAGE}.yaml to {code}.yaml and translate every value",
+                    dir.display()
+                ),
+            )
         })?;
         frontmatter::parse(&text, &path, 1)
     };
@@ -62,10 +70,22 @@ pub fn load(site_dir: &Path, languages: &[&str], diagnostics: &Diagnostics) -> V
 /// and `months` (twelve names, comma-separated). `None` when the date is not of that form.
 pub fn format_date(strings: &Strings, date: &str) -> Option<String> {
     let (year, month, day) = parse_date(date)?;
-    let months: Vec<&str> = strings.get("months").map(|m| m.split(',').map(str::trim).collect()).unwrap_or_default();
-    let month_name = months.get(month as usize - 1).map_or_else(|| month.to_string(), |m| m.to_string());
-    let format = strings.get("date_format").map_or("{year}-{month}-{day}", String::as_str);
-    Some(format.replace("{day}", &day.to_string()).replace("{month}", &month_name).replace("{year}", &year.to_string()))
+    let months: Vec<&str> = strings
+        .get("months")
+        .map(|m| m.split(',').map(str::trim).collect())
+        .unwrap_or_default();
+    let month_name = months
+        .get(month as usize - 1)
+        .map_or_else(|| month.to_string(), |m| m.to_string());
+    let format = strings
+        .get("date_format")
+        .map_or("{year}-{month}-{day}", String::as_str);
+    Some(
+        format
+            .replace("{day}", &day.to_string())
+            .replace("{month}", &month_name)
+            .replace("{year}", &year.to_string()),
+    )
 }
 
 pub fn parse_date(date: &str) -> Option<(u32, u32, u32)> {
@@ -81,12 +101,20 @@ pub fn parse_date(date: &str) -> Option<(u32, u32, u32)> {
 /// "Monday–Friday" for a run of consecutive days, "Saturday, Sunday" otherwise.
 pub fn format_days(strings: &Strings, days: &[Weekday]) -> String {
     let name = |d: &Weekday| {
-        let key = format!("day_{}", serde_json::to_value(d).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
+        let key = format!(
+            "day_{}",
+            serde_json::to_value(d)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        );
         strings.get(&key).cloned().unwrap_or(key)
     };
     let consecutive = days.windows(2).all(|w| w[1] as u8 == w[0] as u8 + 1);
     match days {
-        [first, .., last] if consecutive && days.len() > 2 => format!("{}–{}", name(first), name(last)),
+        [first, .., last] if consecutive && days.len() > 2 => {
+            format!("{}–{}", name(first), name(last))
+        }
         _ => days.iter().map(name).collect::<Vec<_>>().join(", "),
     }
 }
@@ -96,15 +124,28 @@ mod tests {
     use super::*;
 
     fn strings() -> Strings {
-        [("months", "January, February, March"), ("date_format", "{day} {month} {year}"), ("day_mon", "Monday"), ("day_fri", "Friday"), ("day_tue", "Tuesday"), ("day_wed", "Wednesday"), ("day_thu", "Thursday"), ("day_sat", "Saturday"), ("day_sun", "Sunday")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        [
+            ("months", "January, February, March"),
+            ("date_format", "{day} {month} {year}"),
+            ("day_mon", "Monday"),
+            ("day_fri", "Friday"),
+            ("day_tue", "Tuesday"),
+            ("day_wed", "Wednesday"),
+            ("day_thu", "Thursday"),
+            ("day_sat", "Saturday"),
+            ("day_sun", "Sunday"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
     }
 
     #[test]
     fn dates_are_localized_and_bad_dates_refused() {
-        assert_eq!(format_date(&strings(), "2026-03-07").as_deref(), Some("7 March 2026"));
+        assert_eq!(
+            format_date(&strings(), "2026-03-07").as_deref(),
+            Some("7 March 2026")
+        );
         assert_eq!(format_date(&strings(), "2026-13-07"), None);
         assert_eq!(format_date(&strings(), "7 March"), None);
     }
@@ -112,7 +153,10 @@ mod tests {
     #[test]
     fn day_ranges() {
         use Weekday::*;
-        assert_eq!(format_days(&strings(), &[Mon, Tue, Wed, Thu, Fri]), "Monday–Friday");
+        assert_eq!(
+            format_days(&strings(), &[Mon, Tue, Wed, Thu, Fri]),
+            "Monday–Friday"
+        );
         assert_eq!(format_days(&strings(), &[Sat, Sun]), "Saturday, Sunday");
     }
 
@@ -120,7 +164,11 @@ mod tests {
     fn missing_keys_are_errors_and_borrow_the_reference() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("i18n")).unwrap();
-        std::fs::write(dir.path().join("i18n/en.yaml"), "search: Search\nhome: Home\n").unwrap();
+        std::fs::write(
+            dir.path().join("i18n/en.yaml"),
+            "search: Search\nhome: Home\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("i18n/it.yaml"), "search: Cerca\n").unwrap();
         let diagnostics = Diagnostics::default();
         let all = load(dir.path(), &["en", "it", "ru"], &diagnostics);
@@ -128,7 +176,11 @@ mod tests {
         assert_eq!(all[1]["home"], "Home");
         let found = diagnostics.into_sorted();
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found.iter().any(|d| d.message.contains("`home`") && d.file.ends_with("it.yaml")));
-        assert!(found.iter().any(|d| d.message.contains("no UI strings for `ru`")));
+        assert!(found
+            .iter()
+            .any(|d| d.message.contains("`home`") && d.file.ends_with("it.yaml")));
+        assert!(found
+            .iter()
+            .any(|d| d.message.contains("no UI strings for `ru`")));
     }
 }

@@ -126,33 +126,56 @@ pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(content_dir).to_path_buf();
-                diagnostics.push(Diagnostic::error(path, None, format!("cannot read: {e}"), "check the file's permissions"));
+                diagnostics.push(Diagnostic::error(
+                    path,
+                    None,
+                    format!("cannot read: {e}"),
+                    "check the file's permissions",
+                ));
                 continue;
             }
         };
-        let rel = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        let rel = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
         if entry.file_type().is_dir() {
             check_folder(rel, entry.path(), &config, diagnostics);
             continue;
         }
         match classify(rel, &config) {
             Ok(Some(place)) => places.push((entry.path().to_path_buf(), place)),
-            Ok(None) if rel.starts_with(STATIC_DIR) => static_files.push(rel.strip_prefix(STATIC_DIR).unwrap_or(rel).to_path_buf()),
+            Ok(None) if rel.starts_with(STATIC_DIR) => {
+                static_files.push(rel.strip_prefix(STATIC_DIR).unwrap_or(rel).to_path_buf())
+            }
             Ok(None) => {}
             Err(d) => diagnostics.push(Diagnostic::error(entry.path(), None, d.0, d.1)),
         }
     }
-    let docs: Vec<(Place, Result<RawDoc, Diagnostic>)> =
-        places.into_par_iter().map(|(path, place)| { let doc = read(&path); (place, doc) }).collect();
-    let mut languages: BTreeMap<String, LangSource> =
-        config.languages.iter().map(|l| (l.code.clone(), LangSource::default())).collect();
+    let docs: Vec<(Place, Result<RawDoc, Diagnostic>)> = places
+        .into_par_iter()
+        .map(|(path, place)| {
+            let doc = read(&path);
+            (place, doc)
+        })
+        .collect();
+    let mut languages: BTreeMap<String, LangSource> = config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), LangSource::default()))
+        .collect();
     for (place, raw) in docs {
         match raw.and_then(|raw| insert(&mut languages, place, raw)) {
             Ok(()) => {}
             Err(d) => diagnostics.push(d),
         }
     }
-    Ok(Source { content_dir: content_dir.to_path_buf(), config, languages, static_files })
+    Ok(Source {
+        content_dir: content_dir.to_path_buf(),
+        config,
+        languages,
+        static_files,
+    })
 }
 
 /// Folders must be configured languages, audiences, or (checked by the model) categories.
@@ -167,14 +190,22 @@ fn check_folder(rel: &Path, path: &Path, config: &Config, diagnostics: &Diagnost
             path,
             None,
             format!("unknown language folder `{lang}`"),
-            format!("add `{lang}` to `languages` in {CONFIG_FILE}, or rename the folder to one of: {}", allowed.join(", ")),
+            format!(
+                "add `{lang}` to `languages` in {CONFIG_FILE}, or rename the folder to one of: {}",
+                allowed.join(", ")
+            ),
         )),
-        [lang, audience] if allowed.contains(lang) && !config.audiences.contains(&audience.to_string()) => {
+        [lang, audience]
+            if allowed.contains(lang) && !config.audiences.contains(&audience.to_string()) =>
+        {
             diagnostics.push(Diagnostic::error(
                 path,
                 None,
                 format!("unknown audience folder `{audience}`"),
-                format!("add `{audience}` to `audiences` in {CONFIG_FILE}, or move it into one of: {}", config.audiences.join(", ")),
+                format!(
+                    "add `{audience}` to `audiences` in {CONFIG_FILE}, or move it into one of: {}",
+                    config.audiences.join(", ")
+                ),
             ))
         }
         [_, _, _, _, ..] if allowed.contains(&parts[0]) => diagnostics.push(Diagnostic::error(
@@ -194,7 +225,10 @@ fn classify(rel: &Path, config: &Config) -> Result<Option<Place>, (String, Strin
     if parts.first() == Some(&STATIC_DIR) || parts == [CONFIG_FILE] {
         return Ok(None);
     }
-    let known_lang = config.languages.iter().any(|l| Some(&l.code.as_str()) == parts.first());
+    let known_lang = config
+        .languages
+        .iter()
+        .any(|l| Some(&l.code.as_str()) == parts.first());
     let known_audience = |a: &str| config.audiences.iter().any(|x| x == a);
     if !known_lang || (parts.len() >= 3 && !known_audience(parts[1])) {
         return Ok(None); // its folder is reported once by check_folder
@@ -232,20 +266,43 @@ struct RawDoc {
 
 fn read(path: &Path) -> Result<RawDoc, Diagnostic> {
     std::fs::read_to_string(path)
-        .map(|text| RawDoc { path: path.to_path_buf(), text })
-        .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}"), "save it as UTF-8 text"))
+        .map(|text| RawDoc {
+            path: path.to_path_buf(),
+            text,
+        })
+        .map_err(|e| {
+            Diagnostic::error(
+                path,
+                None,
+                format!("cannot read the file: {e}"),
+                "save it as UTF-8 text",
+            )
+        })
 }
 
 fn parse<M: serde::de::DeserializeOwned>(raw: RawDoc) -> Result<Doc<M>, Diagnostic> {
     let split = frontmatter::split(&raw.text, &raw.path)?;
     let meta = frontmatter::parse(split.yaml, &raw.path, 2)?;
     let (body, body_line) = (split.body.to_string(), split.body_line);
-    Ok(Doc { path: raw.path, meta, body, body_line })
+    Ok(Doc {
+        path: raw.path,
+        meta,
+        body,
+        body_line,
+    })
 }
 
-fn insert(languages: &mut BTreeMap<String, LangSource>, place: Place, raw: RawDoc) -> Result<(), Diagnostic> {
+fn insert(
+    languages: &mut BTreeMap<String, LangSource>,
+    place: Place,
+    raw: RawDoc,
+) -> Result<(), Diagnostic> {
     let code = match &place {
-        Place::Home(c) | Place::Contact(c) | Place::Audience(c, _) | Place::Category(c, _, _) | Place::Article(c, _) => c.clone(),
+        Place::Home(c)
+        | Place::Contact(c)
+        | Place::Audience(c, _)
+        | Place::Category(c, _, _)
+        | Place::Article(c, _) => c.clone(),
     };
     let target = languages.entry(code).or_default();
     // Each arm parses into its own front matter type.

@@ -68,7 +68,12 @@ enum Command {
         #[arg(long)]
         external: bool,
         /// Seconds each external request may take.
-        #[arg(long, default_value_t = 10, value_name = "SECONDS", requires = "external")]
+        #[arg(
+            long,
+            default_value_t = 10,
+            value_name = "SECONDS",
+            requires = "external"
+        )]
         timeout: u64,
         /// External requests at once.
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), requires = "external")]
@@ -109,7 +114,13 @@ struct Dirs {
 
 impl Dirs {
     fn options(self, out_dir: PathBuf, base_url: Option<String>) -> BuildOptions {
-        BuildOptions { content_dir: self.content, site_dir: self.site, out_dir, base_url, ticket_endpoint: None }
+        BuildOptions {
+            content_dir: self.content,
+            site_dir: self.site,
+            out_dir,
+            base_url,
+            ticket_endpoint: None,
+        }
     }
 }
 
@@ -121,14 +132,47 @@ fn main() -> ExitCode {
         _ => Verbosity::Normal,
     };
     let outcome = match cli.command {
-        Command::Build { dirs, out, base_url, format } => build_site(dirs.options(out, base_url), format, verbosity),
-        Command::Check { dirs, format, external, timeout, concurrency, strict } => {
-            let external = external.then_some(ExternalOptions { timeout: Duration::from_secs(timeout), concurrency: concurrency.into() });
-            check_content(dirs.options(PathBuf::new(), None), external, format, strict, verbosity)
+        Command::Build {
+            dirs,
+            out,
+            base_url,
+            format,
+        } => build_site(dirs.options(out, base_url), format, verbosity),
+        Command::Check {
+            dirs,
+            format,
+            external,
+            timeout,
+            concurrency,
+            strict,
+        } => {
+            let external = external.then_some(ExternalOptions {
+                timeout: Duration::from_secs(timeout),
+                concurrency: concurrency.into(),
+            });
+            check_content(
+                dirs.options(PathBuf::new(), None),
+                external,
+                format,
+                strict,
+                verbosity,
+            )
         }
-        Command::Serve { dirs, state, port, open } => {
-            serve_site(ServeOptions { content_dir: dirs.content, site_dir: dirs.site, state_dir: state, port }, open, verbosity)
-        }
+        Command::Serve {
+            dirs,
+            state,
+            port,
+            open,
+        } => serve_site(
+            ServeOptions {
+                content_dir: dirs.content,
+                site_dir: dirs.site,
+                state_dir: state,
+                port,
+            },
+            open,
+            verbosity,
+        ),
         Command::New { dir } => new_site(&dir, verbosity),
     };
     outcome.unwrap_or_else(|e| {
@@ -148,9 +192,18 @@ fn print_diagnostics(format: Format, diagnostics: &[Diagnostic], verbosity: Verb
 
 fn build_site(options: BuildOptions, format: Format, verbosity: Verbosity) -> Result<ExitCode> {
     let out = options.out_dir.clone();
-    let staging = Staging::begin(&out).with_context(|| format!("cannot prepare {}", out.display()))?;
+    let staging =
+        Staging::begin(&out).with_context(|| format!("cannot prepare {}", out.display()))?;
     let progress = Progress::new(verbosity);
-    let result = build::run(&options, staging, &Hooks { progress: Some(&progress), ..Hooks::default() }).map(|(report, _)| report);
+    let result = build::run(
+        &options,
+        staging,
+        &Hooks {
+            progress: Some(&progress),
+            ..Hooks::default()
+        },
+    )
+    .map(|(report, _)| report);
     progress.finish();
     if format == Format::Json {
         out!("{:#}", report::build_json(&result));
@@ -162,21 +215,36 @@ fn build_site(options: BuildOptions, format: Format, verbosity: Verbosity) -> Re
                 out!("{}", report::build_summary(&report, &out));
             }
             if verbosity == Verbosity::Verbose {
-                report.untranslated.iter().filter(|(_, n)| *n > 0).for_each(|(l, n)| out!("  {l}: {n} article(s) shown in the default language"));
+                report
+                    .untranslated
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .for_each(|(l, n)| out!("  {l}: {n} article(s) shown in the default language"));
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(BuildError::Content(diagnostics)) => {
             print_diagnostics(format, &diagnostics, verbosity);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!("build failed: {errors} error(s); {} was left as it was", out.display());
+            eprintln!(
+                "build failed: {errors} error(s); {} was left as it was",
+                out.display()
+            );
             Ok(ExitCode::FAILURE)
         }
-        Err(e) => Err(e).with_context(|| format!("build failed; {} was left as it was", out.display())),
+        Err(e) => {
+            Err(e).with_context(|| format!("build failed; {} was left as it was", out.display()))
+        }
     }
 }
 
-fn check_content(options: BuildOptions, external: Option<ExternalOptions>, format: Format, strict: bool, verbosity: Verbosity) -> Result<ExitCode> {
+fn check_content(
+    options: BuildOptions,
+    external: Option<ExternalOptions>,
+    format: Format,
+    strict: bool,
+    verbosity: Verbosity,
+) -> Result<ExitCode> {
     let progress = Progress::new(verbosity);
     let checked = check::check(&options, external, Some(&progress));
     progress.finish();
@@ -189,13 +257,19 @@ fn check_content(options: BuildOptions, external: Option<ExternalOptions>, forma
             if verbosity > Verbosity::Quiet {
                 if !report.translations.is_empty() {
                     out!("translations:");
-                    report::translation_lines(&report, verbosity).iter().for_each(|l| out!("  {l}"));
+                    report::translation_lines(&report, verbosity)
+                        .iter()
+                        .for_each(|l| out!("  {l}"));
                 }
                 out!("{}", report::check_summary(&report));
             }
         }
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn check_json(report: &CheckReport, failed: bool) -> Result<serde_json::Value> {
@@ -224,13 +298,23 @@ fn serve_site(options: ServeOptions, open: bool, verbosity: Verbosity) -> Result
             Ok(rebuilt) => {
                 print_diagnostics(Format::Human, &rebuilt.report.warnings, verbosity);
                 if verbosity > Verbosity::Quiet {
-                    out!("{}", report::build_summary(&rebuilt.report, Path::new("memory")));
+                    out!(
+                        "{}",
+                        report::build_summary(&rebuilt.report, Path::new("memory"))
+                    );
                 }
             }
             Err(e) => report_failure(&e, verbosity),
         }
         let preview = server.preview.clone();
-        out!("serving {}/ (tickets in {}, emails in {}); watching {} and {}; stop with Ctrl-C", server.url, preview.tickets_dir.display(), preview.outbox_dir.display(), roots[0].display(), roots[1].display());
+        out!(
+            "serving {}/ (tickets in {}, emails in {}); watching {} and {}; stop with Ctrl-C",
+            server.url,
+            preview.tickets_dir.display(),
+            preview.outbox_dir.display(),
+            roots[0].display(),
+            roots[1].display()
+        );
         if open {
             open_in_browser(&server.url);
         }
@@ -250,7 +334,10 @@ fn rebuild_after(preview: &Preview, changes: &Changes, verbosity: Verbosity) {
         many => format!("{} files", many.len()),
     };
     match preview.rebuild(Some(changes), None) {
-        Ok(Rebuilt { report, changed_pages }) => {
+        Ok(Rebuilt {
+            report,
+            changed_pages,
+        }) => {
             if verbosity == Verbosity::Verbose {
                 print_diagnostics(Format::Human, &report.warnings, verbosity);
             }
@@ -265,7 +352,9 @@ fn rebuild_after(preview: &Preview, changes: &Changes, verbosity: Verbosity) {
 /// A failed build while serving: its errors, and what is served meanwhile.
 fn report_failure(e: &ServeError, verbosity: Verbosity) {
     match e {
-        ServeError::Build(BuildError::Content(diagnostics)) => print_diagnostics(Format::Human, diagnostics, verbosity),
+        ServeError::Build(BuildError::Content(diagnostics)) => {
+            print_diagnostics(Format::Human, diagnostics, verbosity)
+        }
         other => eprintln!("error: {other}"),
     }
     eprintln!("the site did not build: fix the errors above (open tabs show them too); the last good site is still served");
@@ -279,7 +368,12 @@ fn open_in_browser(url: &str) {
     } else {
         ("xdg-open", &[])
     };
-    let opened = std::process::Command::new(program).args(args).arg(url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+    let opened = std::process::Command::new(program)
+        .args(args)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
     if let Err(e) = opened {
         eprintln!("warning: cannot open a browser ({program}: {e}); open {url}/ yourself");
     }
@@ -288,7 +382,11 @@ fn open_in_browser(url: &str) {
 fn new_site(dir: &Path, verbosity: Verbosity) -> Result<ExitCode> {
     starter::create(dir)?;
     if verbosity > Verbosity::Quiet {
-        out!("created a help center in {}; next:\n  cd {}\n  helpcenter serve", dir.display(), dir.display());
+        out!(
+            "created a help center in {}; next:\n  cd {}\n  helpcenter serve",
+            dir.display(),
+            dir.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::diagnostics::{line_of, Diagnostic};
@@ -69,7 +71,12 @@ pub fn options() -> Options {
 
 /// Renders `body`; broken links to other articles come back as diagnostics.
 pub fn render(body: &str, cx: &Context) -> (Rendered, Vec<Diagnostic>) {
-    let mut state = State { cx, out: Rendered::default(), problems: Vec::new(), ids: HashSet::new() };
+    let mut state = State {
+        cx,
+        out: Rendered::default(),
+        problems: Vec::new(),
+        ids: HashSet::new(),
+    };
     let mut events = Vec::new();
     let mut parser = Parser::new_ext(body, options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {
@@ -80,15 +87,28 @@ pub fn render(body: &str, cx: &Context) -> (Rendered, Vec<Diagnostic>) {
                 let inner = take_until_end(&mut parser);
                 state.heading(level, id, inner, &mut events);
             }
-            Event::Start(Tag::Image { dest_url, title, .. }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
                 let inner = take_until_end(&mut parser);
-                events.push(Event::Html(state.image(&dest_url, &title, &inner, line()).into()));
+                events.push(Event::Html(
+                    state.image(&dest_url, &title, &inner, line()).into(),
+                ));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
-                events.push(Event::Html(state.link_open(link_type, &dest_url, &title, line()).into()));
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                events.push(Event::Html(
+                    state.link_open(link_type, &dest_url, &title, line()).into(),
+                ));
             }
             Event::End(TagEnd::Link) => events.push(Event::Html("</a>".into())),
-            Event::Start(Tag::BlockQuote(Some(kind))) => events.push(Event::Html(state.callout_open(kind).into())),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                events.push(Event::Html(state.callout_open(kind).into()))
+            }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
             Event::Start(Tag::Table(alignment)) => {
                 events.push(Event::Html("<div class=\"table-wrap\">".into()));
@@ -98,7 +118,9 @@ pub fn render(body: &str, cx: &Context) -> (Rendered, Vec<Diagnostic>) {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }
-            Event::Html(html) | Event::InlineHtml(html) if !cx.allow_html => events.push(Event::Text(html)),
+            Event::Html(html) | Event::InlineHtml(html) if !cx.allow_html => {
+                events.push(Event::Text(html))
+            }
             Event::Text(text) => {
                 state.out.text.push_str(&text);
                 events.push(Event::Text(text));
@@ -107,7 +129,9 @@ pub fn render(body: &str, cx: &Context) -> (Rendered, Vec<Diagnostic>) {
                 state.out.text.push_str(&code);
                 events.push(Event::Code(code));
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) | Event::SoftBreak | Event::HardBreak => {
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell)
+            | Event::SoftBreak
+            | Event::HardBreak => {
                 state.out.text.push(' ');
                 events.push(event);
             }
@@ -119,7 +143,9 @@ pub fn render(body: &str, cx: &Context) -> (Rendered, Vec<Diagnostic>) {
 }
 
 /// The events inside the element just started, up to its matching end (consumed, not returned).
-fn take_until_end<'a>(parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>) -> Vec<Event<'a>> {
+fn take_until_end<'a>(
+    parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+) -> Vec<Event<'a>> {
     let mut depth = 0;
     let mut inner = Vec::new();
     for (event, _) in parser.by_ref() {
@@ -152,15 +178,28 @@ struct State<'c, 'a> {
 }
 
 impl State<'_, '_> {
-    fn heading<'e>(&mut self, level: HeadingLevel, id: Option<CowStr<'e>>, inner: Vec<Event<'e>>, events: &mut Vec<Event<'e>>) {
+    fn heading<'e>(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'e>>,
+        inner: Vec<Event<'e>>,
+        events: &mut Vec<Event<'e>>,
+    ) {
         let text = plain_text(&inner);
         let base = id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text));
         let id = self.unique_id(base);
         let level = level as u8;
-        events.push(Event::Html(format!("<h{level} id=\"{}\">", attr(&id)).into()));
+        events.push(Event::Html(
+            format!("<h{level} id=\"{}\">", attr(&id)).into(),
+        ));
         events.extend(inner.into_iter().map(|e| self.escape_raw(e)));
         events.push(Event::Html(
-            format!(" <a class=\"anchor\" href=\"#{}\" aria-label=\"{}\">#</a></h{level}>\n", attr(&id), attr(&format!("{}: {text}", self.cx.anchor_label))).into(),
+            format!(
+                " <a class=\"anchor\" href=\"#{}\" aria-label=\"{}\">#</a></h{level}>\n",
+                attr(&id),
+                attr(&format!("{}: {text}", self.cx.anchor_label))
+            )
+            .into(),
         ));
         self.out.text.push_str(&text);
         self.out.text.push(' ');
@@ -196,7 +235,11 @@ impl State<'_, '_> {
     }
 
     fn link_open(&mut self, link_type: LinkType, dest: &str, title: &str, line: usize) -> String {
-        let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", attr(title)) };
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{}\"", attr(title))
+        };
         if link_type == LinkType::Email {
             return format!("<a href=\"mailto:{}\"{title}>", href(dest));
         }
@@ -204,16 +247,34 @@ impl State<'_, '_> {
             return "<a>".to_string();
         }
         if is_external(dest) {
-            return format!("<a class=\"external\" href=\"{}\" rel=\"noopener noreferrer\"{title}>", href(dest));
+            return format!(
+                "<a class=\"external\" href=\"{}\" rel=\"noopener noreferrer\"{title}>",
+                href(dest)
+            );
         }
-        let url = self.site_url(dest, line, false).unwrap_or_else(|| dest.to_string());
+        let url = self
+            .site_url(dest, line, false)
+            .unwrap_or_else(|| dest.to_string());
         format!("<a href=\"{}\"{title}>", href(&url))
     }
 
     fn image(&mut self, dest: &str, title: &str, inner: &[Event], line: usize) -> String {
-        let src = if is_external(dest) { dest.to_string() } else { self.site_url(dest, line, true).unwrap_or_else(|| dest.to_string()) };
-        let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", attr(title)) };
-        format!("<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\" decoding=\"async\">", href(&src), attr(&plain_text(inner)))
+        let src = if is_external(dest) {
+            dest.to_string()
+        } else {
+            self.site_url(dest, line, true)
+                .unwrap_or_else(|| dest.to_string())
+        };
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{}\"", attr(title))
+        };
+        format!(
+            "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\" decoding=\"async\">",
+            href(&src),
+            attr(&plain_text(inner))
+        )
     }
 
     /// The URL of a link within the site, recording it for the later check; `None` leaves the
@@ -242,15 +303,26 @@ impl State<'_, '_> {
             Some(a) => format!("{url}#{a}"),
             None => url.clone(),
         };
-        self.out.links.push(SiteLink { url, anchor, line, is_file });
+        self.out.links.push(SiteLink {
+            url,
+            anchor,
+            line,
+            is_file,
+        });
         Some(full)
     }
 }
 
 /// Schemes that run code when followed; such links lose their destination.
 fn is_script(dest: &str) -> bool {
-    let scheme = dest.trim_start().get(..11).unwrap_or(dest).to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"].iter().any(|s| scheme.starts_with(s))
+    let scheme = dest
+        .trim_start()
+        .get(..11)
+        .unwrap_or(dest)
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| scheme.starts_with(s))
 }
 
 fn is_external(dest: &str) -> bool {
@@ -269,7 +341,11 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let slug = slug.trim_matches('-');
-    if slug.is_empty() { "section".to_string() } else { slug.to_string() }
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug.to_string()
+    }
 }
 
 fn attr(s: &str) -> String {
@@ -289,7 +365,9 @@ mod tests {
     use super::*;
 
     fn md(body: &str, allow_html: bool) -> (Rendered, Vec<Diagnostic>) {
-        let resolve = |p: &str, _: Option<&str>| (p == "../billing/refunds.md").then(|| "/en/users/billing/refunds/".to_string());
+        let resolve = |p: &str, _: Option<&str>| {
+            (p == "../billing/refunds.md").then(|| "/en/users/billing/refunds/".to_string())
+        };
         let cx = Context {
             path: Path::new("content/en/users/account/a.md"),
             body_line: 5,
@@ -306,15 +384,40 @@ mod tests {
     fn heading_ids_are_stable_unique_and_keep_other_scripts() {
         let (r, _) = md("## Reset your password!\n\n## Reset your password\n\n## Сброс пароля\n\n## Own {#custom}\n", false);
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["reset-your-password", "reset-your-password-1", "сброс-пароля", "custom"]);
-        assert!(r.html.contains("<h2 id=\"custom\">Own <a class=\"anchor\" href=\"#custom\""));
+        assert_eq!(
+            ids,
+            [
+                "reset-your-password",
+                "reset-your-password-1",
+                "сброс-пароля",
+                "custom"
+            ]
+        );
+        assert!(r
+            .html
+            .contains("<h2 id=\"custom\">Own <a class=\"anchor\" href=\"#custom\""));
     }
 
     #[test]
     fn article_links_become_urls_and_broken_ones_are_errors_with_lines() {
-        let (r, problems) = md("See [refunds](../billing/refunds.md#when).\n\nAnd [gone](../nope.md).\n", false);
-        assert!(r.html.contains("href=\"/en/users/billing/refunds/#when\""), "{}", r.html);
-        assert_eq!(r.links[0], SiteLink { url: "/en/users/billing/refunds/".into(), anchor: Some("when".into()), line: 5, is_file: false });
+        let (r, problems) = md(
+            "See [refunds](../billing/refunds.md#when).\n\nAnd [gone](../nope.md).\n",
+            false,
+        );
+        assert!(
+            r.html.contains("href=\"/en/users/billing/refunds/#when\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            r.links[0],
+            SiteLink {
+                url: "/en/users/billing/refunds/".into(),
+                anchor: Some("when".into()),
+                line: 5,
+                is_file: false
+            }
+        );
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, Some(7));
         assert!(problems[0].message.contains("`../nope.md`"));
@@ -322,7 +425,10 @@ mod tests {
 
     #[test]
     fn external_links_are_marked_and_images_lazy() {
-        let (r, _) = md("[site](https://example.com) ![A *cat*](/images/cat.png \"t\")", false);
+        let (r, _) = md(
+            "[site](https://example.com) ![A *cat*](/images/cat.png \"t\")",
+            false,
+        );
         assert!(r.html.contains("<a class=\"external\" href=\"https://example.com\" rel=\"noopener noreferrer\">site</a>"), "{}", r.html);
         assert!(r.html.contains("<img src=\"/images/cat.png\" alt=\"A cat\" title=\"t\" loading=\"lazy\" decoding=\"async\">"), "{}", r.html);
         assert!(r.links[0].is_file);
@@ -331,7 +437,11 @@ mod tests {
     #[test]
     fn raw_html_is_escaped_unless_allowed() {
         let (r, _) = md("<script>alert(1)</script>\n\nHi <b>x</b>\n", false);
-        assert!(!r.html.contains("<script>") && r.html.contains("&lt;script&gt;"), "{}", r.html);
+        assert!(
+            !r.html.contains("<script>") && r.html.contains("&lt;script&gt;"),
+            "{}",
+            r.html
+        );
         assert!(!r.html.contains("<b>"));
         let (r, _) = md("Hi <b>x</b>\n", true);
         assert!(r.html.contains("<b>x</b>"));
@@ -350,7 +460,10 @@ mod tests {
 
     #[test]
     fn hostile_link_destinations_are_escaped() {
-        let (r, _) = md("[x](https://e.com/\"onmouseover=alert(1)) [y](javascript:alert(1))", false);
+        let (r, _) = md(
+            "[x](https://e.com/\"onmouseover=alert(1)) [y](javascript:alert(1))",
+            false,
+        );
         assert!(!r.html.contains("\"onmouseover"), "{}", r.html);
         assert!(!r.html.contains("javascript:"), "{}", r.html);
     }

@@ -10,7 +10,10 @@ use ticket_function::contract::{self, TicketContract};
 
 use crate::config::{Config, Direction};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, LangSource, Source, CONTACT_FILE, INDEX_FILE};
+use crate::load::{
+    ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, LangSource, Source,
+    CONTACT_FILE, INDEX_FILE,
+};
 
 /// How many related articles an article shows.
 const RELATED_LIMIT: usize = 4;
@@ -79,21 +82,48 @@ impl Site {
     /// Builds the model; every structural problem goes to `diagnostics`. Returns `None` only when
     /// the default language lacks what every page needs (home, contact, audiences).
     pub fn build(source: Source, diagnostics: &Diagnostics) -> Option<Site> {
-        let Source { content_dir, config, mut languages, static_files } = source;
+        let Source {
+            content_dir,
+            config,
+            mut languages,
+            static_files,
+        } = source;
         let langs: Vec<Language> = config
             .languages
             .iter()
-            .map(|l| Language { code: l.code.clone(), name: l.name.clone(), dir: l.direction() })
+            .map(|l| Language {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                dir: l.direction(),
+            })
             .collect();
-        let default_lang = langs.iter().position(|l| l.code == config.default_language)?;
-        let sources: Vec<_> = langs.iter().map(|l| languages.remove(&l.code).unwrap_or_default()).collect();
+        let default_lang = langs
+            .iter()
+            .position(|l| l.code == config.default_language)?;
+        let sources: Vec<_> = langs
+            .iter()
+            .map(|l| languages.remove(&l.code).unwrap_or_default())
+            .collect();
         let default_dir = content_dir.join(&config.default_language);
-        let mut folders = Folders { sources, default_lang, langs: &langs, content_dir: &content_dir, diagnostics };
+        let mut folders = Folders {
+            sources,
+            default_lang,
+            langs: &langs,
+            content_dir: &content_dir,
+            diagnostics,
+        };
 
-        let home_meta = || IndexMeta { title: config.title.clone(), description: None };
+        let home_meta = || IndexMeta {
+            title: config.title.clone(),
+            description: None,
+        };
         let homes = folders.page(INDEX_FILE, |s| s.home.take(), home_meta)?;
         // An empty title makes the theme use its own "Contact support" in each language.
-        let contact_meta = || ContactMeta { title: String::new(), description: None, departments: Default::default() };
+        let contact_meta = || ContactMeta {
+            title: String::new(),
+            description: None,
+            departments: Default::default(),
+        };
         let contacts = folders.page(CONTACT_FILE, |s| s.contact.take(), contact_meta)?;
         check_departments(&config, &contacts, &langs, diagnostics);
 
@@ -101,13 +131,25 @@ impl Site {
         for id in &config.audiences {
             let rel = format!("{id}/{INDEX_FILE}");
             let docs = folders.required(&rel, |s| s.audiences.remove(id))?;
-            audiences.push(Audience { id: id.clone(), categories: Vec::new(), docs });
+            audiences.push(Audience {
+                id: id.clone(),
+                categories: Vec::new(),
+                docs,
+            });
         }
 
         let mut categories = collect_categories(&mut folders, &audiences);
         sort_categories(&mut audiences, &mut categories, default_lang);
         let audience_ids: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
-        let mut articles = collect_articles(&mut folders.sources, default_lang, &langs, &audience_ids, &categories, &default_dir, diagnostics);
+        let mut articles = collect_articles(
+            &mut folders.sources,
+            default_lang,
+            &langs,
+            &audience_ids,
+            &categories,
+            &default_dir,
+            diagnostics,
+        );
         sort_articles(&mut categories, &mut articles, default_lang);
         report_leftovers(&folders.sources, &langs, &content_dir, diagnostics);
 
@@ -116,12 +158,32 @@ impl Site {
             .enumerate()
             .map(|(i, a)| {
                 let c = &categories[a.category];
-                ((audiences[c.audience].id.clone(), c.id.clone(), a.key.clone()), i)
+                (
+                    (
+                        audiences[c.audience].id.clone(),
+                        c.id.clone(),
+                        a.key.clone(),
+                    ),
+                    i,
+                )
             })
             .collect();
         compute_related(&mut articles, default_lang);
         let contract = build_contract(&config, &langs, &audiences, &categories, default_lang);
-        let site = Site { content_dir, config, languages: langs, default_lang, homes, contacts, audiences, categories, articles, contract, static_files, by_key };
+        let site = Site {
+            content_dir,
+            config,
+            languages: langs,
+            default_lang,
+            homes,
+            contacts,
+            audiences,
+            categories,
+            articles,
+            contract,
+            static_files,
+            by_key,
+        };
         site.check_urls(diagnostics);
         site.check_popular(diagnostics);
         Some(site)
@@ -152,16 +214,28 @@ impl Site {
     }
 
     pub fn category_url(&self, l: usize, c: usize) -> String {
-        format!("{}{}/", self.section_url(l, self.categories[c].audience), self.categories[c].id)
+        format!(
+            "{}{}/",
+            self.section_url(l, self.categories[c].audience),
+            self.categories[c].id
+        )
     }
 
     pub fn article_url(&self, l: usize, a: usize) -> String {
-        format!("{}{}/", self.category_url(l, self.articles[a].category), self.article_slug(l, a))
+        format!(
+            "{}{}/",
+            self.category_url(l, self.articles[a].category),
+            self.article_slug(l, a)
+        )
     }
 
     /// The ticket link: the contact page with audience and category chosen.
     pub fn ticket_url(&self, l: usize, audience: usize, category: Option<usize>) -> String {
-        let mut url = format!("{}?audience={}", self.contact_url(l), self.audiences[audience].id);
+        let mut url = format!(
+            "{}?audience={}",
+            self.contact_url(l),
+            self.audiences[audience].id
+        );
         if let Some(c) = category {
             url.push_str(&format!("&category={}", self.categories[c].id));
         }
@@ -174,7 +248,10 @@ impl Site {
 
     fn article_slug(&self, l: usize, a: usize) -> &str {
         let article = &self.articles[a];
-        article.docs[l].as_ref().and_then(|d| d.meta.slug.as_deref()).unwrap_or(&article.key)
+        article.docs[l]
+            .as_ref()
+            .and_then(|d| d.meta.slug.as_deref())
+            .unwrap_or(&article.key)
     }
 
     /// The doc an article page in language `l` shows: its translation, else the default's.
@@ -182,7 +259,12 @@ impl Site {
         let docs = &self.articles[a].docs;
         match &docs[l] {
             Some(doc) => (doc, true),
-            None => (docs[self.default_lang].as_ref().expect("every article exists in the default language"), false),
+            None => (
+                docs[self.default_lang]
+                    .as_ref()
+                    .expect("every article exists in the default language"),
+                false,
+            ),
         }
     }
 
@@ -195,7 +277,11 @@ impl Site {
         let parts: Vec<&str> = rel.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
         let lang = self.languages.iter().position(|l| l.code == parts[0])?;
         let audience = |id: &str| self.audiences.iter().position(|a| a.id == id);
-        let category = |a: &str, c: &str| self.categories.iter().position(|x| x.id == c && self.audiences[x.audience].id == a);
+        let category = |a: &str, c: &str| {
+            self.categories
+                .iter()
+                .position(|x| x.id == c && self.audiences[x.audience].id == a)
+        };
         let target = match parts[1..] {
             [INDEX_FILE] => Target::Home,
             [CONTACT_FILE] => Target::Contact,
@@ -203,7 +289,11 @@ impl Site {
             [a, c, INDEX_FILE] => Target::Category(category(a, c)?),
             [a, c, file] => {
                 let stem = file.strip_suffix(".md")?;
-                Target::Article(*self.by_key.get(&(a.to_string(), c.to_string(), stem.to_string()))?)
+                Target::Article(*self.by_key.get(&(
+                    a.to_string(),
+                    c.to_string(),
+                    stem.to_string(),
+                ))?)
             }
             _ => return None,
         };
@@ -229,9 +319,23 @@ impl Site {
                     let slug = self.article_slug(l, a);
                     let path = &self.article_doc(l, a).0.path;
                     if slug.is_empty() || slug.contains(['/', '?', '#', '%', ' ', '\\']) {
-                        diagnostics.push(Diagnostic::error(path, key_line(path, "slug"), format!("`slug: {slug}` cannot be a URL segment"), "use letters, digits and `-`, without `/`, `?`, `#`, `%` or spaces"));
+                        diagnostics.push(Diagnostic::error(
+                            path,
+                            key_line(path, "slug"),
+                            format!("`slug: {slug}` cannot be a URL segment"),
+                            "use letters, digits and `-`, without `/`, `?`, `#`, `%` or spaces",
+                        ));
                     } else if let Some(first) = seen.insert(slug, path) {
-                        diagnostics.push(Diagnostic::error(path, key_line(path, "slug"), format!("duplicate URL {}: {} has it too", self.article_url(l, a), first.display()), "give one of the two articles another `slug` (or file name)"));
+                        diagnostics.push(Diagnostic::error(
+                            path,
+                            key_line(path, "slug"),
+                            format!(
+                                "duplicate URL {}: {} has it too",
+                                self.article_url(l, a),
+                                first.display()
+                            ),
+                            "give one of the two articles another `slug` (or file name)",
+                        ));
                     }
                 }
             }
@@ -242,7 +346,10 @@ impl Site {
         let config_path = self.content_dir.join(crate::config::CONFIG_FILE);
         for path in &self.config.home.popular {
             let rel = Path::new(&self.config.default_language).join(format!("{path}.md"));
-            if !matches!(self.resolve_content_path(&rel), Some((_, Target::Article(_)))) {
+            if !matches!(
+                self.resolve_content_path(&rel),
+                Some((_, Target::Article(_)))
+            ) {
                 diagnostics.push(Diagnostic::error(&config_path, key_line(&config_path, "popular"), format!("`home.popular` names `{path}`, which is not an article"), format!("write the path of an article under content/{}/ without `.md`, e.g. `users/account/reset-your-password`", self.config.default_language)));
             }
         }
@@ -255,9 +362,11 @@ impl Site {
             .home
             .popular
             .iter()
-            .filter_map(|p| match self.resolve_content_path(&Path::new(default).join(format!("{p}.md"))) {
-                Some((_, Target::Article(a))) => Some(a),
-                _ => None,
+            .filter_map(|p| {
+                match self.resolve_content_path(&Path::new(default).join(format!("{p}.md"))) {
+                    Some((_, Target::Article(a))) => Some(a),
+                    _ => None,
+                }
             })
             .collect()
     }
@@ -275,17 +384,31 @@ struct Folders<'a> {
 impl Folders<'_> {
     /// A doc every language must have (it carries labels). A missing translation is an error and
     /// borrows the default language's doc so the rest of the build can still report its problems.
-    fn required<M: Clone>(&mut self, rel: &str, take: impl Fn(&mut LangSource) -> Option<Doc<M>>) -> Option<Vec<Doc<M>>> {
+    fn required<M: Clone>(
+        &mut self,
+        rel: &str,
+        take: impl Fn(&mut LangSource) -> Option<Doc<M>>,
+    ) -> Option<Vec<Doc<M>>> {
         let docs: Vec<Option<Doc<M>>> = self.sources.iter_mut().map(&take).collect();
         self.complete(docs, rel)
     }
 
     /// Like [`Folders::required`] for pages a site may leave out entirely (home, contact): when no
     /// language has the file, every language gets a page without text of its own.
-    fn page<M: Clone>(&mut self, rel: &str, take: impl Fn(&mut LangSource) -> Option<Doc<M>>, synthesize: impl Fn() -> M) -> Option<Vec<Doc<M>>> {
+    fn page<M: Clone>(
+        &mut self,
+        rel: &str,
+        take: impl Fn(&mut LangSource) -> Option<Doc<M>>,
+        synthesize: impl Fn() -> M,
+    ) -> Option<Vec<Doc<M>>> {
         let docs: Vec<Option<Doc<M>>> = self.sources.iter_mut().map(&take).collect();
         if docs.iter().all(Option::is_none) {
-            let doc = |l: usize| Doc { path: self.path(l, rel), meta: synthesize(), body: String::new(), body_line: 1 };
+            let doc = |l: usize| Doc {
+                path: self.path(l, rel),
+                meta: synthesize(),
+                body: String::new(),
+                body_line: 1,
+            };
             return Some((0..self.langs.len()).map(doc).collect());
         }
         self.complete(docs, rel)
@@ -298,12 +421,25 @@ impl Folders<'_> {
             return None;
         };
         let missing = |l: usize| {
-            let message = format!("missing required label translation: {rel} does not exist in `{}`", self.langs[l].code);
-            let hint = format!("translate {} into {}: its title labels navigation and the ticket form", default.path.display(), self.langs[l].name);
-            self.diagnostics.push(Diagnostic::error(self.path(l, rel), None, message, hint));
+            let message = format!(
+                "missing required label translation: {rel} does not exist in `{}`",
+                self.langs[l].code
+            );
+            let hint = format!(
+                "translate {} into {}: its title labels navigation and the ticket form",
+                default.path.display(),
+                self.langs[l].name
+            );
+            self.diagnostics
+                .push(Diagnostic::error(self.path(l, rel), None, message, hint));
             default.clone()
         };
-        Some(docs.iter_mut().enumerate().map(|(l, doc)| doc.take().unwrap_or_else(|| missing(l))).collect())
+        Some(
+            docs.iter_mut()
+                .enumerate()
+                .map(|(l, doc)| doc.take().unwrap_or_else(|| missing(l)))
+                .collect(),
+        )
     }
 
     fn path(&self, l: usize, rel: &str) -> PathBuf {
@@ -311,16 +447,37 @@ impl Folders<'_> {
     }
 }
 
-fn check_departments(config: &Config, contacts: &[Doc<ContactMeta>], langs: &[Language], diagnostics: &Diagnostics) {
+fn check_departments(
+    config: &Config,
+    contacts: &[Doc<ContactMeta>],
+    langs: &[Language],
+    diagnostics: &Diagnostics,
+) {
     for (l, doc) in contacts.iter().enumerate() {
         for department in &config.contact.departments {
             if !doc.meta.departments.contains_key(&department.id) {
-                diagnostics.push(Diagnostic::error(&doc.path, key_line(&doc.path, "departments"), format!("missing required label translation: department `{}` has no title in `{}`", department.id, langs[l].code), format!("add `{}: {{title: …, description: …}}` under `departments:`", department.id)));
+                diagnostics.push(Diagnostic::error(
+                    &doc.path,
+                    key_line(&doc.path, "departments"),
+                    format!(
+                        "missing required label translation: department `{}` has no title in `{}`",
+                        department.id, langs[l].code
+                    ),
+                    format!(
+                        "add `{}: {{title: …, description: …}}` under `departments:`",
+                        department.id
+                    ),
+                ));
             }
         }
         for id in doc.meta.departments.keys() {
             if !config.contact.departments.iter().any(|d| &d.id == id) {
-                diagnostics.push(Diagnostic::error(&doc.path, key_line(&doc.path, id), format!("unknown department `{id}`"), "departments are declared under `contact.departments` in helpcenter.yaml"));
+                diagnostics.push(Diagnostic::error(
+                    &doc.path,
+                    key_line(&doc.path, id),
+                    format!("unknown department `{id}`"),
+                    "departments are declared under `contact.departments` in helpcenter.yaml",
+                ));
             }
         }
     }
@@ -331,29 +488,81 @@ fn collect_categories(folders: &mut Folders, audiences: &[Audience]) -> Vec<Cate
     let keys: Vec<(String, String)> = folders.sources[d].categories.keys().cloned().collect();
     let mut categories = Vec::new();
     for (a, c) in keys {
-        let Some(audience) = audiences.iter().position(|x| x.id == a) else { continue };
+        let Some(audience) = audiences.iter().position(|x| x.id == a) else {
+            continue;
+        };
         let rel = format!("{a}/{c}/{INDEX_FILE}");
-        let Some(docs) = folders.required(&rel, |s| s.categories.remove(&(a.clone(), c.clone()))) else { continue };
+        let Some(docs) = folders.required(&rel, |s| s.categories.remove(&(a.clone(), c.clone())))
+        else {
+            continue;
+        };
         if !crate::config::is_id(&c) {
-            folders.diagnostics.push(Diagnostic::error(&docs[d].path, None, format!("category folder `{c}` is not a lowercase id"), "rename the folder (in every language) to lowercase letters, digits and `-`"));
+            folders.diagnostics.push(Diagnostic::error(
+                &docs[d].path,
+                None,
+                format!("category folder `{c}` is not a lowercase id"),
+                "rename the folder (in every language) to lowercase letters, digits and `-`",
+            ));
         }
-        let queue = docs[d].meta.queue.clone().unwrap_or_else(|| format!("{a}-{c}"));
+        let queue = docs[d]
+            .meta
+            .queue
+            .clone()
+            .unwrap_or_else(|| format!("{a}-{c}"));
         check_subcategories(&docs, d, folders.langs, folders.diagnostics);
-        categories.push(Category { audience, id: c, queue, articles: Vec::new(), docs });
+        categories.push(Category {
+            audience,
+            id: c,
+            queue,
+            articles: Vec::new(),
+            docs,
+        });
     }
     categories
 }
 
-fn check_subcategories(docs: &[Doc<CategoryMeta>], default_lang: usize, langs: &[Language], diagnostics: &Diagnostics) {
-    let ids: Vec<&str> = docs[default_lang].meta.subcategories.iter().map(|s| s.id.as_str()).collect();
+fn check_subcategories(
+    docs: &[Doc<CategoryMeta>],
+    default_lang: usize,
+    langs: &[Language],
+    diagnostics: &Diagnostics,
+) {
+    let ids: Vec<&str> = docs[default_lang]
+        .meta
+        .subcategories
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
     for (l, doc) in docs.iter().enumerate() {
-        let here: Vec<&str> = doc.meta.subcategories.iter().map(|s| s.id.as_str()).collect();
+        let here: Vec<&str> = doc
+            .meta
+            .subcategories
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
         let line = key_line(&doc.path, "subcategories");
         for id in ids.iter().filter(|id| !here.contains(id)) {
-            diagnostics.push(Diagnostic::error(&doc.path, line, format!("missing required label translation: subcategory `{id}` has no title in `{}`", langs[l].code), format!("add `- {{id: {id}, title: …}}` under `subcategories:`")));
+            diagnostics.push(Diagnostic::error(
+                &doc.path,
+                line,
+                format!(
+                    "missing required label translation: subcategory `{id}` has no title in `{}`",
+                    langs[l].code
+                ),
+                format!("add `- {{id: {id}, title: …}}` under `subcategories:`"),
+            ));
         }
         for id in here.iter().filter(|id| !ids.contains(id)) {
-            diagnostics.push(Diagnostic::error(&doc.path, line, format!("unknown subcategory `{id}`: the default language does not have it"), format!("subcategory ids come from content/{}/…/_index.md; use one of: {}", langs[default_lang].code, ids.join(", "))));
+            diagnostics.push(Diagnostic::error(
+                &doc.path,
+                line,
+                format!("unknown subcategory `{id}`: the default language does not have it"),
+                format!(
+                    "subcategory ids come from content/{}/…/_index.md; use one of: {}",
+                    langs[default_lang].code,
+                    ids.join(", ")
+                ),
+            ));
         }
     }
 }
@@ -371,19 +580,46 @@ fn collect_articles(
     let mut articles = Vec::new();
     let keys: Vec<ArticleKey> = sources[default_lang].articles.keys().cloned().collect();
     for key in keys {
-        let Some(category) = categories.iter().position(|c| c.id == key.1 && audience_ids[c.audience] == key.0) else {
+        let Some(category) = categories
+            .iter()
+            .position(|c| c.id == key.1 && audience_ids[c.audience] == key.0)
+        else {
             // Taken out of every language: its translations are not translations without an original.
-            let docs: Vec<_> = sources.iter_mut().map(|s| s.articles.remove(&key)).collect();
-            let path = &docs[default_lang].as_ref().expect("the key comes from the default language").path;
-            diagnostics.push(Diagnostic::error(path, None, format!("unknown category folder `{}/{}`", key.0, key.1), format!("create {}/{}/{}/{INDEX_FILE} with the category's title", default_dir.display(), key.0, key.1)));
+            let docs: Vec<_> = sources
+                .iter_mut()
+                .map(|s| s.articles.remove(&key))
+                .collect();
+            let path = &docs[default_lang]
+                .as_ref()
+                .expect("the key comes from the default language")
+                .path;
+            diagnostics.push(Diagnostic::error(
+                path,
+                None,
+                format!("unknown category folder `{}/{}`", key.0, key.1),
+                format!(
+                    "create {}/{}/{}/{INDEX_FILE} with the category's title",
+                    default_dir.display(),
+                    key.0,
+                    key.1
+                ),
+            ));
             continue;
         };
-        let docs: Vec<Option<Doc<ArticleMeta>>> = sources.iter_mut().map(|s| s.articles.remove(&key).filter(|d| !d.meta.draft)).collect();
+        let docs: Vec<Option<Doc<ArticleMeta>>> = sources
+            .iter_mut()
+            .map(|s| s.articles.remove(&key).filter(|d| !d.meta.draft))
+            .collect();
         if docs[default_lang].is_none() {
             continue; // a draft in the default language is left out everywhere
         }
         index.insert(key.clone(), articles.len());
-        articles.push(Article { category, key: key.2, docs, related: Vec::new() });
+        articles.push(Article {
+            category,
+            key: key.2,
+            docs,
+            related: Vec::new(),
+        });
     }
     for (l, source) in sources.iter().enumerate() {
         for (key, doc) in &source.articles {
@@ -398,7 +634,13 @@ fn collect_articles(
 /// Orders categories by the default language's `order`, then title, and links them to their
 /// audience, so every language lists them the same way.
 fn sort_categories(audiences: &mut [Audience], categories: &mut [Category], d: usize) {
-    categories.sort_by_cached_key(|c| (c.audience, c.docs[d].meta.order.unwrap_or(i64::MAX), c.docs[d].meta.title.to_lowercase()));
+    categories.sort_by_cached_key(|c| {
+        (
+            c.audience,
+            c.docs[d].meta.order.unwrap_or(i64::MAX),
+            c.docs[d].meta.title.to_lowercase(),
+        )
+    });
     for (i, category) in categories.iter().enumerate() {
         audiences[category.audience].categories.push(i);
     }
@@ -407,8 +649,15 @@ fn sort_categories(audiences: &mut [Audience], categories: &mut [Category], d: u
 /// Orders articles within their category the same way, and links them to it.
 fn sort_articles(categories: &mut [Category], articles: &mut [Article], d: usize) {
     articles.sort_by_cached_key(|a| {
-        let meta = &a.docs[d].as_ref().expect("every article exists in the default language").meta;
-        (a.category, meta.order.unwrap_or(i64::MAX), meta.title.to_lowercase())
+        let meta = &a.docs[d]
+            .as_ref()
+            .expect("every article exists in the default language")
+            .meta;
+        (
+            a.category,
+            meta.order.unwrap_or(i64::MAX),
+            meta.title.to_lowercase(),
+        )
     });
     for (i, article) in articles.iter().enumerate() {
         categories[article.category].articles.push(i);
@@ -416,7 +665,12 @@ fn sort_articles(categories: &mut [Category], articles: &mut [Article], d: usize
 }
 
 /// Categories whose folder exists only in a translation.
-fn report_leftovers(sources: &[LangSource], langs: &[Language], content_dir: &Path, diagnostics: &Diagnostics) {
+fn report_leftovers(
+    sources: &[LangSource],
+    langs: &[Language],
+    content_dir: &Path,
+    diagnostics: &Diagnostics,
+) {
     for (l, source) in sources.iter().enumerate() {
         for (a, c) in source.categories.keys() {
             let path = content_dir.join(&langs[l].code).join(a).join(c);
@@ -428,7 +682,12 @@ fn report_leftovers(sources: &[LangSource], langs: &[Language], content_dir: &Pa
 /// Related articles share tags (of the default language, so every language shows the same ones):
 /// most shared tags first, then the same category, then reading order.
 fn compute_related(articles: &mut [Article], d: usize) {
-    let tags = |a: &Article| a.docs[d].as_ref().map(|doc| doc.meta.tags.clone()).unwrap_or_default();
+    let tags = |a: &Article| {
+        a.docs[d]
+            .as_ref()
+            .map(|doc| doc.meta.tags.clone())
+            .unwrap_or_default()
+    };
     let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, article) in articles.iter().enumerate() {
         for tag in tags(article) {
@@ -448,7 +707,11 @@ fn compute_related(articles: &mut [Article], d: usize) {
             let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
             let same_category = |j: usize| articles[j].category != article.category;
             ranked.sort_by_key(|&(j, n)| (std::cmp::Reverse(n), same_category(j), j));
-            ranked.into_iter().take(RELATED_LIMIT).map(|(j, _)| j).collect()
+            ranked
+                .into_iter()
+                .take(RELATED_LIMIT)
+                .map(|(j, _)| j)
+                .collect()
         })
         .collect();
     for (article, related) in articles.iter_mut().zip(related) {
@@ -457,11 +720,29 @@ fn compute_related(articles: &mut [Article], d: usize) {
 }
 
 /// The ticket contract: fields and limits from the settings, choices from the categories.
-fn build_contract(config: &Config, langs: &[Language], audiences: &[Audience], categories: &[Category], d: usize) -> TicketContract {
+fn build_contract(
+    config: &Config,
+    langs: &[Language],
+    audiences: &[Audience],
+    categories: &[Category],
+    d: usize,
+) -> TicketContract {
     use contract::{field, FieldKind, FieldSpec, Limits, Subcategory};
-    let labels = |title: &dyn Fn(usize) -> String| -> contract::Labels { langs.iter().enumerate().map(|(l, lang)| (lang.code.clone(), title(l))).collect() };
+    let labels = |title: &dyn Fn(usize) -> String| -> contract::Labels {
+        langs
+            .iter()
+            .enumerate()
+            .map(|(l, lang)| (lang.code.clone(), title(l)))
+            .collect()
+    };
     let t = &config.ticket;
-    let spec = |name: &str, kind, required, min_chars, max_chars| FieldSpec { name: name.into(), kind, required, min_chars, max_chars };
+    let spec = |name: &str, kind, required, min_chars, max_chars| FieldSpec {
+        name: name.into(),
+        kind,
+        required,
+        min_chars,
+        max_chars,
+    };
     TicketContract {
         version: contract::CONTRACT_VERSION,
         site_url: config.base_url.clone(),
@@ -470,12 +751,34 @@ fn build_contract(config: &Config, langs: &[Language], audiences: &[Audience], c
         response_hours: t.response_hours,
         default_language: config.default_language.clone(),
         languages: langs.iter().map(|l| l.code.clone()).collect(),
-        limits: Limits { max_body_bytes: t.max_body_kib * 1024, min_fill_ms: t.min_fill_seconds * 1000, subject_words: [5, 7] },
+        limits: Limits {
+            max_body_bytes: t.max_body_kib * 1024,
+            min_fill_ms: t.min_fill_seconds * 1000,
+            subject_words: [5, 7],
+        },
         fields: vec![
-            spec(field::USERNAME, FieldKind::Line, false, 0, t.username_max_chars),
+            spec(
+                field::USERNAME,
+                FieldKind::Line,
+                false,
+                0,
+                t.username_max_chars,
+            ),
             spec(field::EMAIL, FieldKind::Email, true, 3, 254),
-            spec(field::SUBJECT, FieldKind::Line, true, 3, t.subject_max_chars),
-            spec(field::DESCRIPTION, FieldKind::Text, true, 10, t.description_max_chars),
+            spec(
+                field::SUBJECT,
+                FieldKind::Line,
+                true,
+                3,
+                t.subject_max_chars,
+            ),
+            spec(
+                field::DESCRIPTION,
+                FieldKind::Text,
+                true,
+                10,
+                t.description_max_chars,
+            ),
         ],
         audiences: audiences
             .iter()
@@ -498,7 +801,11 @@ fn build_contract(config: &Config, langs: &[Language], audiences: &[Audience], c
                                 .map(|s| Subcategory {
                                     id: s.id.clone(),
                                     labels: labels(&|l| {
-                                        let here = category.docs[l].meta.subcategories.iter().find(|x| x.id == s.id);
+                                        let here = category.docs[l]
+                                            .meta
+                                            .subcategories
+                                            .iter()
+                                            .find(|x| x.id == s.id);
                                         here.unwrap_or(s).title.clone()
                                     }),
                                 })
@@ -515,6 +822,7 @@ fn build_contract(config: &Config, langs: &[Language], audiences: &[Audience], c
 pub fn key_line(path: &Path, key: &str) -> Option<usize> {
     let text = std::fs::read_to_string(path).ok()?;
     let needle = format!("{key}:");
-    text.lines().position(|l| l.trim_start().trim_start_matches("- ").starts_with(&needle)).map(|i| i + 1)
+    text.lines()
+        .position(|l| l.trim_start().trim_start_matches("- ").starts_with(&needle))
+        .map(|i| i + 1)
 }
-

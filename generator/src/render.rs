@@ -113,21 +113,38 @@ struct Common<'a> {
 
 impl<'s> Renderer<'s> {
     /// Parses the theme's templates once.
-    pub fn new(site: &'s Site, site_dir: &Path, strings: Vec<Strings>, assets: BTreeMap<String, String>) -> Result<Self, Diagnostic> {
+    pub fn new(
+        site: &'s Site,
+        site_dir: &Path,
+        strings: Vec<Strings>,
+        assets: BTreeMap<String, String>,
+    ) -> Result<Self, Diagnostic> {
         let pattern = site_dir.join("templates").join("**").join("*.html");
-        let mut tera = Tera::new(&pattern.to_string_lossy()).map_err(|e| template_error(site_dir, &e))?;
+        let mut tera =
+            Tera::new(&pattern.to_string_lossy()).map_err(|e| template_error(site_dir, &e))?;
         tera.autoescape_on(vec![".html"]);
         // Tera's own escaper also turns `/` into `&#x2F;`, which bloats every URL; these five
         // characters are all that HTML text and double-quoted attributes need.
         tera.set_escape_fn(escape);
-        Ok(Renderer { site, tera, strings, assets })
+        Ok(Renderer {
+            site,
+            tera,
+            strings,
+            assets,
+        })
     }
 
     pub fn pages(&self) -> Vec<Page> {
         let site = self.site;
         let mut pages = vec![Page::Root, Page::RootNotFound];
         for l in 0..site.languages.len() {
-            pages.extend([Page::Home(l), Page::NotFound(l), Page::Contact(l), Page::Thanks(l), Page::Search(l)]);
+            pages.extend([
+                Page::Home(l),
+                Page::NotFound(l),
+                Page::Contact(l),
+                Page::Thanks(l),
+                Page::Search(l),
+            ]);
             pages.extend((0..site.audiences.len()).map(|a| Page::Section(l, a)));
             pages.extend((0..site.categories.len()).map(|c| Page::Category(l, c)));
             pages.extend((0..site.articles.len()).map(|a| Page::Article(l, a)));
@@ -156,25 +173,39 @@ impl<'s> Renderer<'s> {
     /// translations.
     pub fn canonical_alternates(&self, page: Page) -> Option<Vec<(usize, Page)>> {
         let site = self.site;
-        let all = |f: &dyn Fn(usize) -> Page| Some((0..site.languages.len()).map(|l| (l, f(l))).collect());
+        let all = |f: &dyn Fn(usize) -> Page| {
+            Some((0..site.languages.len()).map(|l| (l, f(l))).collect())
+        };
         match page {
             Page::Home(_) => all(&Page::Home),
             Page::Contact(_) => all(&Page::Contact),
             Page::Section(_, a) => all(&|l| Page::Section(l, a)),
             Page::Category(_, c) => all(&|l| Page::Category(l, c)),
-            Page::Article(l, a) if site.is_translated(l, a) => {
-                Some((0..site.languages.len()).filter(|&x| site.is_translated(x, a)).map(|x| (x, Page::Article(x, a))).collect())
-            }
+            Page::Article(l, a) if site.is_translated(l, a) => Some(
+                (0..site.languages.len())
+                    .filter(|&x| site.is_translated(x, a))
+                    .map(|x| (x, Page::Article(x, a)))
+                    .collect(),
+            ),
             _ => None,
         }
     }
 
     pub fn render(&self, page: Page) -> Result<Output, Vec<Diagnostic>> {
         let file = output_file(&self.url(page), self.site.base());
-        let mut out = Output { file, html: String::new(), links: Vec::new(), anchors: None, search: None };
+        let mut out = Output {
+            file,
+            html: String::new(),
+            links: Vec::new(),
+            anchors: None,
+            search: None,
+        };
         let (template, context) = match page {
             Page::Root => ("root.html", self.root()),
-            Page::RootNotFound => ("404.html", self.common_only(self.site.default_lang, page, "not_found_title")),
+            Page::RootNotFound => (
+                "404.html",
+                self.common_only(self.site.default_lang, page, "not_found_title"),
+            ),
             Page::NotFound(l) => ("404.html", self.common_only(l, page, "not_found_title")),
             Page::Thanks(l) => ("thanks.html", self.common_only(l, page, "thanks_title")),
             Page::Search(l) => ("search.html", self.common_only(l, page, "search_title")),
@@ -184,8 +215,18 @@ impl<'s> Renderer<'s> {
             Page::Category(l, c) => ("category.html", self.category(l, c, &mut out)?),
             Page::Article(l, a) => ("article.html", self.article(l, a, &mut out)?),
         };
-        let context = tera::Context::from_value(context).map_err(|e| vec![Diagnostic::error(&out.file, None, format!("internal: page data is not an object: {e}"), "")])?;
-        out.html = self.tera.render(template, &context).map_err(|e| vec![template_error(Path::new(template), &e)])?;
+        let context = tera::Context::from_value(context).map_err(|e| {
+            vec![Diagnostic::error(
+                &out.file,
+                None,
+                format!("internal: page data is not an object: {e}"),
+                "",
+            )]
+        })?;
+        out.html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| vec![template_error(Path::new(template), &e)])?;
         Ok(out)
     }
 
@@ -194,16 +235,31 @@ impl<'s> Renderer<'s> {
         let lang = &site.languages[l];
         let url = self.url(page);
         let alternates = self.canonical_alternates(page).unwrap_or_default();
-        let mut alt: Vec<Alternate> = alternates.iter().map(|&(x, p)| Alternate { hreflang: site.languages[x].code.clone(), href: site.absolute(&self.url(p)) }).collect();
+        let mut alt: Vec<Alternate> = alternates
+            .iter()
+            .map(|&(x, p)| Alternate {
+                hreflang: site.languages[x].code.clone(),
+                href: site.absolute(&self.url(p)),
+            })
+            .collect();
         if let Some(&(_, default_page)) = alternates.iter().find(|(x, _)| *x == site.default_lang) {
-            alt.push(Alternate { hreflang: "x-default".into(), href: site.absolute(&self.url(default_page)) });
+            alt.push(Alternate {
+                hreflang: "x-default".into(),
+                href: site.absolute(&self.url(default_page)),
+            });
         }
         let canonical = match page {
-            Page::Article(_, a) if !site.is_translated(l, a) => site.absolute(&site.article_url(site.default_lang, a)),
+            Page::Article(_, a) if !site.is_translated(l, a) => {
+                site.absolute(&site.article_url(site.default_lang, a))
+            }
             _ => site.absolute(&url),
         };
         let untranslated = matches!(page, Page::Article(_, a) if !site.is_translated(l, a));
-        let content = if untranslated { &site.languages[site.default_lang] } else { lang };
+        let content = if untranslated {
+            &site.languages[site.default_lang]
+        } else {
+            lang
+        };
         Common {
             lang: &lang.code,
             dir: dir_name(lang.dir),
@@ -219,7 +275,12 @@ impl<'s> Renderer<'s> {
             canonical,
             alternates: alt,
             switcher: (0..site.languages.len())
-                .map(|x| Switch { code: site.languages[x].code.clone(), name: site.languages[x].name.clone(), url: self.url(self.switch_target(page, x)), current: x == l })
+                .map(|x| Switch {
+                    code: site.languages[x].code.clone(),
+                    name: site.languages[x].name.clone(),
+                    url: self.url(self.switch_target(page, x)),
+                    current: x == l,
+                })
                 .collect(),
             breadcrumbs: self.breadcrumbs(l, page),
             untranslated,
@@ -246,12 +307,27 @@ impl<'s> Renderer<'s> {
 
     fn breadcrumbs(&self, l: usize, page: Page) -> Vec<Link> {
         let site = self.site;
-        let home = Link { title: self.s(l, "home"), url: site.home_url(l) };
-        let section = |a: usize| Link { title: site.audiences[a].docs[l].meta.title.clone(), url: site.section_url(l, a) };
-        let category = |c: usize| Link { title: site.categories[c].docs[l].meta.title.clone(), url: site.category_url(l, c) };
+        let home = Link {
+            title: self.s(l, "home"),
+            url: site.home_url(l),
+        };
+        let section = |a: usize| Link {
+            title: site.audiences[a].docs[l].meta.title.clone(),
+            url: site.section_url(l, a),
+        };
+        let category = |c: usize| Link {
+            title: site.categories[c].docs[l].meta.title.clone(),
+            url: site.category_url(l, c),
+        };
         match page {
             Page::Section(..) | Page::Contact(_) | Page::Search(_) => vec![home],
-            Page::Thanks(_) => vec![home, Link { title: self.contact_title(l), url: site.contact_url(l) }],
+            Page::Thanks(_) => vec![
+                home,
+                Link {
+                    title: self.contact_title(l),
+                    url: site.contact_url(l),
+                },
+            ],
             Page::Category(_, c) => vec![home, section(site.categories[c].audience)],
             Page::Article(_, a) => {
                 let c = site.articles[a].category;
@@ -263,11 +339,18 @@ impl<'s> Renderer<'s> {
 
     fn contact_title(&self, l: usize) -> String {
         let title = &self.site.contacts[l].meta.title;
-        if title.is_empty() { self.s(l, "contact_us") } else { title.clone() }
+        if title.is_empty() {
+            self.s(l, "contact_us")
+        } else {
+            title.clone()
+        }
     }
 
     fn s(&self, l: usize, key: &str) -> String {
-        self.strings[l].get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.strings[l]
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     fn common_only(&self, l: usize, page: Page, title_key: &str) -> Value {
@@ -287,20 +370,41 @@ impl<'s> Renderer<'s> {
     }
 
     /// Renders the Markdown body of a doc shown on a page in language `l`.
-    fn markdown<M>(&self, l: usize, doc: &Doc<M>, out: &mut Output) -> Result<markdown::Rendered, Vec<Diagnostic>> {
+    fn markdown<M>(
+        &self,
+        l: usize,
+        doc: &Doc<M>,
+        out: &mut Output,
+    ) -> Result<markdown::Rendered, Vec<Diagnostic>> {
         let site = self.site;
         let content_dir = &site.content_dir;
-        let doc_lang = doc.path.strip_prefix(content_dir).ok().and_then(|p| p.iter().next()).and_then(|c| c.to_str()).and_then(|c| site.languages.iter().position(|x| x.code == c));
+        let doc_lang = doc
+            .path
+            .strip_prefix(content_dir)
+            .ok()
+            .and_then(|p| p.iter().next())
+            .and_then(|c| c.to_str())
+            .and_then(|c| site.languages.iter().position(|x| x.code == c));
         // Relative to content/, so that a content folder given as `../content` works too.
-        let doc_dir = doc.path.strip_prefix(content_dir).ok().and_then(Path::parent);
+        let doc_dir = doc
+            .path
+            .strip_prefix(content_dir)
+            .ok()
+            .and_then(Path::parent);
         let resolve = |dest: &str, anchor: Option<&str>| -> Option<String> {
             let rel = normalize(&doc_dir?.join(dest));
             let (lang, target) = site.resolve_content_path(&rel)?;
             // A link within the doc's own language stays in the page's language, except a link to
             // a heading from a page borrowed from another language: heading ids follow the text,
             // so the anchor exists only where the target shows the same text as the doc.
-            let same_text = doc_lang == Some(l) || anchor.is_none() || matches!(target, Target::Article(a) if !site.is_translated(l, a));
-            let lang = if Some(lang) == doc_lang && same_text { l } else { lang };
+            let same_text = doc_lang == Some(l)
+                || anchor.is_none()
+                || matches!(target, Target::Article(a) if !site.is_translated(l, a));
+            let lang = if Some(lang) == doc_lang && same_text {
+                l
+            } else {
+                lang
+            };
             Some(site.target_url(lang, target))
         };
         let t = &self.strings[l];
@@ -311,14 +415,26 @@ impl<'s> Renderer<'s> {
             allow_html: site.config.markdown.allow_html,
             base: site.base(),
             resolve_md: &resolve,
-            callout_titles: [get("callout_note"), get("callout_tip"), get("callout_important"), get("callout_warning"), get("callout_caution")],
+            callout_titles: [
+                get("callout_note"),
+                get("callout_tip"),
+                get("callout_important"),
+                get("callout_warning"),
+                get("callout_caution"),
+            ],
             anchor_label: get("anchor_label"),
         };
         let (rendered, problems) = markdown::render(&doc.body, &cx);
         if !problems.is_empty() {
             return Err(problems);
         }
-        out.links.extend(rendered.links.iter().cloned().map(|link| (doc.path.clone(), link)));
+        out.links.extend(
+            rendered
+                .links
+                .iter()
+                .cloned()
+                .map(|link| (doc.path.clone(), link)),
+        );
         Ok(rendered)
     }
 
@@ -332,8 +448,17 @@ impl<'s> Renderer<'s> {
                 json!({ "id": site.audiences[a].id, "title": meta.title, "description": meta.description, "url": site.section_url(l, a) })
             })
             .collect();
-        let mut recent: Vec<usize> = (0..site.articles.len()).filter(|&a| site.article_doc(l, a).0.meta.updated.is_some()).collect();
-        recent.sort_by(|&x, &y| site.article_doc(l, y).0.meta.updated.cmp(&site.article_doc(l, x).0.meta.updated).then(x.cmp(&y)));
+        let mut recent: Vec<usize> = (0..site.articles.len())
+            .filter(|&a| site.article_doc(l, a).0.meta.updated.is_some())
+            .collect();
+        recent.sort_by(|&x, &y| {
+            site.article_doc(l, y)
+                .0
+                .meta
+                .updated
+                .cmp(&site.article_doc(l, x).0.meta.updated)
+                .then(x.cmp(&y))
+        });
         recent.truncate(6);
         Ok(json!({
             "page": self.common(l, Page::Home(l), doc.meta.title.clone(), doc.meta.description.clone().unwrap_or_default()),
@@ -394,15 +519,29 @@ impl<'s> Renderer<'s> {
         let body = self.markdown(l, doc, out)?;
         let updated = match &doc.meta.updated {
             Some(date) => Some(i18n::format_date(&self.strings[l], date).ok_or_else(|| {
-                vec![Diagnostic::error(&doc.path, crate::model::key_line(&doc.path, "updated"), format!("`updated: {date}` is not a date"), "write the date as YYYY-MM-DD, e.g. `updated: 2026-03-14`")]
+                vec![Diagnostic::error(
+                    &doc.path,
+                    crate::model::key_line(&doc.path, "updated"),
+                    format!("`updated: {date}` is not a date"),
+                    "write the date as YYYY-MM-DD, e.g. `updated: 2026-03-14`",
+                )]
             })?),
             None => None,
         };
         let toc: Vec<&Heading> = body.headings.iter().filter(|h| h.level <= 3).collect();
-        let toc = if toc.len() >= site.config.markdown.toc_min_headings { toc } else { Vec::new() };
+        let toc = if toc.len() >= site.config.markdown.toc_min_headings {
+            toc
+        } else {
+            Vec::new()
+        };
         let position = category.articles.iter().position(|&x| x == a).unwrap_or(0);
-        let prev = position.checked_sub(1).map(|p| self.article_link(l, category.articles[p]));
-        let next = category.articles.get(position + 1).map(|&x| self.article_link(l, x));
+        let prev = position
+            .checked_sub(1)
+            .map(|p| self.article_link(l, category.articles[p]));
+        let next = category
+            .articles
+            .get(position + 1)
+            .map(|&x| self.article_link(l, x));
         let title = doc.meta.title.clone();
         let summary = doc.meta.summary.clone().unwrap_or_default();
         let context = json!({
@@ -473,7 +612,8 @@ impl<'s> Renderer<'s> {
 /// The ticket form of one language, from the contract: choices with their labels, limits.
 fn form(contract: &TicketContract, lang: &str, page: &str) -> Value {
     let d = &contract.default_language;
-    let label = |labels: &contract::Labels, id: &str| contract::label(labels, lang, d, id).to_string();
+    let label =
+        |labels: &contract::Labels, id: &str| contract::label(labels, lang, d, id).to_string();
     let audiences: Vec<Value> = contract
         .audiences
         .iter()
@@ -489,7 +629,11 @@ fn form(contract: &TicketContract, lang: &str, page: &str) -> Value {
             json!({ "id": a.id, "label": label(&a.labels, &a.id), "categories": categories })
         })
         .collect();
-    let fields: BTreeMap<&str, &contract::FieldSpec> = contract.fields.iter().map(|f| (f.name.as_str(), f)).collect();
+    let fields: BTreeMap<&str, &contract::FieldSpec> = contract
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f))
+        .collect();
     json!({
         "endpoint": contract.endpoint,
         "language": lang,
@@ -523,7 +667,10 @@ fn escape(s: &str) -> String {
 
 /// `/docs/en/users/` → `en/users/index.html`; `/docs/404.html` → `404.html`.
 pub fn output_file(url: &str, base: &str) -> String {
-    let rel = url.strip_prefix(base).unwrap_or(url).trim_start_matches('/');
+    let rel = url
+        .strip_prefix(base)
+        .unwrap_or(url)
+        .trim_start_matches('/');
     if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
@@ -554,7 +701,12 @@ fn template_error(file: &Path, e: &tera::Error) -> Diagnostic {
         message.push_str(&format!(": {s}"));
         source = s.source();
     }
-    Diagnostic::error(file, None, format!("template error: {message}"), "fix the theme template named above (site/templates/)")
+    Diagnostic::error(
+        file,
+        None,
+        format!("template error: {message}"),
+        "fix the theme template named above (site/templates/)",
+    )
 }
 
 #[cfg(test)]
@@ -563,13 +715,19 @@ mod tests {
 
     #[test]
     fn output_files_follow_urls() {
-        assert_eq!(output_file("/docs/en/users/", "/docs"), "en/users/index.html");
+        assert_eq!(
+            output_file("/docs/en/users/", "/docs"),
+            "en/users/index.html"
+        );
         assert_eq!(output_file("/", ""), "index.html");
         assert_eq!(output_file("/en/404.html", ""), "en/404.html");
     }
 
     #[test]
     fn normalizes_parent_components() {
-        assert_eq!(normalize(Path::new("content/en/users/account/../billing/x.md")), PathBuf::from("content/en/users/billing/x.md"));
+        assert_eq!(
+            normalize(Path::new("content/en/users/account/../billing/x.md")),
+            PathBuf::from("content/en/users/billing/x.md")
+        );
     }
 }

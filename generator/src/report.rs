@@ -36,9 +36,17 @@ pub enum Verbosity {
 
 /// The diagnostics a format prints outside a JSON document: human text for stderr (errors only
 /// when quiet) or GitHub annotations for stdout (all of them, whatever the verbosity).
-pub fn diagnostics(format: Format, diagnostics: &[Diagnostic], verbosity: Verbosity) -> Vec<String> {
+pub fn diagnostics(
+    format: Format,
+    diagnostics: &[Diagnostic],
+    verbosity: Verbosity,
+) -> Vec<String> {
     match format {
-        Format::Human => diagnostics.iter().filter(|d| verbosity > Verbosity::Quiet || d.is_error()).map(Diagnostic::to_string).collect(),
+        Format::Human => diagnostics
+            .iter()
+            .filter(|d| verbosity > Verbosity::Quiet || d.is_error())
+            .map(Diagnostic::to_string)
+            .collect(),
         Format::Github => diagnostics.iter().map(annotation).collect(),
         Format::Json => Vec::new(),
     }
@@ -50,7 +58,10 @@ pub fn annotation(d: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut properties = format!("file={}", escape_property(&d.file.to_string_lossy().replace('\\', "/")));
+    let mut properties = format!(
+        "file={}",
+        escape_property(&d.file.to_string_lossy().replace('\\', "/"))
+    );
     if let Some(line) = d.line {
         properties.push_str(&format!(",line={line}"));
     }
@@ -63,7 +74,9 @@ pub fn annotation(d: &Diagnostic) -> String {
 
 /// Workflow command data: `%`, CR and LF are encoded so a message stays one line.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Property values also encode the separators `:` and `,`.
@@ -72,7 +85,11 @@ fn escape_property(s: &str) -> String {
 }
 
 fn per_language(pages: &[(String, usize)]) -> String {
-    pages.iter().map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join(", ")
+    pages
+        .iter()
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn build_summary(report: &BuildReport, out_dir: &Path) -> String {
@@ -103,14 +120,32 @@ pub fn build_json(result: &Result<BuildReport, build::BuildError>) -> Value {
             "warnings": diagnostics.iter().filter(|d| !d.is_error()).count(),
             "diagnostics": diagnostics,
         }),
-        Err(e) => json!({ "ok": false, "errors": 1, "warnings": 0, "diagnostics": [], "failure": e.to_string() }),
+        Err(e) => {
+            json!({ "ok": false, "errors": 1, "warnings": 0, "diagnostics": [], "failure": e.to_string() })
+        }
     }
 }
 
 pub fn check_summary(report: &CheckReport) -> String {
-    let what = if report.pages > 0 { format!("{} pages ({})", report.pages, per_language(&report.pages_per_language)) } else { "the content".to_string() };
-    let external = report.external_links.map(|n| format!(" and {n} external address(es)")).unwrap_or_default();
-    format!("checked {what}{external} in {:.2} s: {} error(s), {} warning(s)", report.elapsed.as_secs_f64(), report.errors(), report.warnings())
+    let what = if report.pages > 0 {
+        format!(
+            "{} pages ({})",
+            report.pages,
+            per_language(&report.pages_per_language)
+        )
+    } else {
+        "the content".to_string()
+    };
+    let external = report
+        .external_links
+        .map(|n| format!(" and {n} external address(es)"))
+        .unwrap_or_default();
+    format!(
+        "checked {what}{external} in {:.2} s: {} error(s), {} warning(s)",
+        report.elapsed.as_secs_f64(),
+        report.errors(),
+        report.warnings()
+    )
 }
 
 /// One line per language: `it  48/52 translated, 4 missing, 2 changes behind`, and with
@@ -118,10 +153,25 @@ pub fn check_summary(report: &CheckReport) -> String {
 pub fn translation_lines(report: &CheckReport, verbosity: Verbosity) -> Vec<String> {
     let mut lines = Vec::new();
     for t in &report.translations {
-        lines.push(format!("{:<6}{}/{} translated, {} missing, {} changes behind", t.language, t.translated, t.articles, t.missing.len(), t.behind.len()));
+        lines.push(format!(
+            "{:<6}{}/{} translated, {} missing, {} changes behind",
+            t.language,
+            t.translated,
+            t.articles,
+            t.missing.len(),
+            t.behind.len()
+        ));
         if verbosity == Verbosity::Verbose {
-            lines.extend(t.missing.iter().map(|p| format!("        missing: {}", p.display())));
-            lines.extend(t.behind.iter().map(|p| format!("        behind:  {}", p.display())));
+            lines.extend(
+                t.missing
+                    .iter()
+                    .map(|p| format!("        missing: {}", p.display())),
+            );
+            lines.extend(
+                t.behind
+                    .iter()
+                    .map(|p| format!("        behind:  {}", p.display())),
+            );
         }
     }
     lines
@@ -155,8 +205,19 @@ impl Progress {
             _ => Mode::Lines,
         };
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        bar.set_style(ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
-        Progress { mode, verbose: verbosity == Verbosity::Verbose, bar, started: Instant::now(), shown: AtomicBool::new(false), current: Mutex::new(None) }
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        Progress {
+            mode,
+            verbose: verbosity == Verbosity::Verbose,
+            bar,
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+            current: Mutex::new(None),
+        }
     }
 
     /// Ends the last step and clears the bar.
@@ -174,14 +235,25 @@ impl Progress {
     }
 
     fn end_step(&self) {
-        let ended = self.current.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let ended = self
+            .current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if let (true, Some((step, since))) = (self.verbose, ended) {
-            self.say(format!("{} in {:.3} s", done(step), since.elapsed().as_secs_f64()));
+            self.say(format!(
+                "{} in {:.3} s",
+                done(step),
+                since.elapsed().as_secs_f64()
+            ));
         }
     }
 
     fn show_bar_when_slow(&self) {
-        if self.mode == Mode::Bar && self.started.elapsed() >= BAR_AFTER && !self.shown.swap(true, Ordering::Relaxed) {
+        if self.mode == Mode::Bar
+            && self.started.elapsed() >= BAR_AFTER
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
@@ -231,7 +303,12 @@ mod tests {
 
     #[test]
     fn annotations_are_one_line_with_escaped_data_and_properties() {
-        let d = Diagnostic::error("content/en/a,b.md", Some(3), "100% wrong: `title`\nsecond line", "add it");
+        let d = Diagnostic::error(
+            "content/en/a,b.md",
+            Some(3),
+            "100% wrong: `title`\nsecond line",
+            "add it",
+        );
         assert_eq!(annotation(&d), "::error file=content/en/a%2Cb.md,line=3::100%25 wrong: `title`%0Asecond line%0Ahelp: add it");
         let w = Diagnostic::warning("content/it", None, "3 missing", "");
         assert_eq!(annotation(&w), "::warning file=content/it::3 missing");
@@ -239,7 +316,10 @@ mod tests {
 
     #[test]
     fn quiet_human_output_keeps_errors_only_and_github_keeps_all() {
-        let all = [Diagnostic::error("a", None, "e", ""), Diagnostic::warning("b", None, "w", "")];
+        let all = [
+            Diagnostic::error("a", None, "e", ""),
+            Diagnostic::warning("b", None, "w", ""),
+        ];
         assert_eq!(diagnostics(Format::Human, &all, Verbosity::Quiet).len(), 1);
         assert_eq!(diagnostics(Format::Human, &all, Verbosity::Normal).len(), 2);
         assert_eq!(diagnostics(Format::Github, &all, Verbosity::Quiet).len(), 2);

@@ -110,22 +110,40 @@ impl Indexer {
     pub fn new<S: AsRef<str>>(languages: &[S]) -> Self {
         Indexer {
             languages: languages.iter().map(|l| l.as_ref().to_string()).collect(),
-            stemmers: languages.iter().map(|l| stemmer(l.as_ref()).map(Stemmer::create)).collect(),
+            stemmers: languages
+                .iter()
+                .map(|l| stemmer(l.as_ref()).map(Stemmer::create))
+                .collect(),
             fold_strokes: true,
         }
     }
 
     /// Tokenizes an article of language `l` (an index into the languages given to [`Indexer::new`]).
     pub fn page(&self, l: usize, doc: &Document) -> Record {
-        let runs = [(doc.title, TITLE_WEIGHT), (doc.summary, SUMMARY_WEIGHT), (doc.text, BODY_WEIGHT)];
+        let runs = [
+            (doc.title, TITLE_WEIGHT),
+            (doc.summary, SUMMARY_WEIGHT),
+            (doc.text, BODY_WEIGHT),
+        ];
         let mut filters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (name, value) in doc.filters {
             filters.entry(name).or_default().push(value);
         }
         SCRATCH.with_borrow_mut(|scratch| {
-            let Scratch { dictionary, words, json, entry } = scratch;
+            let Scratch {
+                dictionary,
+                words,
+                json,
+                entry,
+            } = scratch;
             let dictionary = dictionary.for_language(&self.languages[l], self.fold_strokes);
-            tokenize(&runs, &[(TITLE_FIELD, doc.title)], self.stemmers[l].as_ref(), dictionary, words);
+            tokenize(
+                &runs,
+                &[(TITLE_FIELD, doc.title)],
+                self.stemmers[l].as_ref(),
+                dictionary,
+                words,
+            );
             let fragment = Fragment {
                 url: doc.url,
                 content: &words.content,
@@ -139,7 +157,11 @@ impl Indexer {
             Record {
                 key: doc.key,
                 word_count: words.word_count as u32,
-                filters: doc.filters.iter().map(|(n, v)| (Box::from(*n), Box::from(*v))).collect(),
+                filters: doc
+                    .filters
+                    .iter()
+                    .map(|(n, v)| (Box::from(*n), Box::from(*v)))
+                    .collect(),
                 words: encode_record(words, dictionary, entry).into(),
                 fragment: compress(json, FRAGMENT_LEVEL).into(),
                 hash: foldhash::fast::FixedState::with_seed(0).hash_one(&json[..]),
@@ -274,18 +296,31 @@ impl PageWords {
 
     #[cfg(test)]
     fn get<'a>(&'a self, dictionary: &Dictionary, key: &str) -> Option<(&'a [Loc], &'a [MetaLoc])> {
-        self.slots[..self.used].iter().find(|s| &*dictionary.keys[s.number as usize] == key).map(|s| (s.locs.as_slice(), s.metas.as_slice()))
+        self.slots[..self.used]
+            .iter()
+            .find(|s| &*dictionary.keys[s.number as usize] == key)
+            .map(|s| (s.locs.as_slice(), s.metas.as_slice()))
     }
 }
 
 /// Splits weighted runs of text into words and indexes them, plus the words of meta fields.
-fn tokenize(runs: &[(&str, u8)], meta: &[(u16, &str)], stemmer: Option<&Stemmer>, dictionary: &mut Dictionary, out: &mut PageWords) {
+fn tokenize(
+    runs: &[(&str, u8)],
+    meta: &[(u16, &str)],
+    stemmer: Option<&Stemmer>,
+    dictionary: &mut Dictionary,
+    out: &mut PageWords,
+) {
     out.start();
     let mut position: u32 = 0;
     let mut last = 0;
     for &(text, weight) in runs {
         for word in text.split_whitespace() {
-            let word: Cow<str> = if word.contains('\u{200B}') { Cow::Owned(word.replace('\u{200B}', "")) } else { Cow::Borrowed(word) };
+            let word: Cow<str> = if word.contains('\u{200B}') {
+                Cow::Owned(word.replace('\u{200B}', ""))
+            } else {
+                Cow::Borrowed(word)
+            };
             if word.is_empty() {
                 continue;
             }
@@ -293,9 +328,17 @@ fn tokenize(runs: &[(&str, u8)], meta: &[(u16, &str)], stemmer: Option<&Stemmer>
             out.content.push(' ');
             let i = dictionary.get(&word, stemmer);
             let found = &dictionary.found[i];
-            let partial = if found.compound > 0 && weight > 0 { (weight / found.compound).max(1) } else { 0 };
+            let partial = if found.compound > 0 && weight > 0 {
+                (weight / found.compound).max(1)
+            } else {
+                0
+            };
             for (number, is_part, original) in &found.words {
-                out.slot(*number).locs.push(Loc { position, weight: if *is_part { partial } else { weight }, original: original.clone() });
+                out.slot(*number).locs.push(Loc {
+                    position,
+                    weight: if *is_part { partial } else { weight },
+                    original: original.clone(),
+                });
             }
             last = position;
             position += 1;
@@ -308,7 +351,11 @@ fn tokenize(runs: &[(&str, u8)], meta: &[(u16, &str)], stemmer: Option<&Stemmer>
             let i = dictionary.get(word, stemmer);
             let found = &dictionary.found[i];
             for (number, _, original) in &found.words[..found.words.len() - found.tails] {
-                out.slot(*number).metas.push(MetaLoc { field, position: position as u32, original: original.clone() });
+                out.slot(*number).metas.push(MetaLoc {
+                    field,
+                    position: position as u32,
+                    original: original.clone(),
+                });
             }
         }
     }
@@ -342,8 +389,16 @@ impl Dictionary {
     const MAX_WORDS: usize = 100_000;
 
     fn for_language(&mut self, language: &str, fold_strokes: bool) -> &mut Self {
-        if self.language != language || self.fold_strokes != fold_strokes || self.found.len() > Self::MAX_WORDS || self.keys.len() > Self::MAX_WORDS {
-            *self = Dictionary { language: language.to_string(), fold_strokes, ..Dictionary::default() };
+        if self.language != language
+            || self.fold_strokes != fold_strokes
+            || self.found.len() > Self::MAX_WORDS
+            || self.keys.len() > Self::MAX_WORDS
+        {
+            *self = Dictionary {
+                language: language.to_string(),
+                fold_strokes,
+                ..Dictionary::default()
+            };
         }
         self
     }
@@ -380,7 +435,11 @@ impl Dictionary {
                 (number, w.compound, w.original)
             })
             .collect();
-        self.found.push(Found { words, tails: tail_count, compound });
+        self.found.push(Found {
+            words,
+            tails: tail_count,
+            compound,
+        });
         self.index.insert(key, self.found.len() - 1);
         self.found.len() - 1
     }
@@ -434,7 +493,8 @@ fn indexable_words(raw: &str, stemmer: Option<&Stemmer>) -> Vec<Indexable> {
     if !normalized.is_empty() {
         out.push(stem_word(&normalized, stemmer, false));
     }
-    let possibly_compound = raw.chars().any(|c| !c.is_alphanumeric()) || raw.chars().skip(1).any(char::is_uppercase);
+    let possibly_compound =
+        raw.chars().any(|c| !c.is_alphanumeric()) || raw.chars().skip(1).any(char::is_uppercase);
     if !possibly_compound || normalized.is_empty() {
         return out;
     }
@@ -444,7 +504,11 @@ fn indexable_words(raw: &str, stemmer: Option<&Stemmer>) -> Vec<Indexable> {
             let plain = normalize_diacritics(part);
             let base = plain.as_deref().unwrap_or(part);
             let stemmed = stemmer.map_or_else(|| base.to_string(), |s| s.stem(base).into_owned());
-            out.push(Indexable { stemmed: stemmed.into(), compound: true, original: plain.map(|_| part.into()) });
+            out.push(Indexable {
+                stemmed: stemmed.into(),
+                compound: true,
+                original: plain.map(|_| part.into()),
+            });
         }
     }
     out
@@ -458,8 +522,12 @@ fn dotted_tails(raw: &str, stemmer: Option<&Stemmer>, existing: &[Indexable]) ->
     }
     for (i, _) in raw.match_indices('.') {
         let rest = &raw[i + 1..];
-        let tail = rest.char_indices().nth(64).map_or(rest, |(end, _)| &rest[..end]);
-        let compound = tail.chars().any(|c| !c.is_alphanumeric()) || tail.chars().skip(1).any(char::is_uppercase);
+        let tail = rest
+            .char_indices()
+            .nth(64)
+            .map_or(rest, |(end, _)| &rest[..end]);
+        let compound = tail.chars().any(|c| !c.is_alphanumeric())
+            || tail.chars().skip(1).any(char::is_uppercase);
         if !compound {
             continue;
         }
@@ -468,7 +536,11 @@ fn dotted_tails(raw: &str, stemmer: Option<&Stemmer>, existing: &[Indexable]) ->
             continue;
         }
         let word = stem_word(&normalized, stemmer, true);
-        if !existing.iter().chain(&tails).any(|w| w.stemmed == word.stemmed) {
+        if !existing
+            .iter()
+            .chain(&tails)
+            .any(|w| w.stemmed == word.stemmed)
+        {
             tails.push(word);
         }
     }
@@ -494,7 +566,11 @@ fn stem_word(normalized: &str, stemmer: Option<&Stemmer>, compound: bool) -> Ind
     let plain = normalize_diacritics(normalized);
     let base = plain.as_deref().unwrap_or(normalized);
     let stemmed = stemmer.map_or_else(|| base.to_string(), |s| s.stem(base).into_owned());
-    Indexable { stemmed: stemmed.into(), compound, original: plain.map(|_| normalized.into()) }
+    Indexable {
+        stemmed: stemmed.into(),
+        compound,
+        original: plain.map(|_| normalized.into()),
+    }
 }
 
 /// `tài` → `tai`: the word without combining marks (kana sound marks kept), if that differs.
@@ -509,8 +585,15 @@ fn normalize_diacritics(word: &str) -> Option<String> {
         return None;
     }
     let kana_mark = |c: char| matches!(c, '\u{3099}' | '\u{309A}');
-    let stripped: String = word.nfd().filter(|&c| !is_combining_mark(c) || kana_mark(c)).collect();
-    let stripped = if stripped.chars().any(kana_mark) { stripped.nfc().collect() } else { stripped };
+    let stripped: String = word
+        .nfd()
+        .filter(|&c| !is_combining_mark(c) || kana_mark(c))
+        .collect();
+    let stripped = if stripped.chars().any(kana_mark) {
+        stripped.nfc().collect()
+    } else {
+        stripped
+    };
     (stripped != word).then_some(stripped)
 }
 
@@ -518,7 +601,11 @@ fn normalize_diacritics(word: &str) -> Option<String> {
 fn discrete_words(raw: &str) -> String {
     use convert_case::Casing;
     let spaced = raw.replace(|c: char| c.is_ascii_punctuation(), " ");
-    spaced.to_case(convert_case::Case::Lower).split_whitespace().collect::<Vec<_>>().join(" ")
+    spaced
+        .to_case(convert_case::Case::Lower)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 // --- the record of a page --------------------------------------------------------------------
@@ -538,39 +625,73 @@ fn encode_record(words: &mut PageWords, dictionary: &Dictionary, entry: &mut Vec
         slot.metas.sort_by(|a, b| a.original.cmp(&b.original));
         let loc_groups = group(&mut slot.locs, |l| &l.original);
         let meta_groups = group(&mut slot.metas, |m| &m.original);
-        let metas_of = |form: &Option<Rc<str>>| meta_groups.iter().find(|(f, _)| f == form).map_or(0..0, |(_, r)| r.clone());
-        let main_locs = loc_groups.iter().find(|(f, _)| f.is_none()).map_or(0..0, |(_, r)| r.clone());
+        let metas_of = |form: &Option<Rc<str>>| {
+            meta_groups
+                .iter()
+                .find(|(f, _)| f == form)
+                .map_or(0..0, |(_, r)| r.clone())
+        };
+        let main_locs = loc_groups
+            .iter()
+            .find(|(f, _)| f.is_none())
+            .map_or(0..0, |(_, r)| r.clone());
         let main_metas = metas_of(&None);
         let has_main = !main_locs.is_empty() || !main_metas.is_empty();
-        let variants = loc_groups.iter().filter(|(f, _)| f.is_some()).count() + meta_groups.iter().filter(|(f, _)| f.is_some() && !loc_groups.iter().any(|(g, _)| g == f)).count();
+        let variants = loc_groups.iter().filter(|(f, _)| f.is_some()).count()
+            + meta_groups
+                .iter()
+                .filter(|(f, _)| f.is_some() && !loc_groups.iter().any(|(g, _)| g == f))
+                .count();
         out.push(u8::from(has_main));
         varint(&mut out, variants as u64);
-        let mut write_entry = |out: &mut Vec<u8>, form: Option<&str>, locs: &mut [Loc], metas: &mut [MetaLoc]| {
-            if let Some(form) = form {
-                varint(out, form.len() as u64);
-                out.extend_from_slice(form.as_bytes());
-            }
-            entry.clear();
-            write_locs(entry, locs);
-            write_meta(entry, metas);
-            varint(out, entry.len() as u64);
-            out.extend_from_slice(entry);
-        };
+        let mut write_entry =
+            |out: &mut Vec<u8>, form: Option<&str>, locs: &mut [Loc], metas: &mut [MetaLoc]| {
+                if let Some(form) = form {
+                    varint(out, form.len() as u64);
+                    out.extend_from_slice(form.as_bytes());
+                }
+                entry.clear();
+                write_locs(entry, locs);
+                write_meta(entry, metas);
+                varint(out, entry.len() as u64);
+                out.extend_from_slice(entry);
+            };
         if has_main {
-            write_entry(&mut out, None, &mut slot.locs[main_locs], &mut slot.metas[main_metas]);
+            write_entry(
+                &mut out,
+                None,
+                &mut slot.locs[main_locs],
+                &mut slot.metas[main_metas],
+            );
         }
         for (form, range) in loc_groups.iter().filter(|(f, _)| f.is_some()) {
-            write_entry(&mut out, form.as_deref(), &mut slot.locs[range.clone()], &mut slot.metas[metas_of(form)]);
+            write_entry(
+                &mut out,
+                form.as_deref(),
+                &mut slot.locs[range.clone()],
+                &mut slot.metas[metas_of(form)],
+            );
         }
-        for (form, range) in meta_groups.iter().filter(|(f, _)| f.is_some() && !loc_groups.iter().any(|(g, _)| g == f)) {
-            write_entry(&mut out, form.as_deref(), &mut [], &mut slot.metas[range.clone()]);
+        for (form, range) in meta_groups
+            .iter()
+            .filter(|(f, _)| f.is_some() && !loc_groups.iter().any(|(g, _)| g == f))
+        {
+            write_entry(
+                &mut out,
+                form.as_deref(),
+                &mut [],
+                &mut slot.metas[range.clone()],
+            );
         }
     }
     out
 }
 
 /// The runs of equal forms of a sorted list.
-fn group<T>(items: &mut [T], form: impl Fn(&T) -> &Option<Rc<str>>) -> Vec<(Option<Rc<str>>, std::ops::Range<usize>)> {
+fn group<T>(
+    items: &mut [T],
+    form: impl Fn(&T) -> &Option<Rc<str>>,
+) -> Vec<(Option<Rc<str>>, std::ops::Range<usize>)> {
     let mut groups: Vec<(Option<Rc<str>>, std::ops::Range<usize>)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match groups.last_mut() {
@@ -585,7 +706,11 @@ fn group<T>(items: &mut [T], form: impl Fn(&T) -> &Option<Rc<str>>) -> Vec<(Opti
 /// delta-encoded, with `-(weight + 1), position` where the weight changes.
 fn write_locs(out: &mut Vec<u8>, locs: &mut [Loc]) {
     locs.sort_unstable_by_key(|l| (if l.weight == 25 { 0 } else { l.weight }, l.position));
-    let changes = locs.iter().scan(25, |w, l| Some(std::mem::replace(w, l.weight) != l.weight)).filter(|&c| c).count();
+    let changes = locs
+        .iter()
+        .scan(25, |w, l| Some(std::mem::replace(w, l.weight) != l.weight))
+        .filter(|&c| c)
+        .count();
     cbor::head(out, cbor::ARRAY, (locs.len() + changes) as u64);
     let (mut weight, mut last) = (25, 0);
     for loc in locs.iter() {
@@ -609,7 +734,11 @@ fn packed_locs(mut locs: Vec<Loc>) -> Vec<i32> {
 /// Meta locations: `-(field + 1)` then delta-encoded positions, per field.
 fn write_meta(out: &mut Vec<u8>, metas: &mut [MetaLoc]) {
     metas.sort_unstable_by_key(|m| (m.field, m.position));
-    let fields = metas.iter().scan(None, |f, m| Some(f.replace(m.field) != Some(m.field))).filter(|&c| c).count();
+    let fields = metas
+        .iter()
+        .scan(None, |f, m| Some(f.replace(m.field) != Some(m.field)))
+        .filter(|&c| c)
+        .count();
     cbor::head(out, cbor::ARRAY, (metas.len() + fields) as u64);
     let (mut field, mut last) = (None, 0);
     for meta in metas.iter() {
@@ -683,7 +812,11 @@ impl Record {
             let variants = r.varint();
             let main = has_main.then(|| r.entry());
             let variants = (0..variants).map(|_| (r.str(), r.entry())).collect();
-            Some(RecordWord { key, main, variants })
+            Some(RecordWord {
+                key,
+                main,
+                variants,
+            })
         })
     }
 }
@@ -705,7 +838,11 @@ fn cap_locations(entry: &[u8], keep: usize, out: &mut Vec<u8>) {
         } else {
             last += v as u32;
         }
-        locs.push(Loc { position: last, weight, original: None });
+        locs.push(Loc {
+            position: last,
+            weight,
+            original: None,
+        });
     }
     if locs.len() > keep {
         locs.sort_by_key(|l| (std::cmp::Reverse(l.weight), l.position));
@@ -724,7 +861,13 @@ fn cbor_head(bytes: &mut &[u8]) -> (u8, u64) {
         24..=27 => 1 << (info - 24),
         _ => unreachable!("only definite lengths are written"),
     };
-    let n = if len == 0 { u64::from(info) } else { bytes[1..=len].iter().fold(0u64, |n, &b| n << 8 | u64::from(b)) };
+    let n = if len == 0 {
+        u64::from(info)
+    } else {
+        bytes[1..=len]
+            .iter()
+            .fold(0u64, |n, &b| n << 8 | u64::from(b))
+    };
     *bytes = &bytes[1 + len..];
     (major, n)
 }
@@ -794,23 +937,36 @@ pub struct Bundle {
 
 /// Builds a language's bundle from its records (in page order): the entry, metadata, fragments,
 /// word index chunks, filters and the runtime.
-pub fn write_bundle<'r>(language: &str, records: impl IntoIterator<Item = &'r Record>, runtime: &Runtime) -> Bundle {
-    let records: Vec<&Record> = records.into_iter().filter(|r| !r.words.is_empty()).collect();
+pub fn write_bundle<'r>(
+    language: &str,
+    records: impl IntoIterator<Item = &'r Record>,
+    runtime: &Runtime,
+) -> Bundle {
+    let records: Vec<&Record> = records
+        .into_iter()
+        .filter(|r| !r.words.is_empty())
+        .collect();
 
     // Fragments are named `<version>/<article>`: the version, a hash of all of them, changes with
     // any of them, so a browser never shows a cached fragment of an older build; and the metadata
     // (in every first query's download) repeats only the short, compressible article numbers.
-    let version = records.iter().fold(foldhash::fast::FixedState::with_seed(1).build_hasher(), |mut h, r| {
-        h.write_u64(r.hash);
-        h.write_usize(r.key);
-        h
-    });
+    let version = records.iter().fold(
+        foldhash::fast::FixedState::with_seed(1).build_hasher(),
+        |mut h, r| {
+            h.write_u64(r.hash);
+            h.write_usize(r.key);
+            h
+        },
+    );
     let version = format!("{:08x}", version.finish() as u32);
     let mut files = Vec::new();
     let mut names = Vec::with_capacity(records.len());
     for record in &records {
         let name = format!("{version}/{:x}", record.key);
-        files.push((format!("fragment/{name}.pf_fragment"), record.fragment.to_vec()));
+        files.push((
+            format!("fragment/{name}.pf_fragment"),
+            record.fragment.to_vec(),
+        ));
         names.push(name);
     }
 
@@ -821,7 +977,12 @@ pub fn write_bundle<'r>(language: &str, records: impl IntoIterator<Item = &'r Re
         let page = pages.len() as u64;
         pages.push((&names[page as usize], record.word_count));
         for (name, value) in record.filters.iter() {
-            filters.entry(name).or_default().entry(value).or_default().push(page);
+            filters
+                .entry(name)
+                .or_default()
+                .entry(value)
+                .or_default()
+                .push(page);
         }
         for entry in record.words() {
             let word = words.entry(entry.key).or_default();
@@ -845,7 +1006,9 @@ pub fn write_bundle<'r>(language: &str, records: impl IntoIterator<Item = &'r Re
     // query's download.
     words.par_iter_mut().for_each(|(_, word)| {
         let lists = || std::iter::once(&word.pages).chain(word.variants.iter().map(|(_, p)| p));
-        let (count, bytes) = lists().fold((0, 0), |(c, b), p| (c + p.count as usize, b + p.bytes.len()));
+        let (count, bytes) = lists().fold((0, 0), |(c, b), p| {
+            (c + p.count as usize, b + p.bytes.len())
+        });
         if bytes > WORD_BYTES {
             // An entry takes about 5 bytes, and 1.5 per location.
             let keep = ((WORD_BYTES / count).saturating_sub(5) * 2 / 3).max(1);
@@ -860,7 +1023,13 @@ pub fn write_bundle<'r>(language: &str, records: impl IntoIterator<Item = &'r Re
     let mut chunks: Vec<&[(&[u8], Word)]> = Vec::new();
     let (mut start, mut size) = (0, 0);
     for (i, (key, word)) in sorted.iter().enumerate() {
-        size += key.len() + word.pages.bytes.len() + word.variants.iter().map(|(f, p)| f.len() + p.bytes.len()).sum::<usize>();
+        size += key.len()
+            + word.pages.bytes.len()
+            + word
+                .variants
+                .iter()
+                .map(|(f, p)| f.len() + p.bytes.len())
+                .sum::<usize>();
         if size >= CHUNK_BYTES {
             chunks.push(&sorted[start..=i]);
             (start, size) = (i + 1, 0);
@@ -891,9 +1060,27 @@ pub fn write_bundle<'r>(language: &str, records: impl IntoIterator<Item = &'r Re
         .collect();
     // Names are short hashes: should two chunks share one, the later gets its number added.
     let mut names = std::collections::HashSet::new();
-    let encoded: Vec<(String, Vec<u8>)> = encoded.into_iter().enumerate().map(|(i, (name, bytes))| (if names.insert(name.clone()) { name } else { format!("{name}_{i}") }, bytes)).collect();
+    let encoded: Vec<(String, Vec<u8>)> = encoded
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| {
+            (
+                if names.insert(name.clone()) {
+                    name
+                } else {
+                    format!("{name}_{i}")
+                },
+                bytes,
+            )
+        })
+        .collect();
     let text = |key: &[u8]| String::from_utf8_lossy(key).into_owned();
-    let bounds = chunk_bounds(&chunks.iter().map(|c| (text(c[0].0), text(c[c.len() - 1].0))).collect::<Vec<_>>());
+    let bounds = chunk_bounds(
+        &chunks
+            .iter()
+            .map(|c| (text(c[0].0), text(c[c.len() - 1].0)))
+            .collect::<Vec<_>>(),
+    );
 
     let mut filter_list = Vec::new();
     for (filter, values) in &filters {
@@ -905,10 +1092,15 @@ pub fn write_bundle<'r>(language: &str, records: impl IntoIterator<Item = &'r Re
             cbor::head(&mut out, cbor::ARRAY, 2);
             cbor::text(&mut out, value);
             cbor::head(&mut out, cbor::ARRAY, pages.len() as u64);
-            pages.iter().for_each(|&p| cbor::head(&mut out, cbor::UINT, p));
+            pages
+                .iter()
+                .for_each(|&p| cbor::head(&mut out, cbor::UINT, p));
         }
         let hash = hash_name(language, &out);
-        files.push((format!("filter/{hash}.pf_filter"), compress(&out, INDEX_LEVEL)));
+        files.push((
+            format!("filter/{hash}.pf_filter"),
+            compress(&out, INDEX_LEVEL),
+        ));
         filter_list.push((*filter, hash));
     }
 
@@ -936,13 +1128,28 @@ pub fn write_bundle<'r>(language: &str, records: impl IntoIterator<Item = &'r Re
         cbor::text(&mut meta, hash);
     }
     cbor::head(&mut meta, cbor::ARRAY, 0);
-    cbor::head(&mut meta, cbor::ARRAY, if pages.is_empty() { 0 } else { META_FIELDS.len() as u64 });
+    cbor::head(
+        &mut meta,
+        cbor::ARRAY,
+        if pages.is_empty() {
+            0
+        } else {
+            META_FIELDS.len() as u64
+        },
+    );
     if !pages.is_empty() {
         META_FIELDS.iter().for_each(|f| cbor::text(&mut meta, f));
     }
     let meta_hash = hash_name(language, &meta);
-    files.push((format!("pagefind.{meta_hash}.pf_meta"), compress(&meta, INDEX_LEVEL)));
-    files.extend(encoded.into_iter().map(|(hash, bytes)| (format!("index/{hash}.pf_index"), bytes)));
+    files.push((
+        format!("pagefind.{meta_hash}.pf_meta"),
+        compress(&meta, INDEX_LEVEL),
+    ));
+    files.extend(
+        encoded
+            .into_iter()
+            .map(|(hash, bytes)| (format!("index/{hash}.pf_index"), bytes)),
+    );
 
     let wasm = runtime.wasm_for(language);
     let entry = serde_json::json!({
@@ -954,9 +1161,15 @@ pub fn write_bundle<'r>(language: &str, records: impl IntoIterator<Item = &'r Re
     files.push(("pagefind.js".into(), runtime.js.clone()));
     match wasm {
         Some(bytes) => files.push((format!("wasm.{language}.pagefind"), bytes.to_vec())),
-        None => files.push(("wasm.unknown.pagefind".into(), runtime.unknown_wasm().to_vec())),
+        None => files.push((
+            "wasm.unknown.pagefind".into(),
+            runtime.unknown_wasm().to_vec(),
+        )),
     }
-    Bundle { files, pages: pages.len() }
+    Bundle {
+        files,
+        pages: pages.len(),
+    }
 }
 
 /// A page's word count to 5 significant bits (within 3%): it only scales the ranking by page
@@ -987,10 +1200,12 @@ fn hash_name(language: &str, bytes: &[u8]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Gzip with Pagefind's signature inside. Each thread keeps its compressor per level: a new one
@@ -1001,10 +1216,13 @@ fn compress(bytes: &[u8], level: u32) -> Vec<u8> {
         static DEFLATE: std::cell::RefCell<Vec<(u32, Compress)>> = std::cell::RefCell::default();
     }
     DEFLATE.with_borrow_mut(|states| {
-        let i = states.iter().position(|(l, _)| *l == level).unwrap_or_else(|| {
-            states.push((level, Compress::new_gzip(Compression::new(level), 15)));
-            states.len() - 1
-        });
+        let i = states
+            .iter()
+            .position(|(l, _)| *l == level)
+            .unwrap_or_else(|| {
+                states.push((level, Compress::new_gzip(Compression::new(level), 15)));
+                states.len() - 1
+            });
         let z = &mut states[i].1;
         z.reset();
         let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
@@ -1013,7 +1231,9 @@ fn compress(bytes: &[u8], level: u32) -> Vec<u8> {
                 out.reserve(out.capacity().max(256));
             }
             let before = z.total_in();
-            let status = z.compress_vec(input, out, flush).expect("deflate works on memory");
+            let status = z
+                .compress_vec(input, out, flush)
+                .expect("deflate works on memory");
             ((z.total_in() - before) as usize, status)
         };
         for mut input in [b"pagefind_dcd".as_slice(), bytes] {
@@ -1090,17 +1310,33 @@ impl Runtime {
     /// reuse them). Pagefind is asked in a thread of its own: its API is async, and this may be
     /// called from within another async runtime (`helpcenter serve`).
     pub fn load<S: AsRef<str> + Sync>(languages: &[S]) -> anyhow::Result<std::sync::Arc<Runtime>> {
-        static LOADED: std::sync::Mutex<Option<std::sync::Arc<Runtime>>> = std::sync::Mutex::new(None);
-        let mut loaded = LOADED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let has_all = |r: &Runtime| languages.iter().all(|l| stemmer(l.as_ref()).is_none() || r.wasm.contains_key(l.as_ref()));
+        static LOADED: std::sync::Mutex<Option<std::sync::Arc<Runtime>>> =
+            std::sync::Mutex::new(None);
+        let mut loaded = LOADED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let has_all = |r: &Runtime| {
+            languages
+                .iter()
+                .all(|l| stemmer(l.as_ref()).is_none() || r.wasm.contains_key(l.as_ref()))
+        };
         if let Some(runtime) = loaded.as_ref().filter(|r| has_all(r)) {
             return Ok(runtime.clone());
         }
         let mut wanted: Vec<String> = languages.iter().map(|l| l.as_ref().to_string()).collect();
-        wanted.extend(loaded.iter().flat_map(|r| r.wasm.keys().filter(|k| *k != "unknown").cloned()));
+        wanted.extend(
+            loaded
+                .iter()
+                .flat_map(|r| r.wasm.keys().filter(|k| *k != "unknown").cloned()),
+        );
         wanted.sort();
         wanted.dedup();
-        let runtime = std::thread::scope(|scope| scope.spawn(|| Self::load_here(&wanted)).join().map_err(|_| anyhow::anyhow!("the Pagefind runtime thread panicked")))??;
+        let runtime = std::thread::scope(|scope| {
+            scope
+                .spawn(|| Self::load_here(&wanted))
+                .join()
+                .map_err(|_| anyhow::anyhow!("the Pagefind runtime thread panicked"))
+        })??;
         let runtime = std::sync::Arc::new(runtime);
         *loaded = Some(runtime.clone());
         Ok(runtime)
@@ -1113,18 +1349,36 @@ impl Runtime {
             let mut index = PagefindIndex::new(Some(PagefindServiceConfig::builder().build()))?;
             for language in languages {
                 let language = language.as_ref();
-                index.add_custom_record(format!("/{language}/"), "runtime".into(), language.into(), None, None, None).await?;
+                index
+                    .add_custom_record(
+                        format!("/{language}/"),
+                        "runtime".into(),
+                        language.into(),
+                        None,
+                        None,
+                        None,
+                    )
+                    .await?;
             }
-            let mut runtime = Runtime { js: Vec::new(), wasm: HashMap::new() };
+            let mut runtime = Runtime {
+                js: Vec::new(),
+                wasm: HashMap::new(),
+            };
             for file in index.get_files().await? {
                 let name = file.filename.to_string_lossy().into_owned();
                 if name == "pagefind.js" {
                     runtime.js = file.contents;
-                } else if let Some(language) = name.strip_prefix("wasm.").and_then(|n| n.strip_suffix(".pagefind")) {
+                } else if let Some(language) = name
+                    .strip_prefix("wasm.")
+                    .and_then(|n| n.strip_suffix(".pagefind"))
+                {
                     runtime.wasm.insert(language.to_string(), file.contents);
                 }
             }
-            anyhow::ensure!(!runtime.js.is_empty() && runtime.wasm.contains_key("unknown"), "the pagefind crate gave no search runtime");
+            anyhow::ensure!(
+                !runtime.js.is_empty() && runtime.wasm.contains_key("unknown"),
+                "the pagefind crate gave no search runtime"
+            );
             Ok(runtime)
         })
     }
@@ -1162,7 +1416,9 @@ mod tests {
             0..=23 => u64::from(info),
             24..=27 => {
                 let len = 1 << (info - 24);
-                let n = bytes[..len].iter().fold(0u64, |n, &b| n << 8 | u64::from(b));
+                let n = bytes[..len]
+                    .iter()
+                    .fold(0u64, |n, &b| n << 8 | u64::from(b));
                 *bytes = &bytes[len..];
                 n
             }
@@ -1183,7 +1439,9 @@ mod tests {
 
     fn unpack(file: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(file).read_to_end(&mut out).unwrap();
+        flate2::read::GzDecoder::new(file)
+            .read_to_end(&mut out)
+            .unwrap();
         assert_eq!(&out[..12], b"pagefind_dcd");
         out.split_off(12)
     }
@@ -1225,8 +1483,20 @@ mod tests {
     ];
 
     const VI: &[Doc] = &[
-        Doc { url: "/vi/users/account/doi-mat-khau/", title: "Đổi mật khẩu tài khoản", summary: "Khi bạn quên mật khẩu.", text: "Mở Cài đặt → Tài khoản, chọn “Đặt lại mật khẩu” và kiểm tra email của bạn.", audience: "users" },
-        Doc { url: "/vi/creators/payouts/thue/", title: "Biểu mẫu thuế", summary: "", text: "Thanh toán cần biểu mẫu thuế cho tài khoản nhà sáng tạo.", audience: "creators" },
+        Doc {
+            url: "/vi/users/account/doi-mat-khau/",
+            title: "Đổi mật khẩu tài khoản",
+            summary: "Khi bạn quên mật khẩu.",
+            text: "Mở Cài đặt → Tài khoản, chọn “Đặt lại mật khẩu” và kiểm tra email của bạn.",
+            audience: "users",
+        },
+        Doc {
+            url: "/vi/creators/payouts/thue/",
+            title: "Biểu mẫu thuế",
+            summary: "",
+            text: "Thanh toán cần biểu mẫu thuế cho tài khoản nhà sáng tạo.",
+            audience: "creators",
+        },
     ];
 
     const RU: &[Doc] = &[
@@ -1235,11 +1505,27 @@ mod tests {
     ];
 
     fn ours(language: &str, docs: &[Doc], runtime: &Runtime) -> Bundle {
-        let indexer = Indexer { fold_strokes: false, ..Indexer::new(&[language]) };
+        let indexer = Indexer {
+            fold_strokes: false,
+            ..Indexer::new(&[language])
+        };
         let records: Vec<Record> = docs
             .iter()
             .enumerate()
-            .map(|(key, d)| indexer.page(0, &Document { key, url: d.url, title: d.title, summary: d.summary, text: d.text, category: "", filters: &[("audience", d.audience), ("category", "c")] }))
+            .map(|(key, d)| {
+                indexer.page(
+                    0,
+                    &Document {
+                        key,
+                        url: d.url,
+                        title: d.title,
+                        summary: d.summary,
+                        text: d.text,
+                        category: "",
+                        filters: &[("audience", d.audience), ("category", "c")],
+                    },
+                )
+            })
             .collect();
         write_bundle(language, &records, runtime)
     }
@@ -1247,7 +1533,9 @@ mod tests {
     /// Pagefind's own index of the same records, through its API.
     fn reference(language: &str, docs: &[Doc]) -> HashMap<String, Vec<u8>> {
         use pagefind::{api::PagefindIndex, options::PagefindServiceConfig};
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(async {
             let mut index = PagefindIndex::new(Some(PagefindServiceConfig::builder().force_language(language.to_string()).build())).unwrap();
             for d in docs {
@@ -1262,7 +1550,10 @@ mod tests {
     }
 
     fn meta_of(files: &HashMap<String, Vec<u8>>) -> Cbor {
-        let (_, bytes) = files.iter().find(|(name, _)| name.ends_with(".pf_meta")).expect("a pf_meta file");
+        let (_, bytes) = files
+            .iter()
+            .find(|(name, _)| name.ends_with(".pf_meta"))
+            .expect("a pf_meta file");
         cbor_file(bytes)
     }
 
@@ -1270,7 +1561,8 @@ mod tests {
     /// fragments byte for byte (after decompression), metadata up to the file names.
     fn assert_same_as_pagefind(language: &str, docs: &[Doc]) {
         let runtime = Runtime::load(&[language]).unwrap();
-        let mine: HashMap<String, Vec<u8>> = ours(language, docs, &runtime).files.into_iter().collect();
+        let mine: HashMap<String, Vec<u8>> =
+            ours(language, docs, &runtime).files.into_iter().collect();
         let theirs = reference(language, docs);
         let (my_meta, their_meta) = (meta_of(&mine), meta_of(&theirs));
         let (m, t) = (array(&my_meta), array(&their_meta));
@@ -1285,7 +1577,10 @@ mod tests {
             assert_eq!(mp[1], tp[1], "word count");
             let mine_fragment = unpack(&mine[&format!("fragment/{}.pf_fragment", text(&mp[0]))]);
             let their_fragment = unpack(&theirs[&format!("fragment/{}.pf_fragment", text(&tp[0]))]);
-            assert_eq!(String::from_utf8(mine_fragment).unwrap(), String::from_utf8(their_fragment).unwrap());
+            assert_eq!(
+                String::from_utf8(mine_fragment).unwrap(),
+                String::from_utf8(their_fragment).unwrap()
+            );
         }
         // word index chunks: same bounds, same content
         assert_eq!(array(&m[2]).len(), array(&t[2]).len());
@@ -1294,7 +1589,10 @@ mod tests {
             assert_eq!((&mc[0], &mc[1]), (&tc[0], &tc[1]), "chunk bounds");
             let mine_chunk = cbor_file(&mine[&format!("index/{}.pf_index", text(&mc[2]))]);
             let their_chunk = cbor_file(&theirs[&format!("index/{}.pf_index", text(&tc[2]))]);
-            for (mw, tw) in array(&array(&mine_chunk)[0]).iter().zip(array(&array(&their_chunk)[0])) {
+            for (mw, tw) in array(&array(&mine_chunk)[0])
+                .iter()
+                .zip(array(&array(&their_chunk)[0]))
+            {
                 assert_eq!(mw, tw);
             }
             assert_eq!(mine_chunk, their_chunk);
@@ -1304,18 +1602,32 @@ mod tests {
         for (mf, tf) in array(&m[3]).iter().zip(array(&t[3])) {
             let (mf, tf) = (array(mf), array(tf));
             assert_eq!(mf[0], tf[0]);
-            assert_eq!(unpack(&mine[&format!("filter/{}.pf_filter", text(&mf[1]))]), unpack(&theirs[&format!("filter/{}.pf_filter", text(&tf[1]))]));
+            assert_eq!(
+                unpack(&mine[&format!("filter/{}.pf_filter", text(&mf[1]))]),
+                unpack(&theirs[&format!("filter/{}.pf_filter", text(&tf[1]))])
+            );
         }
         // the runtime is Pagefind's
         assert_eq!(mine["pagefind.js"], theirs["pagefind.js"]);
         let wasm = mine.keys().find(|k| k.starts_with("wasm.")).unwrap();
         assert_eq!(mine[wasm], theirs[wasm]);
-        let entry: serde_json::Value = serde_json::from_slice(&mine["pagefind-entry.json"]).unwrap();
-        let their_entry: serde_json::Value = serde_json::from_slice(&theirs["pagefind-entry.json"]).unwrap();
+        let entry: serde_json::Value =
+            serde_json::from_slice(&mine["pagefind-entry.json"]).unwrap();
+        let their_entry: serde_json::Value =
+            serde_json::from_slice(&theirs["pagefind-entry.json"]).unwrap();
         assert_eq!(entry["version"], their_entry["version"]);
-        assert_eq!(entry["include_characters"], their_entry["include_characters"]);
-        assert_eq!(entry["languages"][language]["wasm"], their_entry["languages"][language]["wasm"]);
-        assert_eq!(entry["languages"][language]["page_count"], their_entry["languages"][language]["page_count"]);
+        assert_eq!(
+            entry["include_characters"],
+            their_entry["include_characters"]
+        );
+        assert_eq!(
+            entry["languages"][language]["wasm"],
+            their_entry["languages"][language]["wasm"]
+        );
+        assert_eq!(
+            entry["languages"][language]["page_count"],
+            their_entry["languages"][language]["page_count"]
+        );
     }
 
     #[test]
@@ -1337,13 +1649,22 @@ mod tests {
     fn diacritics_are_removed_from_keys_and_kept_as_variants() {
         assert_eq!(normalize_diacritics("tài").as_deref(), Some("tai"));
         assert_eq!(normalize_diacritics("khoản").as_deref(), Some("khoan"));
-        assert_eq!(normalize_diacritics("contraseña").as_deref(), Some("contrasena"));
+        assert_eq!(
+            normalize_diacritics("contraseña").as_deref(),
+            Some("contrasena")
+        );
         assert_eq!(normalize_diacritics("città").as_deref(), Some("citta"));
         assert_eq!(normalize_diacritics("ёлка").as_deref(), Some("елка"));
         assert_eq!(normalize_diacritics("account"), None);
         assert_eq!(normalize_diacritics("пароль"), None);
         let (mut dictionary, mut words) = (Dictionary::default(), PageWords::default());
-        tokenize(&[("Tài khoản", BODY_WEIGHT)], &[], None, &mut dictionary, &mut words);
+        tokenize(
+            &[("Tài khoản", BODY_WEIGHT)],
+            &[],
+            None,
+            &mut dictionary,
+            &mut words,
+        );
         let (locs, _) = words.get(&dictionary, "tai").unwrap();
         assert_eq!(locs[0].original.as_deref(), Some("tài"));
         assert!(words.get(&dictionary, "khoan").is_some());
@@ -1352,33 +1673,78 @@ mod tests {
     #[test]
     fn vietnamese_d_with_stroke_is_also_found_as_d() {
         let indexer = Indexer::new(&["vi"]);
-        let record = indexer.page(0, &Document { key: 0, url: "/vi/x/", title: "Đặt lại mật khẩu", summary: "", text: "Bạn có thể đặt lại.", category: "", filters: &[] });
+        let record = indexer.page(
+            0,
+            &Document {
+                key: 0,
+                url: "/vi/x/",
+                title: "Đặt lại mật khẩu",
+                summary: "",
+                text: "Bạn có thể đặt lại.",
+                category: "",
+                filters: &[],
+            },
+        );
         let keys: Vec<&[u8]> = record.words().map(|w| w.key).collect();
         for key in ["dat", "đat", "lai", "mat", "khau"] {
-            assert!(keys.contains(&key.as_bytes()), "`{key}` in {:?}", keys.iter().map(|k| String::from_utf8_lossy(k)).collect::<Vec<_>>());
+            assert!(
+                keys.contains(&key.as_bytes()),
+                "`{key}` in {:?}",
+                keys.iter()
+                    .map(|k| String::from_utf8_lossy(k))
+                    .collect::<Vec<_>>()
+            );
         }
         let dat = record.words().find(|w| w.key == b"dat").unwrap();
         assert!(dat.main.is_none());
-        assert_eq!(dat.variants.iter().map(|(form, _)| *form).collect::<Vec<_>>(), [b"\xc4\x91\xe1\xba\xb7t".as_slice()], "found as `đặt`");
+        assert_eq!(
+            dat.variants
+                .iter()
+                .map(|(form, _)| *form)
+                .collect::<Vec<_>>(),
+            [b"\xc4\x91\xe1\xba\xb7t".as_slice()],
+            "found as `đặt`"
+        );
     }
 
     #[test]
     fn titles_weigh_more_than_the_body() {
         let en = Stemmer::create(Algorithm::English);
         let (mut dictionary, mut words) = (Dictionary::default(), PageWords::default());
-        tokenize(&[("Passwords", TITLE_WEIGHT), ("", SUMMARY_WEIGHT), ("reset the password", BODY_WEIGHT)], &[(TITLE_FIELD, "Passwords")], Some(&en), &mut dictionary, &mut words);
+        tokenize(
+            &[
+                ("Passwords", TITLE_WEIGHT),
+                ("", SUMMARY_WEIGHT),
+                ("reset the password", BODY_WEIGHT),
+            ],
+            &[(TITLE_FIELD, "Passwords")],
+            Some(&en),
+            &mut dictionary,
+            &mut words,
+        );
         let (locs, metas) = words.get(&dictionary, "password").unwrap();
         let mut found: Vec<_> = locs.iter().map(|l| (l.position, l.weight)).collect();
         found.sort();
         assert_eq!(found, [(0, TITLE_WEIGHT), (3, BODY_WEIGHT)]);
-        assert_eq!(metas.iter().map(|m| (m.field, m.position)).collect::<Vec<_>>(), [(TITLE_FIELD, 0)]);
+        assert_eq!(
+            metas
+                .iter()
+                .map(|m| (m.field, m.position))
+                .collect::<Vec<_>>(),
+            [(TITLE_FIELD, 0)]
+        );
         assert_eq!(words.content, "Passwords reset the password");
         assert_eq!(packed_locs(locs.to_vec()), [3, -169, 0]);
     }
 
     #[test]
     fn compounds_are_found_by_their_parts() {
-        let keys = |w: &str| indexable_words(w, None).into_iter().map(|i| i.stemmed.to_string()).collect::<Vec<_>>();
+        let keys = |w: &str| {
+            indexable_words(w, None)
+                .into_iter()
+                .map(|i| i.stemmed.to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(keys("e-mail"), ["email", "mail"]);
         assert_eq!(keys("iPhone"), ["iphone", "phone"]);
         assert_eq!(keys("password."), ["password"]);
@@ -1386,15 +1752,48 @@ mod tests {
 
     #[test]
     fn frequent_words_keep_their_heaviest_locations() {
-        let locs = [(3, BODY_WEIGHT), (0, TITLE_WEIGHT), (9, BODY_WEIGHT), (5, BODY_WEIGHT), (12, BODY_WEIGHT)];
-        let packed = packed_locs(locs.iter().map(|&(position, weight)| Loc { position, weight, original: None }).collect());
+        let locs = [
+            (3, BODY_WEIGHT),
+            (0, TITLE_WEIGHT),
+            (9, BODY_WEIGHT),
+            (5, BODY_WEIGHT),
+            (12, BODY_WEIGHT),
+        ];
+        let packed = packed_locs(
+            locs.iter()
+                .map(|&(position, weight)| Loc {
+                    position,
+                    weight,
+                    original: None,
+                })
+                .collect(),
+        );
         let mut entry = Vec::new();
         cbor::ints(&mut entry, &packed);
         cbor::ints(&mut entry, &[-2, 0]);
         let mut capped = Vec::new();
         cap_locations(&entry, 3, &mut capped);
         let mut bytes = capped.as_slice();
-        assert_eq!(cbor_ints(&mut bytes), packed_locs(vec![Loc { position: 0, weight: TITLE_WEIGHT, original: None }, Loc { position: 3, weight: BODY_WEIGHT, original: None }, Loc { position: 5, weight: BODY_WEIGHT, original: None }]));
+        assert_eq!(
+            cbor_ints(&mut bytes),
+            packed_locs(vec![
+                Loc {
+                    position: 0,
+                    weight: TITLE_WEIGHT,
+                    original: None
+                },
+                Loc {
+                    position: 3,
+                    weight: BODY_WEIGHT,
+                    original: None
+                },
+                Loc {
+                    position: 5,
+                    weight: BODY_WEIGHT,
+                    original: None
+                }
+            ])
+        );
         assert_eq!(cbor_ints(&mut bytes), [-2, 0], "meta locations are kept");
         assert!(bytes.is_empty());
         let mut short = Vec::new();
@@ -1406,7 +1805,17 @@ mod tests {
     fn capping_a_word_list_keeps_its_pages() {
         let entry = |positions: &[u32]| {
             let mut e = Vec::new();
-            write_locs(&mut e, &mut positions.iter().map(|&position| Loc { position, weight: BODY_WEIGHT, original: None }).collect::<Vec<_>>());
+            write_locs(
+                &mut e,
+                &mut positions
+                    .iter()
+                    .map(|&position| Loc {
+                        position,
+                        weight: BODY_WEIGHT,
+                        original: None,
+                    })
+                    .collect::<Vec<_>>(),
+            );
             write_meta(&mut e, &mut []);
             e
         };
@@ -1429,21 +1838,47 @@ mod tests {
 
     #[test]
     fn word_counts_are_rounded_to_five_bits() {
-        assert_eq!([0, 1, 31, 32, 33, 718, 843, 10_000].map(rounded), [0, 1, 31, 32, 34, 704, 832, 10_240]);
+        assert_eq!(
+            [0, 1, 31, 32, 33, 718, 843, 10_000].map(rounded),
+            [0, 1, 31, 32, 34, 704, 832, 10_240]
+        );
     }
 
     #[test]
     fn chunk_bounds_are_shortest_distinct_prefixes() {
-        let pairs = [("apple", "apple"), ("apricot", "banana"), ("peach", "peach")].map(|(a, b)| (a.to_string(), b.to_string()));
+        let pairs = [
+            ("apple", "apple"),
+            ("apricot", "banana"),
+            ("peach", "peach"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()));
         let bounds = chunk_bounds(&pairs);
-        assert_eq!(bounds, [("apple".into(), "apple".into()), ("apr".into(), "b".into()), ("p".into(), "peach".into())]);
+        assert_eq!(
+            bounds,
+            [
+                ("apple".into(), "apple".into()),
+                ("apr".into(), "b".into()),
+                ("p".into(), "peach".into())
+            ]
+        );
     }
 
     #[test]
     fn untitled_empty_records_are_skipped() {
         let runtime = Runtime::load(&["en"]).unwrap();
         let indexer = Indexer::new(&["en"]);
-        let empty = indexer.page(0, &Document { key: 0, url: "/en/x/", title: "", summary: "", text: " ", category: "", filters: &[] });
+        let empty = indexer.page(
+            0,
+            &Document {
+                key: 0,
+                url: "/en/x/",
+                title: "",
+                summary: "",
+                text: " ",
+                category: "",
+                filters: &[],
+            },
+        );
         let bundle = write_bundle("en", [&empty], &runtime);
         assert_eq!(bundle.pages, 0);
     }

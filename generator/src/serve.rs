@@ -71,7 +71,11 @@ pub enum Live {
     /// Site number `site` is served. `changed` lists the URLs of the pages that differ from the
     /// site before; `all` is set instead when every tab should reload: a style sheet, script or
     /// image changed (any page may show it), or too many pages did to list them.
-    Built { site: u64, changed: Vec<String>, all: bool },
+    Built {
+        site: u64,
+        changed: Vec<String>,
+        all: bool,
+    },
     /// The last build failed (`message` says why); site number `site` is still served.
     Failed { site: u64, message: String },
 }
@@ -118,8 +122,13 @@ pub struct Server {
 
 /// Binds the port (0 picks a free one). Nothing is built yet: call [`Preview::rebuild`].
 pub async fn bind(options: &ServeOptions) -> Result<Server, ServeError> {
-    let listen = |source| ServeError::Listen { port: options.port, source };
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await.map_err(listen)?;
+    let listen = |source| ServeError::Listen {
+        port: options.port,
+        source,
+    };
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port))
+        .await
+        .map_err(listen)?;
     let port = listener.local_addr().map_err(listen)?.port();
     let url = format!("http://127.0.0.1:{port}");
     let preview = Arc::new(Preview {
@@ -137,7 +146,11 @@ pub async fn bind(options: &ServeOptions) -> Result<Server, ServeError> {
         ticket: RwLock::default(),
         live: watch::Sender::new(Live::Starting),
     });
-    Ok(Server { url, preview, listener })
+    Ok(Server {
+        url,
+        preview,
+        listener,
+    })
 }
 
 impl Server {
@@ -149,7 +162,11 @@ impl Server {
             .route(SCRIPT_PATH, get(script))
             .fallback(file)
             .with_state(self.preview);
-        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
     }
 }
 
@@ -157,31 +174,56 @@ impl Preview {
     /// Builds the site; on success serves it and tells the tabs which pages changed, otherwise
     /// tells them why and keeps serving the site before. `changes` (from the watcher) says which
     /// copied files changed, as those are served from their source.
-    pub fn rebuild(&self, changes: Option<&Changes>, progress: Option<&dyn Progress>) -> Result<Rebuilt, ServeError> {
+    pub fn rebuild(
+        &self,
+        changes: Option<&Changes>,
+        progress: Option<&dyn Progress>,
+    ) -> Result<Rebuilt, ServeError> {
         let outcome = self.build(progress);
         let current = self.site.read().unwrap_or_else(|e| e.into_inner()).clone();
         match outcome {
             Ok((report, files)) => {
                 let (changed, assets) = compare(&current.files, &files, changes);
-                let next = Snapshot { id: current.id + 1, files };
+                let next = Snapshot {
+                    id: current.id + 1,
+                    files,
+                };
                 *self.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
                 let changed_pages = changed.len();
                 let all = assets || changed_pages > LISTED_PAGES;
                 let changed = if all { Vec::new() } else { changed };
-                self.live.send_replace(Live::Built { site: current.id + 1, changed, all });
-                Ok(Rebuilt { report, changed_pages })
+                self.live.send_replace(Live::Built {
+                    site: current.id + 1,
+                    changed,
+                    all,
+                });
+                Ok(Rebuilt {
+                    report,
+                    changed_pages,
+                })
             }
             Err(e) => {
-                self.live.send_replace(Live::Failed { site: current.id, message: failure_text(&e) });
+                self.live.send_replace(Live::Failed {
+                    site: current.id,
+                    message: failure_text(&e),
+                });
                 Err(e)
             }
         }
     }
 
-    fn build(&self, progress: Option<&dyn Progress>) -> Result<(BuildReport, SiteFiles), ServeError> {
-        let hooks = Hooks { progress, ..Hooks::default() };
+    fn build(
+        &self,
+        progress: Option<&dyn Progress>,
+    ) -> Result<(BuildReport, SiteFiles), ServeError> {
+        let hooks = Hooks {
+            progress,
+            ..Hooks::default()
+        };
         let (report, staged) = run(&self.options, Staging::in_memory(), &hooks)?;
-        let Staged::Memory(files) = staged else { unreachable!("a build into memory commits to memory") };
+        let Staged::Memory(files) = staged else {
+            unreachable!("a build into memory commits to memory")
+        };
         self.update_ticket_endpoint(&files)?;
         Ok((report, files))
     }
@@ -190,7 +232,10 @@ impl Preview {
     /// when the contract changed (its rate limits live in it).
     fn update_ticket_endpoint(&self, files: &SiteFiles) -> Result<(), ServeError> {
         let contract_path = Path::new(CONTRACT_FILE);
-        let state = |path: &Path, e: &dyn std::fmt::Display| ServeError::State { path: path.to_path_buf(), message: e.to_string() };
+        let state = |path: &Path, e: &dyn std::fmt::Display| ServeError::State {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
         let Some(SiteFile::Bytes(json)) = files.files.get(CONTRACT_FILE) else {
             return Err(state(contract_path, &"the build wrote no ticket contract"));
         };
@@ -198,11 +243,20 @@ impl Preview {
         if ticket.as_ref().is_some_and(|t| &t.contract_json == json) {
             return Ok(());
         }
-        let contract = TicketContract::from_json(&String::from_utf8_lossy(json)).map_err(|e| state(contract_path, &e))?;
+        let contract = TicketContract::from_json(&String::from_utf8_lossy(json))
+            .map_err(|e| state(contract_path, &e))?;
         let store = FileStore::open(&self.tickets_dir).map_err(|e| state(&self.tickets_dir, &e))?;
         let mailer = FileMailer::new(&self.outbox_dir).map_err(|e| state(&self.outbox_dir, &e))?;
-        let deps = Deps::new(store, mailer, SystemClock, Config::local(contract, vec![self.origin.clone()]));
-        *ticket = Some(Ticket { contract_json: json.clone(), deps: Arc::new(deps) });
+        let deps = Deps::new(
+            store,
+            mailer,
+            SystemClock,
+            Config::local(contract, vec![self.origin.clone()]),
+        );
+        *ticket = Some(Ticket {
+            contract_json: json.clone(),
+            deps: Arc::new(deps),
+        });
         Ok(())
     }
 
@@ -221,12 +275,30 @@ impl Preview {
 /// scripts fetch (search indexes, the contract) does not count.
 fn compare(old: &SiteFiles, new: &SiteFiles, changes: Option<&Changes>) -> (Vec<String>, bool) {
     let sources: BTreeSet<&PathBuf> = changes.map(|c| c.paths().collect()).unwrap_or_default();
-    let differs = |file: Option<&SiteFile>, other: Option<&SiteFile>| file != other || matches!(file, Some(SiteFile::Source(source)) if sources.contains(source));
+    let differs = |file: Option<&SiteFile>, other: Option<&SiteFile>| {
+        file != other || matches!(file, Some(SiteFile::Source(source)) if sources.contains(source))
+    };
     let paths: BTreeSet<&String> = old.files.keys().chain(new.files.keys()).collect();
-    let changed: Vec<&String> = paths.into_iter().filter(|p| differs(new.files.get(*p), old.files.get(*p))).collect();
-    let embedded = |p: &str| p.starts_with(THEME_ASSETS) || matches!(new.files.get(p).or(old.files.get(p)), Some(SiteFile::Source(_)));
+    let changed: Vec<&String> = paths
+        .into_iter()
+        .filter(|p| differs(new.files.get(*p), old.files.get(*p)))
+        .collect();
+    let embedded = |p: &str| {
+        p.starts_with(THEME_ASSETS)
+            || matches!(
+                new.files.get(p).or(old.files.get(p)),
+                Some(SiteFile::Source(_))
+            )
+    };
     let assets = changed.iter().any(|p| embedded(p));
-    (changed.into_iter().filter(|p| is_page(p)).map(|p| page_url(p)).collect(), assets)
+    (
+        changed
+            .into_iter()
+            .filter(|p| is_page(p))
+            .map(|p| page_url(p))
+            .collect(),
+        assets,
+    )
 }
 
 fn is_page(path: &str) -> bool {
@@ -244,7 +316,12 @@ fn page_url(path: &str) -> String {
 /// A failed build as the terminal shows it, for the overlay.
 fn failure_text(e: &ServeError) -> String {
     match e {
-        ServeError::Build(BuildError::Content(diagnostics)) => diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
+        ServeError::Build(BuildError::Content(diagnostics)) => diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
         other => format!("error: {other}"),
     }
 }
@@ -253,32 +330,60 @@ fn failure_text(e: &ServeError) -> String {
 /// anything else is the language's 404 page.
 async fn file(State(preview): State<Arc<Preview>>, method: Method, uri: http::Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
     }
     let snapshot = preview.snapshot();
     if snapshot.id == 0 {
         let page = inject("<!DOCTYPE html><title>helpcenter serve</title><p>The site has not been built yet: see the terminal.</p>", 0);
-        return respond(StatusCode::SERVICE_UNAVAILABLE, "index.html", page.into_bytes());
+        return respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "index.html",
+            page.into_bytes(),
+        );
     }
     let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
     let rel = path.trim_start_matches('/');
-    let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    let rel = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
     if let Some(found) = snapshot.files.files.get(&rel) {
         return serve_file(&snapshot, StatusCode::OK, &rel, found).await;
     }
-    if snapshot.files.files.contains_key(&format!("{rel}/index.html")) {
+    if snapshot
+        .files
+        .files
+        .contains_key(&format!("{rel}/index.html"))
+    {
         let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
-        return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, format!("{}/{query}", uri.path()))]).into_response();
+        return (
+            StatusCode::PERMANENT_REDIRECT,
+            [(header::LOCATION, format!("{}/{query}", uri.path()))],
+        )
+            .into_response();
     }
     let language_404 = rel.split('/').next().map(|lang| format!("{lang}/404.html"));
-    let not_found = language_404.into_iter().chain(["404.html".to_string()]).find_map(|p| Some((snapshot.files.files.get(&p)?, p)));
+    let not_found = language_404
+        .into_iter()
+        .chain(["404.html".to_string()])
+        .find_map(|p| Some((snapshot.files.files.get(&p)?, p)));
     match not_found {
         Some((found, rel)) => serve_file(&snapshot, StatusCode::NOT_FOUND, &rel, found).await,
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
-async fn serve_file(snapshot: &Snapshot, status: StatusCode, rel: &str, file: &SiteFile) -> Response {
+async fn serve_file(
+    snapshot: &Snapshot,
+    status: StatusCode,
+    rel: &str,
+    file: &SiteFile,
+) -> Response {
     let bytes = match file {
         SiteFile::Bytes(bytes) => bytes.clone(),
         SiteFile::Source(source) => match tokio::fs::read(source).await {
@@ -286,18 +391,32 @@ async fn serve_file(snapshot: &Snapshot, status: StatusCode, rel: &str, file: &S
             Err(_) => return StatusCode::NOT_FOUND.into_response(),
         },
     };
-    let bytes = if is_page(rel) { inject(&String::from_utf8_lossy(&bytes), snapshot.id).into_bytes() } else { bytes };
+    let bytes = if is_page(rel) {
+        inject(&String::from_utf8_lossy(&bytes), snapshot.id).into_bytes()
+    } else {
+        bytes
+    };
     respond(status, rel, bytes)
 }
 
 fn respond(status: StatusCode, rel: &str, bytes: Vec<u8>) -> Response {
     let mime = mime_guess::from_path(rel).first_or_octet_stream();
-    let text = matches!(mime.type_(), mime_guess::mime::TEXT) || mime.subtype() == mime_guess::mime::JAVASCRIPT || mime.subtype() == mime_guess::mime::JSON;
-    let content_type = if text { format!("{mime}; charset=utf-8") } else { mime.to_string() };
+    let text = matches!(mime.type_(), mime_guess::mime::TEXT)
+        || mime.subtype() == mime_guess::mime::JAVASCRIPT
+        || mime.subtype() == mime_guess::mime::JSON;
+    let content_type = if text {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    };
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     // A preview changes under the browser's feet: always ask again.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
@@ -317,30 +436,50 @@ async fn script() -> Response {
 }
 
 /// The current state at once, then every change.
-async fn events(State(preview): State<Arc<Preview>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn events(
+    State(preview): State<Arc<Preview>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = preview.subscribe();
-    let stream = futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
-        if !first && receiver.changed().await.is_err() {
-            return None;
-        }
-        let live = receiver.borrow_and_update().clone();
-        let name = match &live {
-            Live::Starting => "starting",
-            Live::Built { .. } => "built",
-            Live::Failed { .. } => "failed",
-        };
-        // Tabs of a stopped server find the next one quickly.
-        let event = Event::default().event(name).retry(Duration::from_secs(1)).json_data(&live).unwrap_or_default();
-        Some((Ok(event), (receiver, false)))
-    });
+    let stream =
+        futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
+            if !first && receiver.changed().await.is_err() {
+                return None;
+            }
+            let live = receiver.borrow_and_update().clone();
+            let name = match &live {
+                Live::Starting => "starting",
+                Live::Built { .. } => "built",
+                Live::Failed { .. } => "failed",
+            };
+            // Tabs of a stopped server find the next one quickly.
+            let event = Event::default()
+                .event(name)
+                .retry(Duration::from_secs(1))
+                .json_data(&live)
+                .unwrap_or_default();
+            Some((Ok(event), (receiver, false)))
+        });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
 /// The ticket endpoint: the function's handler over the request as it arrived.
-async fn ticket(State(preview): State<Arc<Preview>>, ConnectInfo(peer): ConnectInfo<SocketAddr>, request: Request) -> Response {
-    let deps = preview.ticket.read().unwrap_or_else(|e| e.into_inner()).as_ref().map(|t| t.deps.clone());
+async fn ticket(
+    State(preview): State<Arc<Preview>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let deps = preview
+        .ticket
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .map(|t| t.deps.clone());
     let Some(deps) = deps else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "the site has not been built yet").into_response();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the site has not been built yet",
+        )
+            .into_response();
     };
     let (mut parts, body) = request.into_parts();
     // One byte over the limit is enough for the handler to answer 413.
@@ -358,26 +497,81 @@ mod tests {
     use super::*;
 
     fn site(files: &[(&str, &str)]) -> SiteFiles {
-        SiteFiles { files: files.iter().map(|(p, b)| (p.to_string(), SiteFile::Bytes(b.as_bytes().to_vec()))).collect() }
+        SiteFiles {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), SiteFile::Bytes(b.as_bytes().to_vec())))
+                .collect(),
+        }
     }
 
     #[test]
     fn compares_sites_by_page_url() {
-        let old = site(&[("en/index.html", "a"), ("en/x/index.html", "b"), ("en/search-index.json", "[]"), ("assets/style.1.css", "c")]);
-        let new = site(&[("en/index.html", "a"), ("en/x/index.html", "B"), ("en/y/index.html", "new"), ("en/search-index.json", "[1]"), ("assets/style.1.css", "c")]);
-        assert_eq!(compare(&old, &new, None), (vec!["/en/x/".to_string(), "/en/y/".to_string()], false));
-        let restyled = site(&[("en/index.html", "a"), ("en/x/index.html", "b"), ("en/search-index.json", "[]"), ("assets/style.2.css", "c")]);
-        assert!(compare(&old, &restyled, None).1, "a new style sheet is an asset change");
-        let reindexed = site(&[("en/index.html", "a"), ("en/x/index.html", "b"), ("en/search-index.json", "[2]"), ("assets/style.1.css", "c")]);
-        assert_eq!(compare(&old, &reindexed, None), (Vec::new(), false), "search data is fetched, not embedded");
+        let old = site(&[
+            ("en/index.html", "a"),
+            ("en/x/index.html", "b"),
+            ("en/search-index.json", "[]"),
+            ("assets/style.1.css", "c"),
+        ]);
+        let new = site(&[
+            ("en/index.html", "a"),
+            ("en/x/index.html", "B"),
+            ("en/y/index.html", "new"),
+            ("en/search-index.json", "[1]"),
+            ("assets/style.1.css", "c"),
+        ]);
+        assert_eq!(
+            compare(&old, &new, None),
+            (vec!["/en/x/".to_string(), "/en/y/".to_string()], false)
+        );
+        let restyled = site(&[
+            ("en/index.html", "a"),
+            ("en/x/index.html", "b"),
+            ("en/search-index.json", "[]"),
+            ("assets/style.2.css", "c"),
+        ]);
+        assert!(
+            compare(&old, &restyled, None).1,
+            "a new style sheet is an asset change"
+        );
+        let reindexed = site(&[
+            ("en/index.html", "a"),
+            ("en/x/index.html", "b"),
+            ("en/search-index.json", "[2]"),
+            ("assets/style.1.css", "c"),
+        ]);
+        assert_eq!(
+            compare(&old, &reindexed, None),
+            (Vec::new(), false),
+            "search data is fetched, not embedded"
+        );
     }
 
     #[test]
     fn a_copied_file_changed_at_its_source_is_an_asset_change() {
-        let image = |p: &str| SiteFiles { files: [("a.png".to_string(), SiteFile::Source(PathBuf::from(p)))].into() };
-        let changes = Changes { modified: [PathBuf::from("content/static/a.png")].into(), ..Changes::default() };
-        assert!(!compare(&image("content/static/a.png"), &image("content/static/a.png"), None).1);
-        assert!(compare(&image("content/static/a.png"), &image("content/static/a.png"), Some(&changes)).1);
+        let image = |p: &str| SiteFiles {
+            files: [("a.png".to_string(), SiteFile::Source(PathBuf::from(p)))].into(),
+        };
+        let changes = Changes {
+            modified: [PathBuf::from("content/static/a.png")].into(),
+            ..Changes::default()
+        };
+        assert!(
+            !compare(
+                &image("content/static/a.png"),
+                &image("content/static/a.png"),
+                None
+            )
+            .1
+        );
+        assert!(
+            compare(
+                &image("content/static/a.png"),
+                &image("content/static/a.png"),
+                Some(&changes)
+            )
+            .1
+        );
     }
 
     #[test]

@@ -41,8 +41,13 @@ mod tests {
 
     #[test]
     fn lists_pages_with_escaped_alternates() {
-        let xml = sitemap(&[Entry { url: "https://h.example/en/?a=1&b=2".into(), alternates: vec![("it".into(), "https://h.example/it/".into())] }]);
+        let xml = sitemap(&[Entry {
+            url: "https://h.example/en/?a=1&b=2".into(),
+            alternates: vec![("it".into(), "https://h.example/it/".into())],
+        }]);
         assert!(xml.contains("<loc>https://h.example/en/?a=1&amp;b=2</loc>"));
-        assert!(xml.contains("<xhtml:link rel=\"alternate\" hreflang=\"it\" href=\"https://h.example/it/\"/>"));
+        assert!(xml.contains(
+            "<xhtml:link rel=\"alternate\" hreflang=\"it\" href=\"https://h.example/it/\"/>"
+        ));
     }
 }

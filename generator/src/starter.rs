@@ -17,7 +17,10 @@ pub enum StarterError {
     #[error("{0} is not empty: `new` only writes into an empty or new folder")]
     NotEmpty(PathBuf),
     #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Writes the starter into `dir` (created when missing; refused when it holds anything).
@@ -29,7 +32,9 @@ pub fn create(dir: &Path) -> Result<(), StarterError> {
     match std::fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
         Ok(true) => {}
         Ok(false) => return Err(StarterError::NotEmpty(dir.to_path_buf())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir).map_err(io(dir))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(io(dir))?
+        }
         Err(e) => return Err(io(dir)(e)),
     }
     STARTER.extract(dir).map_err(io(dir))?;

@@ -15,7 +15,10 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
     #[error("cannot watch {path}: {source}")]
-    Watch { path: PathBuf, source: notify::Error },
+    Watch {
+        path: PathBuf,
+        source: notify::Error,
+    },
 }
 
 /// The files of one batch of events whose content differs from the batch before.
@@ -57,13 +60,23 @@ struct Root {
 
 impl Root {
     fn new(given: &Path) -> Root {
-        let absolute = [std::path::absolute(given).ok(), given.canonicalize().ok()].into_iter().flatten().collect();
-        Root { given: given.to_path_buf(), absolute }
+        let absolute = [std::path::absolute(given).ok(), given.canonicalize().ok()]
+            .into_iter()
+            .flatten()
+            .collect();
+        Root {
+            given: given.to_path_buf(),
+            absolute,
+        }
     }
 
     /// `path` of an event, named from the given root; `None` when it is not under this root.
     fn name(&self, path: &Path) -> Option<PathBuf> {
-        let rel = self.absolute.iter().find_map(|a| path.strip_prefix(a).ok()).or_else(|| path.strip_prefix(&self.given).ok())?;
+        let rel = self
+            .absolute
+            .iter()
+            .find_map(|a| path.strip_prefix(a).ok())
+            .or_else(|| path.strip_prefix(&self.given).ok())?;
         Some(self.given.join(rel))
     }
 }
@@ -79,25 +92,43 @@ impl Watch {
         };
         let mut debouncer = new_debouncer(debounce, None, sender).map_err(error(Path::new(".")))?;
         for root in roots {
-            debouncer.watch(root, RecursiveMode::Recursive).map_err(error(root))?;
+            debouncer
+                .watch(root, RecursiveMode::Recursive)
+                .map_err(error(root))?;
         }
         let known = roots.iter().flat_map(|root| scan(root, root)).collect();
-        Ok(Watch { _debouncer: debouncer, events, roots: roots.iter().map(|r| Root::new(r)).collect(), known })
+        Ok(Watch {
+            _debouncer: debouncer,
+            events,
+            roots: roots.iter().map(|r| Root::new(r)).collect(),
+            known,
+        })
     }
 
     /// Waits up to `timeout` for files to change; `None` when none did (or watching stopped).
     pub fn next_change(&mut self, timeout: Duration) -> Option<Changes> {
         let deadline = Instant::now() + timeout;
         loop {
-            let batch = self.events.recv_timeout(deadline.checked_duration_since(Instant::now())?).ok()?;
+            let batch = self
+                .events
+                .recv_timeout(deadline.checked_duration_since(Instant::now())?)
+                .ok()?;
             let changes = match batch {
                 Ok(events) => {
-                    let paths: BTreeSet<PathBuf> = events.into_iter().filter(|e| !is_read(&e.kind)).flat_map(|e| e.event.paths).collect();
+                    let paths: BTreeSet<PathBuf> = events
+                        .into_iter()
+                        .filter(|e| !is_read(&e.kind))
+                        .flat_map(|e| e.event.paths)
+                        .collect();
                     self.refresh(&paths)
                 }
                 // Lost events (e.g. the kernel's queue overflowed): look at everything again.
                 Err(_) => {
-                    let roots: Vec<PathBuf> = self.roots.iter().flat_map(|r| r.absolute.first().cloned()).collect();
+                    let roots: Vec<PathBuf> = self
+                        .roots
+                        .iter()
+                        .flat_map(|r| r.absolute.first().cloned())
+                        .collect();
                     self.refresh(&roots)
                 }
             };
@@ -112,11 +143,22 @@ impl Watch {
     fn refresh<'p>(&mut self, paths: impl IntoIterator<Item = &'p PathBuf>) -> Changes {
         let mut changes = Changes::default();
         for event_path in paths {
-            let Some((root, path)) = self.roots.iter().find_map(|r| Some((&r.given, r.name(event_path)?))) else { continue };
+            let Some((root, path)) = self
+                .roots
+                .iter()
+                .find_map(|r| Some((&r.given, r.name(event_path)?)))
+            else {
+                continue;
+            };
             if is_ignored(path.strip_prefix(root).unwrap_or(&path)) {
                 continue;
             }
-            let before: Vec<PathBuf> = self.known.keys().filter(|k| k.starts_with(&path)).cloned().collect();
+            let before: Vec<PathBuf> = self
+                .known
+                .keys()
+                .filter(|k| k.starts_with(&path))
+                .cloned()
+                .collect();
             let now = scan(root, &path);
             for gone in before.iter().filter(|k| !now.contains_key(*k)) {
                 self.known.remove(gone);
@@ -142,7 +184,9 @@ fn is_read(kind: &EventKind) -> bool {
 /// Hidden files and folders (`.git`, `.x.md.swp`), backups (`x.md~`), Emacs' `#x.md#` and Vim's
 /// `4913` probe are not content.
 fn is_ignored(rel: &Path) -> bool {
-    rel.iter().filter_map(|c| c.to_str()).any(|c| c.starts_with('.') || c.starts_with('#') || c.ends_with('~') || c == "4913")
+    rel.iter()
+        .filter_map(|c| c.to_str())
+        .any(|c| c.starts_with('.') || c.starts_with('#') || c.ends_with('~') || c == "4913")
 }
 
 /// The files under `path` (a file or a folder inside `root`) with their fingerprints.
@@ -150,7 +194,9 @@ fn scan(root: &Path, path: &Path) -> HashMap<PathBuf, Fingerprint> {
     walkdir::WalkDir::new(path)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !is_ignored(e.path().strip_prefix(root).unwrap_or(e.path())))
+        .filter(|e| {
+            e.file_type().is_file() && !is_ignored(e.path().strip_prefix(root).unwrap_or(e.path()))
+        })
         .filter_map(|e| {
             let bytes = std::fs::read(e.path()).ok()?;
             Some((e.into_path(), Sha256::digest(&bytes).into()))
@@ -164,7 +210,14 @@ mod tests {
 
     #[test]
     fn ignores_editor_droppings_and_hidden_files() {
-        for ignored in ["en/.a.md.swp", "en/a.md~", "en/#a.md#", "en/4913", ".git/index", "en/.DS_Store"] {
+        for ignored in [
+            "en/.a.md.swp",
+            "en/a.md~",
+            "en/#a.md#",
+            "en/4913",
+            ".git/index",
+            "en/.DS_Store",
+        ] {
             assert!(is_ignored(Path::new(ignored)), "{ignored}");
         }
         assert!(!is_ignored(Path::new("en/users/account/a.md")));

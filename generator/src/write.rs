@@ -54,23 +54,38 @@ pub enum Staged {
 
 impl Staging {
     pub fn begin(target: &Path) -> io::Result<Staging> {
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
         }
         std::fs::create_dir_all(&dir)?;
-        Ok(Staging { target: target.to_path_buf(), dest: Dest::Dir(dir) })
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dest: Dest::Dir(dir),
+        })
     }
 
     pub fn in_memory() -> Staging {
-        Staging { target: PathBuf::new(), dest: Dest::Memory(Mutex::default()) }
+        Staging {
+            target: PathBuf::new(),
+            dest: Dest::Memory(Mutex::default()),
+        }
     }
 
     pub fn discard() -> Staging {
-        Staging { target: PathBuf::new(), dest: Dest::Nowhere }
+        Staging {
+            target: PathBuf::new(),
+            dest: Dest::Nowhere,
+        }
     }
 
     /// The staging folder (empty when the output is not on disk), for error messages.
@@ -92,7 +107,10 @@ impl Staging {
                 std::fs::write(path, bytes)
             }
             Dest::Memory(files) => {
-                lock(files).insert(rel.trim_start_matches('/').to_string(), SiteFile::Bytes(bytes.to_vec()));
+                lock(files).insert(
+                    rel.trim_start_matches('/').to_string(),
+                    SiteFile::Bytes(bytes.to_vec()),
+                );
                 Ok(())
             }
             Dest::Nowhere => Ok(()),
@@ -110,7 +128,10 @@ impl Staging {
                 std::fs::copy(from, path).map(|_| ())
             }
             Dest::Memory(files) => {
-                lock(files).insert(rel.trim_start_matches('/').to_string(), SiteFile::Source(from.to_path_buf()));
+                lock(files).insert(
+                    rel.trim_start_matches('/').to_string(),
+                    SiteFile::Source(from.to_path_buf()),
+                );
                 Ok(())
             }
             Dest::Nowhere => Ok(()),
@@ -121,7 +142,11 @@ impl Staging {
     pub fn commit(mut self) -> io::Result<Staged> {
         let dir = match std::mem::replace(&mut self.dest, Dest::Nowhere) {
             Dest::Dir(dir) => dir,
-            Dest::Memory(files) => return Ok(Staged::Memory(SiteFiles { files: files.into_inner().unwrap_or_else(|e| e.into_inner()) })),
+            Dest::Memory(files) => {
+                return Ok(Staged::Memory(SiteFiles {
+                    files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
+                }))
+            }
             Dest::Nowhere => return Ok(Staged::Discarded),
         };
         let swapped = swap_in(&dir, &self.target);
@@ -189,14 +214,24 @@ mod tests {
         let failed = Staging::begin(&target).unwrap();
         failed.write("en/index.html", b"new").unwrap();
         drop(failed);
-        assert!(target.join("old.html").exists(), "a dropped build keeps the old site");
-        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1, "and leaves no staging folder");
+        assert!(
+            target.join("old.html").exists(),
+            "a dropped build keeps the old site"
+        );
+        assert_eq!(
+            std::fs::read_dir(root.path()).unwrap().count(),
+            1,
+            "and leaves no staging folder"
+        );
 
         let ok = Staging::begin(&target).unwrap();
         ok.write("/en/index.html", b"new").unwrap();
         ok.commit().unwrap();
         assert!(!target.join("old.html").exists());
-        assert_eq!(std::fs::read_to_string(target.join("en/index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(target.join("en/index.html")).unwrap(),
+            "new"
+        );
         assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
     }
 
@@ -204,8 +239,12 @@ mod tests {
     fn memory_keeps_files_and_nowhere_keeps_nothing() {
         let memory = Staging::in_memory();
         memory.write("/en/index.html", b"hi").unwrap();
-        memory.copy(Path::new("content/static/a.png"), "a.png").unwrap();
-        let Staged::Memory(site) = memory.commit().unwrap() else { panic!("memory staging commits to memory") };
+        memory
+            .copy(Path::new("content/static/a.png"), "a.png")
+            .unwrap();
+        let Staged::Memory(site) = memory.commit().unwrap() else {
+            panic!("memory staging commits to memory")
+        };
         assert!(site.files["en/index.html"] == SiteFile::Bytes(b"hi".to_vec()));
         assert!(site.files["a.png"] == SiteFile::Source(PathBuf::from("content/static/a.png")));
         let nowhere = Staging::discard();
@@ -216,6 +255,9 @@ mod tests {
     #[test]
     fn hashed_names_follow_content() {
         assert_ne!(hashed_name("a.css", b"x"), hashed_name("a.css", b"y"));
-        assert!(hashed_name("a.css", b"x").starts_with("a.") && hashed_name("a.css", b"x").ends_with(".css"));
+        assert!(
+            hashed_name("a.css", b"x").starts_with("a.")
+                && hashed_name("a.css", b"x").ends_with(".css")
+        );
     }
 }

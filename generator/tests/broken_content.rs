@@ -58,7 +58,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
+                files.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                );
             }
         }
     }
@@ -66,7 +69,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 fn entries(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
 }
 
 fn expected_line(case: &str, file: &str, line: Option<usize>, message: &str) -> String {
@@ -81,7 +87,12 @@ fn expected_line(case: &str, file: &str, line: Option<usize>, message: &str) -> 
 fn build_previous_site(parent: &Path) -> PathBuf {
     let out = parent.join("public");
     let result = run_build(Path::new(FIXTURES), "minimal", &out);
-    assert_eq!(result.status.code(), Some(0), "the minimal tree builds:\n{}", String::from_utf8_lossy(&result.stderr));
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "the minimal tree builds:\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
     std::fs::write(out.join("marker.txt"), "previous build").unwrap();
     out
 }
@@ -90,29 +101,60 @@ fn build_previous_site(parent: &Path) -> PathBuf {
 fn the_minimal_tree_builds_without_errors() {
     let parent = tempfile::tempdir().unwrap();
     let out = build_previous_site(parent.path());
-    for page in ["index.html", "404.html", "en/index.html", "it/users/account/reset-password/index.html", "it/users/account/change-email/index.html", "sitemap.xml"] {
+    for page in [
+        "index.html",
+        "404.html",
+        "en/index.html",
+        "it/users/account/reset-password/index.html",
+        "it/users/account/change-email/index.html",
+        "sitemap.xml",
+    ] {
         assert!(out.join(page).is_file(), "{page} was built");
     }
-    assert_eq!(entries(parent.path()), BTreeSet::from(["public".to_string()]), "no staging folder is left");
+    assert_eq!(
+        entries(parent.path()),
+        BTreeSet::from(["public".to_string()]),
+        "no staging folder is left"
+    );
 }
 
 #[test]
-fn links_between_articles_resolve_when_the_content_folder_is_given_as_a_relative_path_with_dotdot() {
+fn links_between_articles_resolve_when_the_content_folder_is_given_as_a_relative_path_with_dotdot()
+{
     let parent = tempfile::tempdir().unwrap();
     let result = run_build(&broken_dir(), "../minimal", &parent.path().join("public"));
-    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
-    let page = std::fs::read_to_string(parent.path().join("public/en/users/account/change-email/index.html")).unwrap();
-    assert!(page.contains("href=\"/en/users/account/reset-password/#check-your-email\""), "{page}");
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let page = std::fs::read_to_string(
+        parent
+            .path()
+            .join("public/en/users/account/change-email/index.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains("href=\"/en/users/account/reset-password/#check-your-email\""),
+        "{page}"
+    );
 }
 
 #[test]
 fn every_fixture_folder_has_expectations_and_every_expectation_a_folder() {
-    let folders = entries(&broken_dir()).into_iter().filter(|name| broken_dir().join(name).is_dir()).collect::<BTreeSet<_>>();
+    let folders = entries(&broken_dir())
+        .into_iter()
+        .filter(|name| broken_dir().join(name).is_dir())
+        .collect::<BTreeSet<_>>();
     let cases: BTreeSet<String> = EXPECTED.iter().map(|(case, ..)| case.to_string()).collect();
     assert_eq!(folders, cases);
     for (case, file, ..) in EXPECTED {
         let folder = broken_dir().join(case).join(file);
-        assert!(folder.parent().is_some_and(Path::is_dir), "{case}/{file} is in an existing folder");
+        assert!(
+            folder.parent().is_some_and(Path::is_dir),
+            "{case}/{file} is in an existing folder"
+        );
     }
 }
 
@@ -131,8 +173,15 @@ fn every_broken_tree_fails_with_its_diagnostic_and_keeps_the_previous_output() {
         if result.status.code() != Some(1) {
             problems.push(format!("exit code {:?}, expected 1", result.status.code()));
         }
-        let expected: Vec<String> = EXPECTED.iter().filter(|(c, ..)| *c == case).map(|(c, file, line, message)| expected_line(c, file, *line, message)).collect();
-        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+        let expected: Vec<String> = EXPECTED
+            .iter()
+            .filter(|(c, ..)| *c == case)
+            .map(|(c, file, line, message)| expected_line(c, file, *line, message))
+            .collect();
+        let errors: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .collect();
         for want in &expected {
             if !errors.iter().any(|e| e.starts_with(want.as_str())) {
                 problems.push(format!("missing diagnostic `{want}`"));
@@ -157,10 +206,18 @@ fn every_broken_tree_fails_with_its_diagnostic_and_keeps_the_previous_output() {
             problems.push(format!("files left next to the output: {left:?}"));
         }
         if !problems.is_empty() {
-            failures.push(format!("{case}:\n    {}\n  stderr:\n{stderr}", problems.join("\n    ")));
+            failures.push(format!(
+                "{case}:\n    {}\n  stderr:\n{stderr}",
+                problems.join("\n    ")
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The library reports the same diagnostics as data: file, line and message.
@@ -169,16 +226,37 @@ fn the_library_returns_the_same_diagnostics() {
     for (case, file, line, message) in EXPECTED {
         let parent = tempfile::tempdir().unwrap();
         let content_dir = broken_dir().join(case);
-        let options = BuildOptions { content_dir: content_dir.clone(), site_dir: SITE.into(), out_dir: parent.path().join("public"), base_url: None, ticket_endpoint: None };
+        let options = BuildOptions {
+            content_dir: content_dir.clone(),
+            site_dir: SITE.into(),
+            out_dir: parent.path().join("public"),
+            base_url: None,
+            ticket_endpoint: None,
+        };
         let diagnostics = match build(&options) {
             Err(BuildError::Content(diagnostics)) => diagnostics,
             Err(e) => panic!("{case}: not a content error: {e}"),
             Ok(_) => panic!("{case}: the broken tree built"),
         };
         let message = message.replace(&format!("{case}/"), &format!("{}/", content_dir.display()));
-        let found = diagnostics.iter().any(|d| d.is_error() && d.file == content_dir.join(file) && d.line == *line && d.message.starts_with(&message) && !d.hint.is_empty());
-        assert!(found, "{case}: no error {file}:{line:?}: {message} with a hint in {diagnostics:#?}");
-        assert!(!parent.path().join("public").exists(), "{case}: a failed build created the output");
-        assert!(std::fs::read_dir(parent.path()).unwrap().next().is_none(), "{case}: a failed build left files behind");
+        let found = diagnostics.iter().any(|d| {
+            d.is_error()
+                && d.file == content_dir.join(file)
+                && d.line == *line
+                && d.message.starts_with(&message)
+                && !d.hint.is_empty()
+        });
+        assert!(
+            found,
+            "{case}: no error {file}:{line:?}: {message} with a hint in {diagnostics:#?}"
+        );
+        assert!(
+            !parent.path().join("public").exists(),
+            "{case}: a failed build created the output"
+        );
+        assert!(
+            std::fs::read_dir(parent.path()).unwrap().next().is_none(),
+            "{case}: a failed build left files behind"
+        );
     }
 }

@@ -9,7 +9,12 @@ fn workflow() -> Value {
 }
 
 fn runs(job: &Value) -> Vec<String> {
-    job["steps"].as_sequence().unwrap().iter().filter_map(|s| s["run"].as_str().map(str::to_string)).collect()
+    job["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str().map(str::to_string))
+        .collect()
 }
 
 #[test]
@@ -18,10 +23,21 @@ fn checks_and_builds_on_pull_requests_and_deploys_from_main() {
     assert!(workflow["on"].get("pull_request").is_some());
     assert_eq!(workflow["on"]["push"]["branches"][0], "main");
     let site = &workflow["jobs"]["site"];
-    assert!(site.get("if").is_none(), "the check and build run on every event");
+    assert!(
+        site.get("if").is_none(),
+        "the check and build run on every event"
+    );
     let runs = runs(site);
-    assert!(runs.iter().any(|r| r.contains("helpcenter check --format github")), "{runs:?}");
-    assert!(runs.iter().any(|r| r.contains("helpcenter build --out public")), "{runs:?}");
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("helpcenter check --format github")),
+        "{runs:?}"
+    );
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("helpcenter build --out public")),
+        "{runs:?}"
+    );
     let deploy = &workflow["jobs"]["deploy"];
     assert!(deploy["if"].as_str().unwrap().contains("refs/heads/main"));
     assert_eq!(deploy["needs"], "site");

@@ -12,11 +12,24 @@ fn builds_with_one_summary_line_and_plain_progress_lines() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let out = stdout(&output);
     assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("built ") && out.contains(" pages (en ") && out.contains(", it ") && out.contains(" s, ") && out.contains("warning(s)"), "{out}");
+    assert!(
+        out.starts_with("built ")
+            && out.contains(" pages (en ")
+            && out.contains(", it ")
+            && out.contains(" s, ")
+            && out.contains("warning(s)"),
+        "{out}"
+    );
     assert!(dir.path().join("public/en/index.html").exists());
     // No terminal: a line per step, nothing a log would show as garbage.
     let err = stderr(&output);
-    assert!(err.contains("rendering ") && err.lines().all(|l| !l.contains('\r') && !l.contains('\x1b')), "{err}");
+    assert!(
+        err.contains("rendering ")
+            && err
+                .lines()
+                .all(|l| !l.contains('\r') && !l.contains('\x1b')),
+        "{err}"
+    );
 }
 
 #[test]
@@ -30,8 +43,16 @@ fn quiet_prints_nothing_but_errors_and_verbose_prints_step_times() {
 
     let verbose = run(dir.path(), &["-v", "build"]);
     assert_eq!(code(&verbose), 0);
-    assert!(stderr(&verbose).contains("rendered ") && stderr(&verbose).contains(" s\n"), "{}", stderr(&verbose));
-    assert!(stdout(&verbose).contains("article(s) shown in the default language"), "{}", stdout(&verbose));
+    assert!(
+        stderr(&verbose).contains("rendered ") && stderr(&verbose).contains(" s\n"),
+        "{}",
+        stderr(&verbose)
+    );
+    assert!(
+        stdout(&verbose).contains("article(s) shown in the default language"),
+        "{}",
+        stdout(&verbose)
+    );
 }
 
 #[test]
@@ -42,8 +63,15 @@ fn errors_exit_1_and_leave_the_previous_site() {
     let output = run(dir.path(), &["build"]);
     assert_eq!(code(&output), 1);
     let err = stderr(&output);
-    assert!(err.contains("error: content/en/users/account/") && err.contains("build failed: 2 error(s); public was left as it was"), "{err}");
-    assert_eq!(std::fs::read_to_string(dir.path().join("public/index.html")).unwrap(), "previous");
+    assert!(
+        err.contains("error: content/en/users/account/")
+            && err.contains("build failed: 2 error(s); public was left as it was"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("public/index.html")).unwrap(),
+        "previous"
+    );
 }
 
 #[test]
@@ -54,19 +82,31 @@ fn json_and_github_formats() {
     assert_eq!(failed["errors"], 2);
     let github = run(dir.path(), &["build", "--format", "github"]);
     assert_eq!(code(&github), 1);
-    let annotations = stdout(&github).lines().filter(|l| l.starts_with("::")).count();
+    let annotations = stdout(&github)
+        .lines()
+        .filter(|l| l.starts_with("::"))
+        .count();
     assert_eq!(annotations, failed["diagnostics"].as_array().unwrap().len());
 
     let ok = workspace(&fixture("minimal"));
     let built = json(&run(ok.path(), &["build", "--format", "json"]));
     assert_eq!(built["ok"], true);
-    assert!(built["pages"].as_u64().unwrap() > 0 && built["pages_per_language"]["it"].as_u64().unwrap() > 0, "{built}");
+    assert!(
+        built["pages"].as_u64().unwrap() > 0
+            && built["pages_per_language"]["it"].as_u64().unwrap() > 0,
+        "{built}"
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [&["build", "--format", "xml"][..], &["--quiet", "--verbose", "build"], &["bulid"], &[]] {
+    for args in [
+        &["build", "--format", "xml"][..],
+        &["--quiet", "--verbose", "build"],
+        &["bulid"],
+        &[],
+    ] {
         assert_eq!(code(&run(dir.path(), args)), 2, "{args:?}");
     }
 }

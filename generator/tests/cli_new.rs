@@ -10,19 +10,41 @@ fn the_starter_builds_and_checks_clean_at_once() {
     let root = tempfile::tempdir().unwrap();
     let output = run(root.path(), &["new", "my-help"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    assert!(stdout(&output).contains("helpcenter serve"), "says what to do next");
+    assert!(
+        stdout(&output).contains("helpcenter serve"),
+        "says what to do next"
+    );
     let dir = root.path().join("my-help");
-    for file in ["content/helpcenter.yaml", "content/en/_index.md", "content/en/contact.md", "site/templates/base.html", "site/i18n/en.yaml", ".gitignore", "README.md"] {
+    for file in [
+        "content/helpcenter.yaml",
+        "content/en/_index.md",
+        "content/en/contact.md",
+        "site/templates/base.html",
+        "site/i18n/en.yaml",
+        ".gitignore",
+        "README.md",
+    ] {
         assert!(dir.join(file).is_file(), "{file}");
     }
-    let audiences = std::fs::read_dir(dir.join("content/en")).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
+    let audiences = std::fs::read_dir(dir.join("content/en"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
     assert_eq!(audiences, 3);
 
     let built = run(&dir, &["build"]);
     assert_eq!(code(&built), 0, "{}", stderr(&built));
-    assert!(dir.join("public/en/index.html").is_file() && dir.join("public/ticket-contract.json").is_file());
+    assert!(
+        dir.join("public/en/index.html").is_file()
+            && dir.join("public/ticket-contract.json").is_file()
+    );
     let checked = run(&dir, &["check", "--strict"]);
-    assert_eq!(code(&checked), 0, "no warnings either:\n{}", stderr(&checked));
+    assert_eq!(
+        code(&checked),
+        0,
+        "no warnings either:\n{}",
+        stderr(&checked)
+    );
 }
 
 #[test]
@@ -31,11 +53,23 @@ fn refuses_a_folder_that_is_not_empty() {
     write(&root.path().join("notes.txt"), "mine");
     let output = run(root.path(), &["new", "."]);
     assert_eq!(code(&output), 1);
-    assert!(stderr(&output).contains("is not empty"), "{}", stderr(&output));
-    assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1, "nothing was written");
+    assert!(
+        stderr(&output).contains("is not empty"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_dir(root.path()).unwrap().count(),
+        1,
+        "nothing was written"
+    );
 
     std::fs::create_dir(root.path().join("empty")).unwrap();
-    assert_eq!(code(&run(root.path(), &["new", "empty"])), 0, "an empty folder is fine");
+    assert_eq!(
+        code(&run(root.path(), &["new", "empty"])),
+        0,
+        "an empty folder is fine"
+    );
 }
 
 #[test]

@@ -54,7 +54,9 @@ fn serve(dir: &Path) -> Served {
     let stdout = lines(child.stdout.take().unwrap());
     let stderr = lines(child.stderr.take().unwrap());
     let url = loop {
-        let line = stdout.recv_timeout(PATIENCE).expect("serve says where it serves");
+        let line = stdout
+            .recv_timeout(PATIENCE)
+            .expect("serve says where it serves");
         if let Some(rest) = line.strip_prefix("serving ") {
             break rest.split('/').take(3).collect::<Vec<_>>().join("/");
         }
@@ -64,7 +66,9 @@ fn serve(dir: &Path) -> Served {
 
 /// Server-sent events as (name, data).
 fn events(url: &str) -> Receiver<(String, Value)> {
-    let response = ureq::get(&format!("{url}/_helpcenter/events")).call().unwrap();
+    let response = ureq::get(&format!("{url}/_helpcenter/events"))
+        .call()
+        .unwrap();
     let (send, receive) = mpsc::channel();
     let body = response.into_body().into_reader();
     std::thread::spawn(move || {
@@ -73,7 +77,10 @@ fn events(url: &str) -> Receiver<(String, Value)> {
             if let Some(n) = line.strip_prefix("event: ") {
                 name = n.to_string();
             } else if let Some(data) = line.strip_prefix("data: ") {
-                if send.send((name.clone(), serde_json::from_str(data).unwrap())).is_err() {
+                if send
+                    .send((name.clone(), serde_json::from_str(data).unwrap()))
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -83,14 +90,22 @@ fn events(url: &str) -> Receiver<(String, Value)> {
 }
 
 fn next_event(events: &Receiver<(String, Value)>) -> (String, Value) {
-    events.recv_timeout(PATIENCE).expect("an event about the build")
+    events
+        .recv_timeout(PATIENCE)
+        .expect("an event about the build")
 }
 
 /// Status and body of a page.
 fn get(url: &str) -> (u16, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
     let mut response = agent.get(url).call().unwrap();
-    (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+    (
+        response.status().as_u16(),
+        response.body_mut().read_to_string().unwrap(),
+    )
 }
 
 fn article(dir: &Path, name: &str) -> PathBuf {
@@ -104,39 +119,82 @@ fn follows_edits_new_files_renames_and_deletions() {
     let page = format!("{}/en/users/account/reset-password/", served.url);
     let (status, html) = get(&page);
     assert_eq!(status, 200);
-    assert!(html.contains("<script src=\"/_helpcenter/live.js\" data-site=\"1\" defer></script>\n</body>"), "{html}");
+    assert!(
+        html.contains(
+            "<script src=\"/_helpcenter/live.js\" data-site=\"1\" defer></script>\n</body>"
+        ),
+        "{html}"
+    );
     let (status, script) = get(&format!("{}/_helpcenter/live.js", served.url));
     assert!(status == 200 && script.contains("EventSource"));
 
     let events = events(&served.url);
     let (name, first) = next_event(&events);
-    assert_eq!((name.as_str(), &first["site"]), ("built", &Value::from(1)), "a tab learns the current site at once");
+    assert_eq!(
+        (name.as_str(), &first["site"]),
+        ("built", &Value::from(1)),
+        "a tab learns the current site at once"
+    );
 
     // An edit: only that page changed.
     let text = std::fs::read_to_string(article(dir.path(), "reset-password.md")).unwrap();
-    std::fs::write(article(dir.path(), "reset-password.md"), format!("{text}\nFreshly edited.\n")).unwrap();
+    std::fs::write(
+        article(dir.path(), "reset-password.md"),
+        format!("{text}\nFreshly edited.\n"),
+    )
+    .unwrap();
     let (name, built) = next_event(&events);
     assert_eq!(name, "built");
     assert_eq!(built["site"], 2);
-    assert_eq!(built["changed"], serde_json::json!(["/en/users/account/reset-password/"]));
+    assert_eq!(
+        built["changed"],
+        serde_json::json!(["/en/users/account/reset-password/"])
+    );
     assert!(get(&page).1.contains("Freshly edited."));
 
     // A new file.
-    std::fs::write(article(dir.path(), "new-article.md"), "---\ntitle: Brand new\n---\nHello.\n").unwrap();
+    std::fs::write(
+        article(dir.path(), "new-article.md"),
+        "---\ntitle: Brand new\n---\nHello.\n",
+    )
+    .unwrap();
     let (_, built) = next_event(&events);
-    assert!(built["changed"].as_array().unwrap().contains(&Value::from("/en/users/account/new-article/")), "{built}");
-    assert!(get(&format!("{}/en/users/account/new-article/", served.url)).1.contains("Brand new"));
+    assert!(
+        built["changed"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("/en/users/account/new-article/")),
+        "{built}"
+    );
+    assert!(
+        get(&format!("{}/en/users/account/new-article/", served.url))
+            .1
+            .contains("Brand new")
+    );
 
     // A rename.
-    std::fs::rename(article(dir.path(), "new-article.md"), article(dir.path(), "renamed-article.md")).unwrap();
+    std::fs::rename(
+        article(dir.path(), "new-article.md"),
+        article(dir.path(), "renamed-article.md"),
+    )
+    .unwrap();
     next_event(&events);
-    assert_eq!(get(&format!("{}/en/users/account/new-article/", served.url)).0, 404);
-    assert_eq!(get(&format!("{}/en/users/account/renamed-article/", served.url)).0, 200);
+    assert_eq!(
+        get(&format!("{}/en/users/account/new-article/", served.url)).0,
+        404
+    );
+    assert_eq!(
+        get(&format!("{}/en/users/account/renamed-article/", served.url)).0,
+        200
+    );
 
     // A deletion.
     std::fs::remove_file(article(dir.path(), "renamed-article.md")).unwrap();
     next_event(&events);
-    assert_eq!(get(&format!("{}/en/users/account/renamed-article/", served.url)).0, 404);
+    assert_eq!(
+        get(&format!("{}/en/users/account/renamed-article/", served.url)).0,
+        404
+    );
 }
 
 #[test]
@@ -155,10 +213,19 @@ fn a_content_error_keeps_the_last_good_site_and_shows_the_error() {
     assert_eq!(name, "failed");
     assert_eq!(failed["site"], 1, "the site before is still served");
     let message = failed["message"].as_str().unwrap();
-    assert!(message.contains("content/en/users/account/reset-password.md:2") && message.contains("unknown field `titel`"), "{message}");
+    assert!(
+        message.contains("content/en/users/account/reset-password.md:2")
+            && message.contains("unknown field `titel`"),
+        "{message}"
+    );
     assert_eq!(get(&page), (200, good), "the last good page");
-    let terminal: Vec<String> = std::iter::from_fn(|| served.stderr.recv_timeout(PATIENCE).ok()).take_while(|l| !l.starts_with("the site did not build")).collect();
-    assert!(terminal.iter().any(|l| l.contains("unknown field `titel`")), "{terminal:?}");
+    let terminal: Vec<String> = std::iter::from_fn(|| served.stderr.recv_timeout(PATIENCE).ok())
+        .take_while(|l| !l.starts_with("the site did not build"))
+        .collect();
+    assert!(
+        terminal.iter().any(|l| l.contains("unknown field `titel`")),
+        "{terminal:?}"
+    );
 
     std::fs::write(&path, text).unwrap();
     let (name, built) = next_event(&events);
@@ -176,10 +243,19 @@ fn the_ticket_form_works_locally() {
         "description": "The sign-in page says my password is wrong, since this morning.",
         "page": "/en/users/account/reset-password/", "website": "", "elapsed_ms": 42000,
     });
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let response = agent.post(&format!("{}/api/tickets", served.url)).header("origin", &served.url).header("content-type", "application/json").send(ticket.to_string()).unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let response = agent
+        .post(&format!("{}/api/tickets", served.url))
+        .header("origin", &served.url)
+        .header("content-type", "application/json")
+        .send(ticket.to_string())
+        .unwrap();
     assert_eq!(response.status().as_u16(), 201);
-    let stored = std::fs::read_to_string(dir.path().join(".helpcenter/tickets/tickets.jsonl")).unwrap();
+    let stored =
+        std::fs::read_to_string(dir.path().join(".helpcenter/tickets/tickets.jsonl")).unwrap();
     assert_eq!(stored.lines().count(), 1);
 }
 
@@ -189,17 +265,35 @@ fn a_site_that_never_built_says_so_and_recovers() {
     let served = serve(dir.path());
     let (status, html) = get(&format!("{}/en/", served.url));
     assert_eq!(status, 503);
-    assert!(html.contains("data-site=\"0\""), "the page still follows the builds: {html}");
+    assert!(
+        html.contains("data-site=\"0\""),
+        "the page still follows the builds: {html}"
+    );
     let events = events(&served.url);
     let (name, failed) = next_event(&events);
-    assert_eq!((name.as_str(), &failed["site"]), ("failed", &Value::from(0)));
+    assert_eq!(
+        (name.as_str(), &failed["site"]),
+        ("failed", &Value::from(0))
+    );
 
     // Fix both errors: the first good build is served.
     let account = dir.path().join("content/en/users/account");
     let email = std::fs::read_to_string(account.join("change-email.md")).unwrap();
-    std::fs::write(account.join("change-email.md"), email.lines().filter(|l| !l.starts_with("author:")).collect::<Vec<_>>().join("\n")).unwrap();
+    std::fs::write(
+        account.join("change-email.md"),
+        email
+            .lines()
+            .filter(|l| !l.starts_with("author:"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
     let reset = std::fs::read_to_string(account.join("reset-password.md")).unwrap();
-    std::fs::write(account.join("reset-password.md"), reset.replace("change-mail.md", "change-email.md")).unwrap();
+    std::fs::write(
+        account.join("reset-password.md"),
+        reset.replace("change-mail.md", "change-email.md"),
+    )
+    .unwrap();
     let built = loop {
         let (name, data) = next_event(&events);
         if name == "built" {

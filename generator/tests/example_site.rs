@@ -30,7 +30,13 @@ fn site() -> &'static Built {
     BUILT.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let out = dir.path().join("public");
-        let options = BuildOptions { content_dir: CONTENT.into(), site_dir: SITE.into(), out_dir: out.clone(), base_url: None, ticket_endpoint: None };
+        let options = BuildOptions {
+            content_dir: CONTENT.into(),
+            site_dir: SITE.into(),
+            out_dir: out.clone(),
+            base_url: None,
+            ticket_endpoint: None,
+        };
         match build(&options) {
             Ok(_) => {}
             Err(BuildError::Content(diagnostics)) => {
@@ -43,12 +49,25 @@ fn site() -> &'static Built {
         let mut pages = BTreeMap::new();
         for entry in walk(&out) {
             if entry.extension().is_some_and(|e| e == "html") {
-                let rel = entry.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = entry
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 pages.insert(url_of(&rel), std::fs::read_to_string(&entry).unwrap());
             }
         }
-        assert!(pages.len() > 100, "the example should have many pages, found {}", pages.len());
-        Built { _dir: dir, out, config, pages }
+        assert!(
+            pages.len() > 100,
+            "the example should have many pages, found {}",
+            pages.len()
+        );
+        Built {
+            _dir: dir,
+            out,
+            config,
+            pages,
+        }
     })
 }
 
@@ -82,7 +101,9 @@ fn sel(css: &str) -> Selector {
 }
 
 fn attr<'a>(e: &ElementRef<'a>, name: &str) -> &'a str {
-    e.value().attr(name).unwrap_or_else(|| panic!("<{}> without `{name}`: {}", e.value().name(), e.html()))
+    e.value()
+        .attr(name)
+        .unwrap_or_else(|| panic!("<{}> without `{name}`: {}", e.value().name(), e.html()))
 }
 
 fn text(e: &ElementRef) -> String {
@@ -110,7 +131,11 @@ fn percent_decode(s: &str) -> String {
 
 impl Built {
     fn parse(&self, url: &str) -> Html {
-        Html::parse_document(self.pages.get(url).unwrap_or_else(|| panic!("no page at {url}")))
+        Html::parse_document(
+            self.pages
+                .get(url)
+                .unwrap_or_else(|| panic!("no page at {url}")),
+        )
     }
 
     fn origin(&self) -> &str {
@@ -118,13 +143,20 @@ impl Built {
     }
 
     fn codes(&self) -> Vec<&str> {
-        self.config.languages.iter().map(|l| l.code.as_str()).collect()
+        self.config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect()
     }
 
     /// The language folder a page is in (root pages are in the default language).
     fn language_of(&self, url: &str) -> &str {
         let first = url.trim_start_matches('/').split('/').next().unwrap_or("");
-        self.codes().into_iter().find(|c| *c == first).unwrap_or(&self.config.default_language)
+        self.codes()
+            .into_iter()
+            .find(|c| *c == first)
+            .unwrap_or(&self.config.default_language)
     }
 
     /// The file a site path is served from, if the output has it.
@@ -147,8 +179,19 @@ impl Built {
             return None;
         }
         let href = match href.strip_prefix(self.origin()) {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => if rest.is_empty() { "/" } else { rest },
-            _ if href.starts_with("http://") || href.starts_with("https://") || href.starts_with("//") => return None,
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                if rest.is_empty() {
+                    "/"
+                } else {
+                    rest
+                }
+            }
+            _ if href.starts_with("http://")
+                || href.starts_with("https://")
+                || href.starts_with("//") =>
+            {
+                return None
+            }
             _ => href,
         };
         let (rest, fragment) = match href.split_once('#') {
@@ -169,18 +212,29 @@ impl Built {
 
     /// The URL path of an absolute URL of this site.
     fn path_of(&self, absolute: &str) -> String {
-        absolute.strip_prefix(self.origin()).unwrap_or_else(|| panic!("`{absolute}` is not on {}", self.origin())).to_string()
+        absolute
+            .strip_prefix(self.origin())
+            .unwrap_or_else(|| panic!("`{absolute}` is not on {}", self.origin()))
+            .to_string()
     }
 
     fn is_noindex(doc: &Html) -> bool {
-        doc.select(&sel("meta[name=robots]")).any(|m| m.value().attr("content").unwrap_or("").contains("noindex"))
+        doc.select(&sel("meta[name=robots]"))
+            .any(|m| m.value().attr("content").unwrap_or("").contains("noindex"))
     }
 
     fn alternates(doc: &Html) -> BTreeMap<String, String> {
         let mut map = BTreeMap::new();
         for link in doc.select(&sel("link[rel=alternate][hreflang]")) {
-            let previous = map.insert(attr(&link, "hreflang").to_string(), attr(&link, "href").to_string());
-            assert!(previous.is_none(), "hreflang {} listed twice", attr(&link, "hreflang"));
+            let previous = map.insert(
+                attr(&link, "hreflang").to_string(),
+                attr(&link, "href").to_string(),
+            );
+            assert!(
+                previous.is_none(),
+                "hreflang {} listed twice",
+                attr(&link, "hreflang")
+            );
         }
         map
     }
@@ -198,13 +252,21 @@ fn normalize(path: &str) -> String {
         }
     }
     let joined = parts.join("/");
-    if joined.starts_with('/') { joined } else { format!("/{joined}") }
+    if joined.starts_with('/') {
+        joined
+    } else {
+        format!("/{joined}")
+    }
 }
 
 /// Front matter of a content file, parsed as YAML.
 fn front_matter(path: &Path) -> serde_norway::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let yaml = text.strip_prefix("---\n").and_then(|t| t.split_once("\n---")).map(|(y, _)| y).unwrap_or_else(|| panic!("{}: no front matter", path.display()));
+    let yaml = text
+        .strip_prefix("---\n")
+        .and_then(|t| t.split_once("\n---"))
+        .map(|(y, _)| y)
+        .unwrap_or_else(|| panic!("{}: no front matter", path.display()));
     serde_norway::from_str(yaml).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -230,11 +292,23 @@ fn source_articles(built: &Built) -> Vec<SourceArticle> {
     let d = &built.config.default_language;
     let mut articles = Vec::new();
     for audience in &built.config.audiences {
-        let mut categories: Vec<PathBuf> = std::fs::read_dir(content.join(d).join(audience)).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+        let mut categories: Vec<PathBuf> = std::fs::read_dir(content.join(d).join(audience))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
         categories.sort();
         for category_dir in categories {
-            let category = category_dir.file_name().unwrap().to_string_lossy().to_string();
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&category_dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md")).collect();
+            let category = category_dir
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&category_dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+                .collect();
             files.sort();
             for file in files {
                 let original = front_matter(&file);
@@ -245,18 +319,42 @@ fn source_articles(built: &Built) -> Vec<SourceArticle> {
                 let mut translated = BTreeMap::new();
                 let mut urls = BTreeMap::new();
                 for code in built.codes() {
-                    let here = content.join(code).join(audience).join(&category).join(format!("{key}.md"));
-                    let fm = here.is_file().then(|| front_matter(&here)).filter(|fm| fm.get("draft").and_then(|v| v.as_bool()) != Some(true));
+                    let here = content
+                        .join(code)
+                        .join(audience)
+                        .join(&category)
+                        .join(format!("{key}.md"));
+                    let fm = here
+                        .is_file()
+                        .then(|| front_matter(&here))
+                        .filter(|fm| fm.get("draft").and_then(|v| v.as_bool()) != Some(true));
                     // An untranslated page keeps the file name (the slug is the translation's).
-                    let slug = fm.as_ref().and_then(|fm| fm_str(fm, "slug")).unwrap_or(&key).to_string();
+                    let slug = fm
+                        .as_ref()
+                        .and_then(|fm| fm_str(fm, "slug"))
+                        .unwrap_or(&key)
+                        .to_string();
                     translated.insert(code.to_string(), fm.is_some());
-                    urls.insert(code.to_string(), format!("/{code}/{audience}/{category}/{slug}/"));
+                    urls.insert(
+                        code.to_string(),
+                        format!("/{code}/{audience}/{category}/{slug}/"),
+                    );
                 }
-                articles.push(SourceArticle { audience: audience.clone(), category: category.clone(), key, translated, urls });
+                articles.push(SourceArticle {
+                    audience: audience.clone(),
+                    category: category.clone(),
+                    key,
+                    translated,
+                    urls,
+                });
             }
         }
     }
-    assert!(articles.len() >= 40, "the example has at least 40 articles, found {}", articles.len());
+    assert!(
+        articles.len() >= 40,
+        "the example has at least 40 articles, found {}",
+        articles.len()
+    );
     articles
 }
 
@@ -270,7 +368,11 @@ enum Kind<'a> {
 
 fn kind<'a>(built: &Built, url: &'a str) -> Kind<'a> {
     let parts: Vec<&str> = url.trim_matches('/').split('/').collect();
-    if !url.ends_with('/') || !built.codes().contains(&parts[0]) || parts.len() < 2 || !built.config.audiences.iter().any(|a| a == parts[1]) {
+    if !url.ends_with('/')
+        || !built.codes().contains(&parts[0])
+        || parts.len() < 2
+        || !built.config.audiences.iter().any(|a| a == parts[1])
+    {
         return Kind::Other;
     }
     match parts[1..] {
@@ -284,7 +386,15 @@ fn kind<'a>(built: &Built, url: &'a str) -> Kind<'a> {
 fn fail_if_any(what: &str, problems: Vec<String>) {
     if !problems.is_empty() {
         let shown: Vec<&String> = problems.iter().take(30).collect();
-        panic!("{} problem(s) with {what}:\n{}", problems.len(), shown.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n"));
+        panic!(
+            "{} problem(s) with {what}:\n{}",
+            problems.len(),
+            shown
+                .iter()
+                .map(|s| format!("  {s}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 }
 
@@ -304,7 +414,9 @@ fn every_page_has_the_lang_and_dir_of_its_language_folder() {
         };
         let (lang_attr, dir_attr) = (html.value().attr("lang"), html.value().attr("dir"));
         if lang_attr != Some(code) || dir_attr != Some(dir) {
-            problems.push(format!("{url}: <html lang={lang_attr:?} dir={dir_attr:?}>, expected lang={code} dir={dir}"));
+            problems.push(format!(
+                "{url}: <html lang={lang_attr:?} dir={dir_attr:?}>, expected lang={code} dir={dir}"
+            ));
         }
         if code == "ar" {
             assert_eq!(dir_attr, Some("rtl"), "{url}: Arabic is right-to-left");
@@ -312,7 +424,10 @@ fn every_page_has_the_lang_and_dir_of_its_language_folder() {
         }
     }
     fail_if_any("<html lang dir>", problems);
-    assert!(rtl_pages > 10, "the example has Arabic pages, found {rtl_pages}");
+    assert!(
+        rtl_pages > 10,
+        "the example has Arabic pages, found {rtl_pages}"
+    );
 }
 
 #[test]
@@ -330,10 +445,14 @@ fn hreflang_alternates_exist_agree_and_include_x_default() {
         with_alternates += 1;
         for (lang, href) in &alternates {
             if lang != "x-default" && !codes.contains(&lang.as_str()) {
-                problems.push(format!("{url}: hreflang `{lang}` is not a language of the site"));
+                problems.push(format!(
+                    "{url}: hreflang `{lang}` is not a language of the site"
+                ));
             }
             if !href.starts_with(built.origin()) {
-                problems.push(format!("{url}: alternate {lang} `{href}` is not an absolute URL of the site"));
+                problems.push(format!(
+                    "{url}: alternate {lang} `{href}` is not an absolute URL of the site"
+                ));
                 continue;
             }
             if built.file_for(&built.path_of(href)).is_none() {
@@ -343,7 +462,10 @@ fn hreflang_alternates_exist_agree_and_include_x_default() {
         match alternates.get("x-default") {
             None => problems.push(format!("{url}: alternates without x-default")),
             Some(x) if alternates.get(&built.config.default_language) != Some(x) => {
-                problems.push(format!("{url}: x-default `{x}` is not the {} page", built.config.default_language))
+                problems.push(format!(
+                    "{url}: x-default `{x}` is not the {} page",
+                    built.config.default_language
+                ))
             }
             Some(_) => {}
         }
@@ -351,7 +473,10 @@ fn hreflang_alternates_exist_agree_and_include_x_default() {
         if !Built::is_noindex(&doc) {
             let own = format!("{}{url}", built.origin());
             if alternates.get(built.language_of(url)) != Some(&own) {
-                problems.push(format!("{url}: its alternates do not include itself as `{}`", built.language_of(url)));
+                problems.push(format!(
+                    "{url}: its alternates do not include itself as `{}`",
+                    built.language_of(url)
+                ));
             }
             for href in alternates.values() {
                 let other = built.path_of(href);
@@ -365,7 +490,10 @@ fn hreflang_alternates_exist_agree_and_include_x_default() {
         }
     }
     fail_if_any("hreflang alternates", problems);
-    assert!(with_alternates > 100, "most pages have alternates, found {with_alternates}");
+    assert!(
+        with_alternates > 100,
+        "most pages have alternates, found {with_alternates}"
+    );
 }
 
 #[test]
@@ -392,7 +520,9 @@ fn language_switcher_links_exist_and_keep_the_page() {
             let mut expected = codes.clone();
             expected.sort();
             if listed != expected {
-                problems.push(format!("{url}: the switcher offers {listed:?}, expected every language {expected:?}"));
+                problems.push(format!(
+                    "{url}: the switcher offers {listed:?}, expected every language {expected:?}"
+                ));
             }
         }
     }
@@ -406,15 +536,30 @@ fn language_switcher_links_exist_and_keep_the_page() {
             let doc = built.parse(url);
             for link in doc.select(&switch_sel) {
                 let to = attr(&link, "hreflang");
-                let expected = if article.translated[to] { article.urls[to].clone() } else { format!("/{to}/{}/{}/", article.audience, article.category) };
-                assert_eq!(attr(&link, "href"), expected, "{url}: the `{to}` switcher link of {}/{}/{}", article.audience, article.category, article.key);
-                if to == "it" && article.translated["it"] && code == &built.config.default_language {
+                let expected = if article.translated[to] {
+                    article.urls[to].clone()
+                } else {
+                    format!("/{to}/{}/{}/", article.audience, article.category)
+                };
+                assert_eq!(
+                    attr(&link, "href"),
+                    expected,
+                    "{url}: the `{to}` switcher link of {}/{}/{}",
+                    article.audience,
+                    article.category,
+                    article.key
+                );
+                if to == "it" && article.translated["it"] && code == &built.config.default_language
+                {
                     checked_italian += 1;
                 }
             }
         }
     }
-    assert!(checked_italian >= 40, "articles translated into Italian: {checked_italian}");
+    assert!(
+        checked_italian >= 40,
+        "articles translated into Italian: {checked_italian}"
+    );
 }
 
 #[test]
@@ -431,8 +576,15 @@ fn sections_categories_and_articles_end_with_their_ticket_link() {
                 format!("/{}/contact/?audience={a}", built.language_of(url))
             }
             Kind::Category(a, c) | Kind::Article(a, c) => {
-                counts[if matches!(kind(built, url), Kind::Category(..)) { 1 } else { 2 }] += 1;
-                format!("/{}/contact/?audience={a}&category={c}", built.language_of(url))
+                counts[if matches!(kind(built, url), Kind::Category(..)) {
+                    1
+                } else {
+                    2
+                }] += 1;
+                format!(
+                    "/{}/contact/?audience={a}&category={c}",
+                    built.language_of(url)
+                )
             }
             Kind::Other => continue,
         };
@@ -444,21 +596,38 @@ fn sections_categories_and_articles_end_with_their_ticket_link() {
         }
         for link in &links {
             if attr(link, "href") != expected {
-                problems.push(format!("{url}: ticket link `{}`, expected `{expected}`", attr(link, "href")));
+                problems.push(format!(
+                    "{url}: ticket link `{}`, expected `{expected}`",
+                    attr(link, "href")
+                ));
             }
         }
         // It ends the page: the last element of <main> holds it.
         let main = doc.select(&main_sel).next().unwrap();
         let last = main.children().filter_map(ElementRef::wrap).last().unwrap();
         if last.select(&ticket_sel).next().is_none() {
-            problems.push(format!("{url}: the ticket link is not at the end of <main>"));
+            problems.push(format!(
+                "{url}: the ticket link is not at the end of <main>"
+            ));
         }
     }
     fail_if_any("ticket links", problems);
     let languages = built.config.languages.len();
-    assert_eq!(counts[0], languages * built.config.audiences.len(), "section pages");
-    assert!(counts[1] >= languages * built.config.audiences.len() * 4, "category pages: {}", counts[1]);
-    assert_eq!(counts[2], languages * source_articles(built).len(), "article pages");
+    assert_eq!(
+        counts[0],
+        languages * built.config.audiences.len(),
+        "section pages"
+    );
+    assert!(
+        counts[1] >= languages * built.config.audiences.len() * 4,
+        "category pages: {}",
+        counts[1]
+    );
+    assert_eq!(
+        counts[2],
+        languages * source_articles(built).len(),
+        "article pages"
+    );
 }
 
 #[test]
@@ -469,7 +638,15 @@ fn every_internal_link_and_anchor_resolves() {
     let ids: HashMap<&str, HashSet<String>> = built
         .pages
         .iter()
-        .map(|(url, html)| (url.as_str(), Html::parse_document(html).select(&id_sel).map(|e| attr(&e, "id").to_string()).collect()))
+        .map(|(url, html)| {
+            (
+                url.as_str(),
+                Html::parse_document(html)
+                    .select(&id_sel)
+                    .map(|e| attr(&e, "id").to_string())
+                    .collect(),
+            )
+        })
         .collect();
     let mut problems = Vec::new();
     let mut checked = 0;
@@ -477,8 +654,14 @@ fn every_internal_link_and_anchor_resolves() {
     for url in built.pages.keys() {
         let doc = built.parse(url);
         for link in doc.select(&link_sel) {
-            let href = link.value().attr("href").or(link.value().attr("src")).unwrap();
-            let Some((path, fragment)) = built.resolve(url, href) else { continue };
+            let href = link
+                .value()
+                .attr("href")
+                .or(link.value().attr("src"))
+                .unwrap();
+            let Some((path, fragment)) = built.resolve(url, href) else {
+                continue;
+            };
             checked += 1;
             let Some(file) = built.file_for(&path) else {
                 problems.push(format!("{url}: `{href}` → {path} does not exist"));
@@ -486,11 +669,21 @@ fn every_internal_link_and_anchor_resolves() {
             };
             if let Some(fragment) = fragment {
                 anchors += 1;
-                let target = url_of(&file.strip_prefix(&built.out).unwrap().to_string_lossy().replace('\\', "/"));
+                let target = url_of(
+                    &file
+                        .strip_prefix(&built.out)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
                 match ids.get(target.as_str()) {
                     Some(ids) if ids.contains(&fragment) => {}
-                    Some(_) => problems.push(format!("{url}: `{href}` → no element with id `{fragment}` in {target}")),
-                    None => problems.push(format!("{url}: `{href}` has an anchor but {target} is not a page")),
+                    Some(_) => problems.push(format!(
+                        "{url}: `{href}` → no element with id `{fragment}` in {target}"
+                    )),
+                    None => problems.push(format!(
+                        "{url}: `{href}` has an anchor but {target} is not a page"
+                    )),
                 }
             }
         }
@@ -504,15 +697,34 @@ fn every_internal_link_and_anchor_resolves() {
 fn the_sitemap_lists_every_canonical_page_once() {
     let built = site();
     let xml = std::fs::read_to_string(built.out.join("sitemap.xml")).unwrap();
-    let unescape = |s: &str| s.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+    let unescape = |s: &str| {
+        s.replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+    };
     // <url><loc>URL</loc><xhtml:link … hreflang="X" href="Y"/>…</url>
     let mut listed: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut problems = Vec::new();
     for entry in xml.split("<url>").skip(1) {
-        let loc = unescape(entry.split("<loc>").nth(1).and_then(|s| s.split("</loc>").next()).expect("<loc>"));
+        let loc = unescape(
+            entry
+                .split("<loc>")
+                .nth(1)
+                .and_then(|s| s.split("</loc>").next())
+                .expect("<loc>"),
+        );
         let mut alternates = BTreeMap::new();
         for link in entry.split("<xhtml:link ").skip(1) {
-            let value = |name: &str| unescape(link.split(&format!("{name}=\"")).nth(1).and_then(|s| s.split('"').next()).unwrap_or(""));
+            let value = |name: &str| {
+                unescape(
+                    link.split(&format!("{name}=\""))
+                        .nth(1)
+                        .and_then(|s| s.split('"').next())
+                        .unwrap_or(""),
+                )
+            };
             alternates.insert(value("hreflang"), value("href"));
         }
         if listed.insert(loc.clone(), alternates).is_some() {
@@ -538,7 +750,9 @@ fn the_sitemap_lists_every_canonical_page_once() {
             alternates.remove("x-default");
             if let Some(in_sitemap) = listed.get(&own) {
                 if in_sitemap != &alternates {
-                    problems.push(format!("{url}: sitemap alternates {in_sitemap:?}, page alternates {alternates:?}"));
+                    problems.push(format!(
+                        "{url}: sitemap alternates {in_sitemap:?}, page alternates {alternates:?}"
+                    ));
                 }
             }
         }
@@ -548,67 +762,153 @@ fn the_sitemap_lists_every_canonical_page_once() {
         problems.push(format!("canonical page {missing} is not in the sitemap"));
     }
     for extra in in_sitemap.difference(&canonical) {
-        problems.push(format!("{extra} is in the sitemap but is not a canonical, indexable page"));
+        problems.push(format!(
+            "{extra} is in the sitemap but is not a canonical, indexable page"
+        ));
     }
     fail_if_any("sitemap.xml", problems);
-    assert!(canonical.len() > 100, "canonical pages: {}", canonical.len());
+    assert!(
+        canonical.len() > 100,
+        "canonical pages: {}",
+        canonical.len()
+    );
 }
 
 #[test]
 fn the_contact_form_offers_the_contract_choices_in_each_language() {
     let built = site();
-    let contract = TicketContract::from_json(&std::fs::read_to_string(built.out.join("ticket-contract.json")).unwrap()).expect("a valid contract");
+    let contract = TicketContract::from_json(
+        &std::fs::read_to_string(built.out.join("ticket-contract.json")).unwrap(),
+    )
+    .expect("a valid contract");
     assert_eq!(contract.languages, built.codes());
     let option = |select: &str| sel(&format!("select[name={select}] option"));
     for code in built.codes() {
         let url = format!("/{code}/contact/");
         let doc = built.parse(&url);
-        let form = doc.select(&sel("form#ticket-form")).next().unwrap_or_else(|| panic!("{url}: no ticket form"));
-        assert_eq!(attr(&form, "action"), contract.endpoint, "{url}: the form posts to the endpoint");
+        let form = doc
+            .select(&sel("form#ticket-form"))
+            .next()
+            .unwrap_or_else(|| panic!("{url}: no ticket form"));
+        assert_eq!(
+            attr(&form, "action"),
+            contract.endpoint,
+            "{url}: the form posts to the endpoint"
+        );
         assert_eq!(attr(&form, "method"), "post");
-        let language = doc.select(&sel("form#ticket-form input[name=language]")).next().expect("language field");
+        let language = doc
+            .select(&sel("form#ticket-form input[name=language]"))
+            .next()
+            .expect("language field");
         assert_eq!(attr(&language, "value"), code);
 
         let choices = |select: &str, data: &[&str]| -> Vec<Vec<String>> {
             doc.select(&option(select))
                 .filter(|o| !attr(o, "value").is_empty())
                 .map(|o| {
-                    let mut row: Vec<String> = data.iter().map(|d| attr(&o, d).to_string()).collect();
+                    let mut row: Vec<String> =
+                        data.iter().map(|d| attr(&o, d).to_string()).collect();
                     row.extend([attr(&o, "value").to_string(), text(&o)]);
                     row
                 })
                 .collect()
         };
-        let label = |labels: &BTreeMap<String, String>| labels.get(code).unwrap_or_else(|| panic!("a label in {code}: {labels:?}")).clone();
-        let audiences: Vec<Vec<String>> = contract.audiences.iter().map(|a| vec![a.id.clone(), label(&a.labels)]).collect();
-        let categories: Vec<Vec<String>> = contract.audiences.iter().flat_map(|a| a.categories.iter().map(|c| vec![a.id.clone(), c.id.clone(), label(&c.labels)])).collect();
+        let label = |labels: &BTreeMap<String, String>| {
+            labels
+                .get(code)
+                .unwrap_or_else(|| panic!("a label in {code}: {labels:?}"))
+                .clone()
+        };
+        let audiences: Vec<Vec<String>> = contract
+            .audiences
+            .iter()
+            .map(|a| vec![a.id.clone(), label(&a.labels)])
+            .collect();
+        let categories: Vec<Vec<String>> = contract
+            .audiences
+            .iter()
+            .flat_map(|a| {
+                a.categories
+                    .iter()
+                    .map(|c| vec![a.id.clone(), c.id.clone(), label(&c.labels)])
+            })
+            .collect();
         let subcategories: Vec<Vec<String>> = contract
             .audiences
             .iter()
-            .flat_map(|a| a.categories.iter().flat_map(move |c| c.subcategories.iter().map(move |s| (a, c, s))))
+            .flat_map(|a| {
+                a.categories
+                    .iter()
+                    .flat_map(move |c| c.subcategories.iter().map(move |s| (a, c, s)))
+            })
             .map(|(a, c, s)| vec![a.id.clone(), c.id.clone(), s.id.clone(), label(&s.labels)])
             .collect();
-        assert_eq!(choices("audience", &[]), audiences, "{url}: audience choices");
-        assert_eq!(choices("category", &["data-audience"]), categories, "{url}: category choices");
-        assert_eq!(choices("subcategory", &["data-audience", "data-category"]), subcategories, "{url}: subcategory choices");
+        assert_eq!(
+            choices("audience", &[]),
+            audiences,
+            "{url}: audience choices"
+        );
+        assert_eq!(
+            choices("category", &["data-audience"]),
+            categories,
+            "{url}: category choices"
+        );
+        assert_eq!(
+            choices("subcategory", &["data-audience", "data-category"]),
+            subcategories,
+            "{url}: subcategory choices"
+        );
         assert!(!subcategories.is_empty());
 
         // The labels are this language's: the titles of its section and category pages and the
         // subcategory titles of its category files.
         for a in &contract.audiences {
             let section = built.parse(&format!("/{code}/{}/", a.id));
-            assert_eq!(text(&section.select(&sel("main h1")).next().unwrap()), label(&a.labels), "{code}/{}: audience label", a.id);
+            assert_eq!(
+                text(&section.select(&sel("main h1")).next().unwrap()),
+                label(&a.labels),
+                "{code}/{}: audience label",
+                a.id
+            );
             for c in &a.categories {
                 let page = built.parse(&format!("/{code}/{}/{}/", a.id, c.id));
-                assert_eq!(text(&page.select(&sel("main h1")).next().unwrap()), label(&c.labels), "{code}/{}/{}: category label", a.id, c.id);
-                let fm = front_matter(&Path::new(CONTENT).join(code).join(&a.id).join(&c.id).join("_index.md"));
+                assert_eq!(
+                    text(&page.select(&sel("main h1")).next().unwrap()),
+                    label(&c.labels),
+                    "{code}/{}/{}: category label",
+                    a.id,
+                    c.id
+                );
+                let fm = front_matter(
+                    &Path::new(CONTENT)
+                        .join(code)
+                        .join(&a.id)
+                        .join(&c.id)
+                        .join("_index.md"),
+                );
                 let titles: BTreeMap<String, String> = fm
                     .get("subcategories")
                     .and_then(|s| s.as_sequence())
-                    .map(|list| list.iter().map(|s| (fm_str(s, "id").unwrap().to_string(), fm_str(s, "title").unwrap().to_string())).collect())
+                    .map(|list| {
+                        list.iter()
+                            .map(|s| {
+                                (
+                                    fm_str(s, "id").unwrap().to_string(),
+                                    fm_str(s, "title").unwrap().to_string(),
+                                )
+                            })
+                            .collect()
+                    })
                     .unwrap_or_default();
                 for s in &c.subcategories {
-                    assert_eq!(titles.get(&s.id), Some(&label(&s.labels)), "{code}/{}/{}: subcategory `{}` label", a.id, c.id, s.id);
+                    assert_eq!(
+                        titles.get(&s.id),
+                        Some(&label(&s.labels)),
+                        "{code}/{}/{}: subcategory `{}` label",
+                        a.id,
+                        c.id,
+                        s.id
+                    );
                 }
             }
         }
@@ -624,30 +924,62 @@ fn untranslated_arabic_articles_show_the_notice_in_english() {
     for article in source_articles(built) {
         let url = &article.urls["ar"];
         let doc = built.parse(url);
-        let body = doc.select(&article_sel).next().unwrap_or_else(|| panic!("{url}: no <article>"));
+        let body = doc
+            .select(&article_sel)
+            .next()
+            .unwrap_or_else(|| panic!("{url}: no <article>"));
         let has_notice = doc.select(&notice_sel).next().is_some();
         if article.translated["ar"] {
             translated += 1;
-            assert!(!has_notice, "{url}: a translated article shows the untranslated notice");
-            assert_eq!((body.value().attr("lang"), body.value().attr("dir")), (Some("ar"), Some("rtl")), "{url}: translated <article lang dir>");
+            assert!(
+                !has_notice,
+                "{url}: a translated article shows the untranslated notice"
+            );
+            assert_eq!(
+                (body.value().attr("lang"), body.value().attr("dir")),
+                (Some("ar"), Some("rtl")),
+                "{url}: translated <article lang dir>"
+            );
         } else {
             untranslated += 1;
             assert!(has_notice, "{url}: an untranslated article has no notice");
-            assert_eq!((body.value().attr("lang"), body.value().attr("dir")), (Some("en"), Some("ltr")), "{url}: untranslated <article lang dir>");
+            assert_eq!(
+                (body.value().attr("lang"), body.value().attr("dir")),
+                (Some("en"), Some("ltr")),
+                "{url}: untranslated <article lang dir>"
+            );
             let canonical = doc.select(&sel("link[rel=canonical]")).next().unwrap();
-            assert_eq!(attr(&canonical, "href"), format!("{}{}", built.origin(), article.urls["en"]), "{url}: the canonical page is the original");
-            assert!(!Built::alternates(&doc).contains_key("ar"), "{url}: an untranslated page is not an Arabic alternate");
+            assert_eq!(
+                attr(&canonical, "href"),
+                format!("{}{}", built.origin(), article.urls["en"]),
+                "{url}: the canonical page is the original"
+            );
+            assert!(
+                !Built::alternates(&doc).contains_key("ar"),
+                "{url}: an untranslated page is not an Arabic alternate"
+            );
         }
     }
-    assert!(translated > 0 && untranslated > 0, "Arabic is partial: {translated} translated, {untranslated} not");
+    assert!(
+        translated > 0 && untranslated > 0,
+        "Arabic is partial: {translated} translated, {untranslated} not"
+    );
 }
 
 #[test]
 fn the_root_page_lists_every_language() {
     let built = site();
     let doc = built.parse("/");
-    let links: Vec<(String, String, String)> =
-        doc.select(&sel("main a[hreflang]")).map(|a| (attr(&a, "hreflang").to_string(), attr(&a, "href").to_string(), text(&a))).collect();
+    let links: Vec<(String, String, String)> = doc
+        .select(&sel("main a[hreflang]"))
+        .map(|a| {
+            (
+                attr(&a, "hreflang").to_string(),
+                attr(&a, "href").to_string(),
+                text(&a),
+            )
+        })
+        .collect();
     assert_eq!(links.len(), built.config.languages.len(), "{links:?}");
     for (link, lang) in links.iter().zip(&built.config.languages) {
         assert_eq!(link.0, lang.code);
@@ -663,8 +995,14 @@ fn not_found_pages_exist_at_the_root_and_per_language() {
     urls.extend(built.codes().iter().map(|c| format!("/{c}/404.html")));
     for url in urls {
         let doc = built.parse(&url);
-        assert!(doc.select(&sel("main h1")).next().is_some(), "{url}: a heading");
-        assert!(doc.select(&sel("form[role=search]")).next().is_some(), "{url}: a search box");
+        assert!(
+            doc.select(&sel("main h1")).next().is_some(),
+            "{url}: a heading"
+        );
+        assert!(
+            doc.select(&sel("form[role=search]")).next().is_some(),
+            "{url}: a search box"
+        );
     }
 }
 
@@ -675,20 +1013,53 @@ fn assets_have_content_hashed_names_and_exist() {
     let mut seen = BTreeSet::new();
     for (url, html) in &built.pages {
         let doc = Html::parse_document(html);
-        let assets: Vec<String> = doc.select(&asset_sel).map(|e| e.value().attr("href").or(e.value().attr("src")).unwrap().to_string()).collect();
-        assert!(assets.iter().any(|a| a.ends_with(".css")), "{url}: no stylesheet");
+        let assets: Vec<String> = doc
+            .select(&asset_sel)
+            .map(|e| {
+                e.value()
+                    .attr("href")
+                    .or(e.value().attr("src"))
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert!(
+            assets.iter().any(|a| a.ends_with(".css")),
+            "{url}: no stylesheet"
+        );
         seen.extend(assets);
     }
     assert!(seen.len() >= 2, "{seen:?}");
     for asset in &seen {
-        let name = asset.strip_prefix("/assets/").unwrap_or_else(|| panic!("`{asset}` is not under /assets/"));
+        let name = asset
+            .strip_prefix("/assets/")
+            .unwrap_or_else(|| panic!("`{asset}` is not under /assets/"));
         let parts: Vec<&str> = name.split('.').collect();
-        let [_, hash, ext] = parts[..] else { panic!("`{asset}` is not NAME.HASH.EXT") };
+        let [_, hash, ext] = parts[..] else {
+            panic!("`{asset}` is not NAME.HASH.EXT")
+        };
         assert!(["css", "js"].contains(&ext), "{asset}");
-        assert!(hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "`{asset}`: `{hash}` is not a hex hash");
-        let bytes = std::fs::read(built.file_for(asset).unwrap_or_else(|| panic!("`{asset}` does not exist"))).unwrap();
-        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-        assert!(digest.starts_with(hash), "`{asset}`: the hash does not follow the content ({digest})");
+        assert!(
+            hash.len() >= 8
+                && hash
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            "`{asset}`: `{hash}` is not a hex hash"
+        );
+        let bytes = std::fs::read(
+            built
+                .file_for(asset)
+                .unwrap_or_else(|| panic!("`{asset}` does not exist")),
+        )
+        .unwrap();
+        let digest: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(
+            digest.starts_with(hash),
+            "`{asset}`: the hash does not follow the content ({digest})"
+        );
     }
 }
 
@@ -697,6 +1068,11 @@ fn robots_txt_names_the_sitemap() {
     let built = site();
     let robots = std::fs::read_to_string(built.out.join("robots.txt")).unwrap();
     let sitemap = format!("{}/sitemap.xml", built.config.base_url);
-    assert!(robots.lines().any(|l| l.trim() == format!("Sitemap: {sitemap}")), "robots.txt:\n{robots}");
+    assert!(
+        robots
+            .lines()
+            .any(|l| l.trim() == format!("Sitemap: {sitemap}")),
+        "robots.txt:\n{robots}"
+    );
     assert!(built.file_for(&built.path_of(&sitemap)).is_some());
 }

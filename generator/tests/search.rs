@@ -17,7 +17,13 @@ fn site() -> &'static Path {
     let (_, out) = BUILT.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let out = dir.path().join("public");
-        let options = BuildOptions { content_dir: CONTENT.into(), site_dir: SITE.into(), out_dir: out.clone(), base_url: None, ticket_endpoint: None };
+        let options = BuildOptions {
+            content_dir: CONTENT.into(),
+            site_dir: SITE.into(),
+            out_dir: out.clone(),
+            base_url: None,
+            ticket_endpoint: None,
+        };
         build(&options).unwrap_or_else(|e| panic!("the example content does not build: {e}"));
         (dir, out)
     });
@@ -29,33 +35,53 @@ fn bundle(lang: &str) -> PathBuf {
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default()
+    std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
 }
 
 fn size(path: &Path) -> u64 {
-    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).len()
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .len()
 }
 
 /// A Pagefind file's content: gzip, then the `pagefind_dcd` signature.
 fn unpack(path: &Path) -> Vec<u8> {
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut out).unwrap();
-    assert_eq!(&out[..12], b"pagefind_dcd", "{} has Pagefind's signature", path.display());
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_end(&mut out)
+        .unwrap();
+    assert_eq!(
+        &out[..12],
+        b"pagefind_dcd",
+        "{} has Pagefind's signature",
+        path.display()
+    );
     out.split_off(12)
 }
 
 fn entry(lang: &str) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(bundle(lang).join("pagefind-entry.json")).unwrap()).unwrap()
+    serde_json::from_slice(&std::fs::read(bundle(lang).join("pagefind-entry.json")).unwrap())
+        .unwrap()
 }
 
 /// The articles written in `lang` (not borrowed from the default language, not drafts).
 fn translated_articles(lang: &str) -> usize {
     let mut count = 0;
-    for audience in files(&Path::new(CONTENT).join(lang)).into_iter().filter(|p| p.is_dir()) {
+    for audience in files(&Path::new(CONTENT).join(lang))
+        .into_iter()
+        .filter(|p| p.is_dir())
+    {
         for category in files(&audience).into_iter().filter(|p| p.is_dir()) {
             for article in files(&category) {
                 let name = article.file_name().unwrap().to_string_lossy().into_owned();
-                if name.ends_with(".md") && name != "_index.md" && !std::fs::read_to_string(&article).unwrap().contains("\ndraft: true") {
+                if name.ends_with(".md")
+                    && name != "_index.md"
+                    && !std::fs::read_to_string(&article)
+                        .unwrap()
+                        .contains("\ndraft: true")
+                {
                     count += 1;
                 }
             }
@@ -66,11 +92,16 @@ fn translated_articles(lang: &str) -> usize {
 
 /// The words of a language's index (every chunk, decompressed).
 fn index_bytes(lang: &str) -> Vec<u8> {
-    files(&bundle(lang).join("index")).iter().flat_map(|p| unpack(p)).collect()
+    files(&bundle(lang).join("index"))
+        .iter()
+        .flat_map(|p| unpack(p))
+        .collect()
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 #[test]
@@ -83,14 +114,29 @@ fn every_language_has_its_own_bundle_of_its_own_articles() {
         let entry = entry(lang);
         assert_eq!(entry["version"], helpcenter::search::VERSION);
         let languages = entry["languages"].as_object().unwrap();
-        assert_eq!(languages.keys().collect::<Vec<_>>(), [lang], "{lang}: results in the page's language only");
+        assert_eq!(
+            languages.keys().collect::<Vec<_>>(),
+            [lang],
+            "{lang}: results in the page's language only"
+        );
         let index = &languages[lang];
         let pages = index["page_count"].as_u64().unwrap() as usize;
-        assert_eq!(pages, translated_articles(lang), "{lang}: the translated articles, and only those");
+        assert_eq!(
+            pages,
+            translated_articles(lang),
+            "{lang}: the translated articles, and only those"
+        );
         let versions = files(&dir.join("fragment"));
         assert_eq!(versions.len(), 1, "{lang}: one version of the fragments");
-        assert_eq!(files(&versions[0]).len(), pages, "{lang}: one fragment per article");
-        let meta = dir.join(format!("pagefind.{}.pf_meta", index["hash"].as_str().unwrap()));
+        assert_eq!(
+            files(&versions[0]).len(),
+            pages,
+            "{lang}: one fragment per article"
+        );
+        let meta = dir.join(format!(
+            "pagefind.{}.pf_meta",
+            index["hash"].as_str().unwrap()
+        ));
         assert!(meta.is_file(), "{lang}: {}", meta.display());
         let wasm = match index["wasm"].as_str() {
             Some(w) => format!("wasm.{w}.pagefind"),
@@ -98,7 +144,11 @@ fn every_language_has_its_own_bundle_of_its_own_articles() {
         };
         assert!(dir.join(&wasm).is_file(), "{lang}: {wasm}");
         assert!(!files(&dir.join("index")).is_empty(), "{lang}: word index");
-        assert_eq!(files(&dir.join("filter")).len(), 2, "{lang}: audience and category filters");
+        assert_eq!(
+            files(&dir.join("filter")).len(),
+            2,
+            "{lang}: audience and category filters"
+        );
     }
     // Vietnamese has no stemmer: the generic WebAssembly; Russian has one.
     assert!(entry("vi")["languages"]["vi"]["wasm"].is_null());
@@ -118,7 +168,10 @@ fn words_are_indexed_without_diacritics_and_stemmed() {
     assert!(contains(&index_bytes("es"), "contrasen"));
     let en = index_bytes("en");
     assert!(contains(&en, "password"));
-    assert!(!contains(&en, "contrasen"), "each language's index holds its own words");
+    assert!(
+        !contains(&en, "contrasen"),
+        "each language's index holds its own words"
+    );
 }
 
 #[test]
@@ -138,17 +191,46 @@ fn a_first_query_downloads_little() {
         let dir = bundle(lang);
         let entry = entry(lang);
         let index = &entry["languages"][lang];
-        let wasm = index["wasm"].as_str().map_or("wasm.unknown.pagefind".to_string(), |w| format!("wasm.{w}.pagefind"));
-        let meta = size(&dir.join(format!("pagefind.{}.pf_meta", index["hash"].as_str().unwrap())));
+        let wasm = index["wasm"]
+            .as_str()
+            .map_or("wasm.unknown.pagefind".to_string(), |w| {
+                format!("wasm.{w}.pagefind")
+            });
+        let meta = size(&dir.join(format!(
+            "pagefind.{}.pf_meta",
+            index["hash"].as_str().unwrap()
+        )));
         let largest = |sub: &str, n: usize| {
-            let mut sizes: Vec<u64> = files(&dir.join(sub)).iter().flat_map(|p| if p.is_dir() { files(p) } else { vec![p.clone()] }).map(|p| size(&p)).collect();
+            let mut sizes: Vec<u64> = files(&dir.join(sub))
+                .iter()
+                .flat_map(|p| {
+                    if p.is_dir() {
+                        files(p)
+                    } else {
+                        vec![p.clone()]
+                    }
+                })
+                .map(|p| size(&p))
+                .collect();
             sizes.sort_unstable_by(|a, b| b.cmp(a));
             sizes.into_iter().take(n).sum::<u64>()
         };
         // The worst case: two words in the two largest chunks, the audience filter, ten results.
-        let first_query = size(&dir.join("pagefind.js")) + size(&dir.join("pagefind-entry.json")) + size(&dir.join(wasm)) + meta + largest("index", 2) + largest("filter", 1) + largest("fragment", 10);
-        assert!(first_query < 200_000, "{lang}: a first query downloads {first_query} bytes");
-        assert!(largest("index", 1) < 40_000, "{lang}: index chunks stay small");
+        let first_query = size(&dir.join("pagefind.js"))
+            + size(&dir.join("pagefind-entry.json"))
+            + size(&dir.join(wasm))
+            + meta
+            + largest("index", 2)
+            + largest("filter", 1)
+            + largest("fragment", 10);
+        assert!(
+            first_query < 200_000,
+            "{lang}: a first query downloads {first_query} bytes"
+        );
+        assert!(
+            largest("index", 1) < 40_000,
+            "{lang}: index chunks stay small"
+        );
     }
 }
 
@@ -156,8 +238,15 @@ fn a_first_query_downloads_little() {
 fn the_search_page_and_the_ticket_form_load_their_languages_bundle() {
     for lang in LANGUAGES {
         let search = std::fs::read_to_string(site().join(lang).join("search/index.html")).unwrap();
-        assert!(search.contains(&format!("data-pagefind=\"/{lang}/pagefind/pagefind.js\"")), "{lang}: search page");
-        let contact = std::fs::read_to_string(site().join(lang).join("contact/index.html")).unwrap();
-        assert!(contact.contains(&format!("data-pagefind=\"/{lang}/pagefind/pagefind.js\"")), "{lang}: ticket form");
+        assert!(
+            search.contains(&format!("data-pagefind=\"/{lang}/pagefind/pagefind.js\"")),
+            "{lang}: search page"
+        );
+        let contact =
+            std::fs::read_to_string(site().join(lang).join("contact/index.html")).unwrap();
+        assert!(
+            contact.contains(&format!("data-pagefind=\"/{lang}/pagefind/pagefind.js\"")),
+            "{lang}: ticket form"
+        );
     }
 }

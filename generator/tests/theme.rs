@@ -15,7 +15,10 @@ fn every_validation_code_has_a_message_in_every_language() {
         let strings = strings(lang);
         for code in Code::ALL {
             let key = format!("error_{}", code.as_str());
-            assert!(strings.get(&key).is_some_and(|s| !s.trim().is_empty()), "site/i18n/{lang}.yaml has no `{key}`");
+            assert!(
+                strings.get(&key).is_some_and(|s| !s.trim().is_empty()),
+                "site/i18n/{lang}.yaml has no `{key}`"
+            );
         }
     }
 }

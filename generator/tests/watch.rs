@@ -16,7 +16,10 @@ const PATIENCE: Duration = Duration::from_secs(10);
 fn watched() -> (tempfile::TempDir, PathBuf, Watch) {
     let temp = tempfile::tempdir().unwrap();
     let content = temp.path().join("content");
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/minimal"), &content);
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/minimal"),
+        &content,
+    );
     let watch = Watch::start(std::slice::from_ref(&content), DEBOUNCE).unwrap();
     (temp, content, watch)
 }
@@ -24,7 +27,9 @@ fn watched() -> (tempfile::TempDir, PathBuf, Watch) {
 /// The changes of the next batch, merged with any that follow at once (editors and the kernel may
 /// split one save into two batches).
 fn next(watch: &mut Watch) -> Changes {
-    let mut changes = watch.next_change(PATIENCE).expect("the watcher reports the change");
+    let mut changes = watch
+        .next_change(PATIENCE)
+        .expect("the watcher reports the change");
     while let Some(more) = watch.next_change(DEBOUNCE * 4) {
         changes.added.extend(more.added);
         changes.modified.extend(more.modified);
@@ -49,10 +54,16 @@ fn picks_up_a_new_file_and_a_deletion() {
     let (_temp, content, mut watch) = watched();
     let new = content.join("en/users/account/new-article.md");
     std::fs::write(&new, "---\ntitle: New\n---\nBody.\n").unwrap();
-    assert_eq!(next(&mut watch).added.into_iter().collect::<Vec<_>>(), std::slice::from_ref(&new));
+    assert_eq!(
+        next(&mut watch).added.into_iter().collect::<Vec<_>>(),
+        std::slice::from_ref(&new)
+    );
 
     std::fs::remove_file(&new).unwrap();
-    assert_eq!(next(&mut watch).removed.into_iter().collect::<Vec<_>>(), [new]);
+    assert_eq!(
+        next(&mut watch).removed.into_iter().collect::<Vec<_>>(),
+        [new]
+    );
 }
 
 #[test]
@@ -66,11 +77,28 @@ fn picks_up_a_renamed_file_and_folder() {
     assert_eq!(changes.added.into_iter().collect::<Vec<_>>(), [to]);
 
     // A folder renamed comes as one event; every file inside it moved.
-    std::fs::rename(content.join("it/users/account"), content.join("it/users/konto")).unwrap();
+    std::fs::rename(
+        content.join("it/users/account"),
+        content.join("it/users/konto"),
+    )
+    .unwrap();
     let changes = next(&mut watch);
-    assert!(!changes.removed.is_empty() && changes.removed.iter().all(|p| p.starts_with(content.join("it/users/account"))), "{changes:?}");
+    assert!(
+        !changes.removed.is_empty()
+            && changes
+                .removed
+                .iter()
+                .all(|p| p.starts_with(content.join("it/users/account"))),
+        "{changes:?}"
+    );
     assert_eq!(changes.added.len(), changes.removed.len(), "{changes:?}");
-    assert!(changes.added.iter().all(|p| p.starts_with(content.join("it/users/konto"))), "{changes:?}");
+    assert!(
+        changes
+            .added
+            .iter()
+            .all(|p| p.starts_with(content.join("it/users/konto"))),
+        "{changes:?}"
+    );
 }
 
 #[test]
@@ -79,8 +107,16 @@ fn ignores_saves_without_changes_and_editor_files() {
     let article = content.join("en/users/account/reset-password.md");
     let text = std::fs::read(&article).unwrap();
     std::fs::write(&article, &text).unwrap();
-    std::fs::write(content.join("en/users/account/.reset-password.md.swp"), "swap").unwrap();
-    std::fs::write(content.join("en/users/account/reset-password.md~"), "backup").unwrap();
+    std::fs::write(
+        content.join("en/users/account/.reset-password.md.swp"),
+        "swap",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("en/users/account/reset-password.md~"),
+        "backup",
+    )
+    .unwrap();
     assert_eq!(watch.next_change(Duration::from_millis(500)), None);
 
     // The watcher still works afterwards.

@@ -9,10 +9,13 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use ticket_function::aws::aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
-use ticket_function::aws::{aws_config, aws_sdk_dynamodb, aws_sdk_sesv2, dynamodb_config, sesv2_config, DynamoStore, SesMailer};
+use ticket_function::aws::{
+    aws_config, aws_sdk_dynamodb, aws_sdk_sesv2, dynamodb_config, sesv2_config, DynamoStore,
+    SesMailer,
+};
 use ticket_function::{Config, Deps, ManualClock};
 
 pub const SENDER: &str = "tickets@example.com";
@@ -37,7 +40,8 @@ pub fn endpoint() -> String {
 
 /// SDK settings for moto: fixed region and dummy credentials, so nothing depends on the machine.
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    let credentials = aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests");
+    let credentials =
+        aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(credentials)
@@ -49,23 +53,46 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
 /// A name no other test (or earlier run against the same moto) uses.
 pub fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
-    format!("{prefix}-{}-{}-{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_nanos();
+    format!(
+        "{prefix}-{}-{}-{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub fn template() -> serde_norway::Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml");
     let text = std::fs::read_to_string(path).expect("function/template.yaml is readable");
-    serde_norway::from_str(&text).expect("function/template.yaml is valid YAML (CloudFormation tags included)")
+    serde_norway::from_str(&text)
+        .expect("function/template.yaml is valid YAML (CloudFormation tags included)")
 }
 
 /// The one resource of `kind` in the template: (logical id, properties).
-pub fn resource<'a>(template: &'a serde_norway::Value, kind: &str) -> (String, &'a serde_norway::Value) {
-    let resources = template["Resources"].as_mapping().expect("Resources is a mapping");
-    let mut found = resources.iter().filter(|(_, r)| r["Type"].as_str() == Some(kind));
-    let (name, resource) = found.next().unwrap_or_else(|| panic!("no {kind} in the template"));
-    assert!(found.next().is_none(), "more than one {kind} in the template");
-    (name.as_str().unwrap_or_default().to_owned(), &resource["Properties"])
+pub fn resource<'a>(
+    template: &'a serde_norway::Value,
+    kind: &str,
+) -> (String, &'a serde_norway::Value) {
+    let resources = template["Resources"]
+        .as_mapping()
+        .expect("Resources is a mapping");
+    let mut found = resources
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some(kind));
+    let (name, resource) = found
+        .next()
+        .unwrap_or_else(|| panic!("no {kind} in the template"));
+    assert!(
+        found.next().is_none(),
+        "more than one {kind} in the template"
+    );
+    (
+        name.as_str().unwrap_or_default().to_owned(),
+        &resource["Properties"],
+    )
 }
 
 fn key_schema(value: &serde_norway::Value) -> Vec<KeySchemaElement> {
@@ -89,19 +116,34 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
     let mut create = client
         .create_table()
         .table_name(name)
-        .billing_mode(BillingMode::from(table["BillingMode"].as_str().expect("BillingMode")))
+        .billing_mode(BillingMode::from(
+            table["BillingMode"].as_str().expect("BillingMode"),
+        ))
         .set_key_schema(Some(key_schema(&table["KeySchema"])));
-    for attribute in table["AttributeDefinitions"].as_sequence().expect("AttributeDefinitions") {
+    for attribute in table["AttributeDefinitions"]
+        .as_sequence()
+        .expect("AttributeDefinitions")
+    {
         create = create.attribute_definitions(
             AttributeDefinition::builder()
                 .attribute_name(attribute["AttributeName"].as_str().expect("AttributeName"))
-                .attribute_type(ScalarAttributeType::from(attribute["AttributeType"].as_str().expect("AttributeType")))
+                .attribute_type(ScalarAttributeType::from(
+                    attribute["AttributeType"].as_str().expect("AttributeType"),
+                ))
                 .build()
                 .expect("complete attribute definition"),
         );
     }
-    for index in table["GlobalSecondaryIndexes"].as_sequence().into_iter().flatten() {
-        let projection = ProjectionType::from(index["Projection"]["ProjectionType"].as_str().expect("ProjectionType"));
+    for index in table["GlobalSecondaryIndexes"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+    {
+        let projection = ProjectionType::from(
+            index["Projection"]["ProjectionType"]
+                .as_str()
+                .expect("ProjectionType"),
+        );
         create = create.global_secondary_indexes(
             GlobalSecondaryIndex::builder()
                 .index_name(index["IndexName"].as_str().expect("IndexName"))
@@ -111,7 +153,12 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
                 .expect("complete index"),
         );
     }
-    create.send().await.unwrap_or_else(|e| panic!("CreateTable {name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)));
+    create.send().await.unwrap_or_else(|e| {
+        panic!(
+            "CreateTable {name}: {}",
+            aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+        )
+    });
     let ttl = &table["TimeToLiveSpecification"];
     client
         .update_time_to_live()
@@ -125,7 +172,12 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
         )
         .send()
         .await
-        .unwrap_or_else(|e| panic!("UpdateTimeToLive {name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)));
+        .unwrap_or_else(|e| {
+            panic!(
+                "UpdateTimeToLive {name}: {}",
+                aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+            )
+        });
 }
 
 #[derive(Default)]
@@ -134,7 +186,6 @@ pub struct StackOptions {
     pub ses_endpoint: Option<String>,
     pub rate_limit_per_minute: u32,
 }
-
 
 /// The handler's dependencies against moto: a fresh table from the template, SES with the
 /// sender identity created, production timeouts, and a clock that starts now.
@@ -151,7 +202,11 @@ pub async fn stack(options: StackOptions) -> (Stack, String, aws_sdk_dynamodb::C
     create_table(&admin, &table).await;
     let ses_admin = aws_sdk_sesv2::Client::new(&shared);
     // Makes the sender usable at once; it may exist from another test already.
-    let _ = ses_admin.create_email_identity().email_identity(SENDER).send().await;
+    let _ = ses_admin
+        .create_email_identity()
+        .email_identity(SENDER)
+        .send()
+        .await;
 
     let mut dynamo = dynamodb_config(&shared, config.store_timeout);
     if let Some(url) = options.dynamodb_endpoint {
@@ -161,7 +216,11 @@ pub async fn stack(options: StackOptions) -> (Stack, String, aws_sdk_dynamodb::C
     if let Some(url) = options.ses_endpoint {
         ses = ses.endpoint_url(url);
     }
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(dynamo.build()), &table, Duration::from_secs(86_400));
+    let store = DynamoStore::new(
+        aws_sdk_dynamodb::Client::from_conf(dynamo.build()),
+        &table,
+        Duration::from_secs(86_400),
+    );
     let mailer = SesMailer::new(aws_sdk_sesv2::Client::from_conf(ses.build()));
     let deps = Deps::new(store, mailer, ManualClock::new(SystemTime::now()), config);
     (deps, table, admin)
@@ -177,28 +236,48 @@ pub fn json_request(body: &serde_json::Value) -> http::Request<Bytes> {
 }
 
 pub fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {
-    serde_json::from_slice(response.body())
-        .unwrap_or_else(|e| panic!("JSON answer expected ({e}): {:?}", String::from_utf8_lossy(response.body())))
+    serde_json::from_slice(response.body()).unwrap_or_else(|e| {
+        panic!(
+            "JSON answer expected ({e}): {:?}",
+            String::from_utf8_lossy(response.body())
+        )
+    })
 }
 
 /// GET a path of moto's own API (e.g. `/moto-api/data.json`) as JSON, over plain HTTP/1.0.
 pub fn moto_get(path: &str) -> serde_json::Value {
     let url = endpoint();
     let host = url.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("connect to moto at {host}: {e}"));
-    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("set timeout");
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: application/json\r\n\r\n").expect("send");
+    let mut stream =
+        TcpStream::connect(host).unwrap_or_else(|e| panic!("connect to moto at {host}: {e}"));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("set timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: application/json\r\n\r\n"
+    )
+    .expect("send");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read moto's answer");
     let text = String::from_utf8_lossy(&raw);
     let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
-    assert!(head.starts_with("HTTP/1.") && head.contains(" 200 "), "moto answered {head}");
+    assert!(
+        head.starts_with("HTTP/1.") && head.contains(" 200 "),
+        "moto answered {head}"
+    );
     serde_json::from_str(body).expect("moto's JSON")
 }
 
 /// Raw MIME messages SES (moto) accepted so far.
 pub fn sent_raw_emails() -> Vec<String> {
     let data = moto_get("/moto-api/data.json");
-    let messages = data["ses"]["RawMessage"].as_array().cloned().unwrap_or_default();
-    messages.iter().filter_map(|m| m["raw_data"].as_str().map(str::to_owned)).collect()
+    let messages = data["ses"]["RawMessage"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    messages
+        .iter()
+        .filter_map(|m| m["raw_data"].as_str().map(str::to_owned))
+        .collect()
 }

@@ -9,7 +9,10 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_helpcenter");
 
 /// The repository's root: `content/`, `site/`, `tests/fixtures/`.
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -18,7 +21,12 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs the binary in `dir` (without a terminal: stdin closed, output captured).
 pub fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).stdin(std::process::Stdio::null()).output().expect("the binary runs")
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs")
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -59,5 +67,6 @@ pub fn write(path: &Path, text: &str) {
 
 /// The JSON document a `--format json` run printed.
 pub fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(output)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(output)))
 }
