@@ -281,17 +281,6 @@ fn write_search_bundles(
     staging: &Staging,
 ) -> Result<(), BuildError> {
     let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
-    if std::env::var_os("HC_MEM").is_some() {
-        eprintln!(
-            "TMPMEM before bundles {}",
-            std::fs::read_to_string("/proc/self/status")
-                .unwrap()
-                .lines()
-                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-    }
     let runtime = search::Runtime::load(&codes).map_err(|e| BuildError::Io {
         path: staging.dir().join(search::BUNDLE_DIR),
         source: std::io::Error::other(e),
