@@ -88,6 +88,7 @@ pub fn check(
     let hooks = Hooks {
         progress,
         inspect: Some(&inspect),
+        skip_search: true,
     };
     let (diagnostics, pages, pages_per_language) = match run(options, Staging::discard(), &hooks) {
         Ok((report, _)) => (report.warnings, report.pages, report.pages_per_language),

@@ -4,6 +4,7 @@
 //! driven by [`build`]. The writers' commands sit on top: [`check`] (with [`external`] links),
 //! [`serve`] (with [`watch`]), [`starter`] (`new`), and [`report`] for what they print.
 
+pub mod assets;
 pub mod build;
 pub mod check;
 pub mod config;
@@ -11,14 +12,17 @@ pub mod diagnostics;
 pub mod external;
 pub mod frontmatter;
 pub mod i18n;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod page;
 pub mod render;
 pub mod report;
 pub mod search;
 pub mod serve;
 pub mod sitemap;
 pub mod starter;
+pub mod urls;
 pub mod watch;
 pub mod write;

@@ -9,7 +9,7 @@ use std::path::Path;
 use pulldown_cmark::{
     BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
-use pulldown_cmark_escape::{escape_href, escape_html};
+use pulldown_cmark_escape::escape_href;
 
 use crate::diagnostics::{line_of, Diagnostic};
 
@@ -190,14 +190,14 @@ impl State<'_, '_> {
         let id = self.unique_id(base);
         let level = level as u8;
         events.push(Event::Html(
-            format!("<h{level} id=\"{}\">", attr(&id)).into(),
+            format!("<h{level} id=\"{}\">", escape_html(&id)).into(),
         ));
         events.extend(inner.into_iter().map(|e| self.escape_raw(e)));
         events.push(Event::Html(
             format!(
                 " <a class=\"anchor\" href=\"#{}\" aria-label=\"{}\">#</a></h{level}>\n",
-                attr(&id),
-                attr(&format!("{}: {text}", self.cx.anchor_label))
+                escape_html(&id),
+                escape_html(&format!("{}: {text}", self.cx.anchor_label))
             )
             .into(),
         ));
@@ -231,14 +231,14 @@ impl State<'_, '_> {
             BlockQuoteKind::Warning => ("warning", 3),
             BlockQuoteKind::Caution => ("caution", 4),
         };
-        format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n", attr(self.cx.callout_titles[i]))
+        format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n", escape_html(self.cx.callout_titles[i]))
     }
 
     fn link_open(&mut self, link_type: LinkType, dest: &str, title: &str, line: usize) -> String {
         let title = if title.is_empty() {
             String::new()
         } else {
-            format!(" title=\"{}\"", attr(title))
+            format!(" title=\"{}\"", escape_html(title))
         };
         if link_type == LinkType::Email {
             return format!("<a href=\"mailto:{}\"{title}>", href(dest));
@@ -268,12 +268,12 @@ impl State<'_, '_> {
         let title = if title.is_empty() {
             String::new()
         } else {
-            format!(" title=\"{}\"", attr(title))
+            format!(" title=\"{}\"", escape_html(title))
         };
         format!(
             "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\" decoding=\"async\">",
             href(&src),
-            attr(&plain_text(inner))
+            escape_html(&plain_text(inner))
         )
     }
 
@@ -348,16 +348,18 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-fn attr(s: &str) -> String {
+/// Text escaped for HTML (and XML) text and double-quoted attributes: the one escaper of the
+/// generator's markup, also the templates'.
+pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    escape_html(&mut out, s).expect("writing to a String cannot fail");
+    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
     out
 }
 
 fn href(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     escape_href(&mut out, s).expect("writing to a String cannot fail");
-    attr(&out)
+    escape_html(&out)
 }
 
 #[cfg(test)]

@@ -189,71 +189,6 @@ impl Site {
         Some(site)
     }
 
-    pub fn base(&self) -> &str {
-        self.config.base_path()
-    }
-
-    pub fn home_url(&self, l: usize) -> String {
-        format!("{}/{}/", self.base(), self.languages[l].code)
-    }
-
-    pub fn contact_url(&self, l: usize) -> String {
-        format!("{}contact/", self.home_url(l))
-    }
-
-    pub fn thanks_url(&self, l: usize) -> String {
-        format!("{}contact/thanks/", self.home_url(l))
-    }
-
-    pub fn search_url(&self, l: usize) -> String {
-        format!("{}search/", self.home_url(l))
-    }
-
-    pub fn section_url(&self, l: usize, a: usize) -> String {
-        format!("{}{}/", self.home_url(l), self.audiences[a].id)
-    }
-
-    pub fn category_url(&self, l: usize, c: usize) -> String {
-        format!(
-            "{}{}/",
-            self.section_url(l, self.categories[c].audience),
-            self.categories[c].id
-        )
-    }
-
-    pub fn article_url(&self, l: usize, a: usize) -> String {
-        format!(
-            "{}{}/",
-            self.category_url(l, self.articles[a].category),
-            self.article_slug(l, a)
-        )
-    }
-
-    /// The ticket link: the contact page with audience and category chosen.
-    pub fn ticket_url(&self, l: usize, audience: usize, category: Option<usize>) -> String {
-        let mut url = format!(
-            "{}?audience={}",
-            self.contact_url(l),
-            self.audiences[audience].id
-        );
-        if let Some(c) = category {
-            url.push_str(&format!("&category={}", self.categories[c].id));
-        }
-        url
-    }
-
-    pub fn absolute(&self, url: &str) -> String {
-        format!("{}{}", self.config.origin(), url)
-    }
-
-    fn article_slug(&self, l: usize, a: usize) -> &str {
-        let article = &self.articles[a];
-        article.docs[l]
-            .as_ref()
-            .and_then(|d| d.meta.slug.as_deref())
-            .unwrap_or(&article.key)
-    }
-
     /// The doc an article page in language `l` shows: its translation, else the default's.
     pub fn article_doc(&self, l: usize, a: usize) -> (&Doc<ArticleMeta>, bool) {
         let docs = &self.articles[a].docs;
@@ -298,16 +233,6 @@ impl Site {
             _ => return None,
         };
         Some((lang, target))
-    }
-
-    pub fn target_url(&self, l: usize, target: Target) -> String {
-        match target {
-            Target::Home => self.home_url(l),
-            Target::Contact => self.contact_url(l),
-            Target::Section(a) => self.section_url(l, a),
-            Target::Category(c) => self.category_url(l, c),
-            Target::Article(a) => self.article_url(l, a),
-        }
     }
 
     /// Two articles of one category and language must not share a URL.

@@ -27,6 +27,7 @@ use ticket_function::{ClientAddr, Config, Deps, FileMailer, FileStore, SystemClo
 use tokio::sync::watch;
 
 use crate::build::{run, BuildError, BuildOptions, BuildReport, Hooks, Progress};
+use crate::urls;
 use crate::watch::Changes;
 use crate::write::{SiteFile, SiteFiles, Staged, Staging};
 
@@ -40,7 +41,6 @@ const LIVE_JS: &str = include_str!("serve/live.js");
 /// save (write, rename, metadata) arrives as one.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// Where the build puts the theme's static files.
-const THEME_ASSETS: &str = "assets/";
 /// Beyond this many changed pages, tabs are told to reload rather than sent the list.
 const LISTED_PAGES: usize = 50;
 
@@ -284,7 +284,7 @@ fn compare(old: &SiteFiles, new: &SiteFiles, changes: Option<&Changes>) -> (Vec<
         .filter(|p| differs(new.files.get(*p), old.files.get(*p)))
         .collect();
     let embedded = |p: &str| {
-        p.starts_with(THEME_ASSETS)
+        urls::is_asset_file(p)
             || matches!(
                 new.files.get(p).or(old.files.get(p)),
                 Some(SiteFile::Source(_))
@@ -294,23 +294,11 @@ fn compare(old: &SiteFiles, new: &SiteFiles, changes: Option<&Changes>) -> (Vec<
     (
         changed
             .into_iter()
-            .filter(|p| is_page(p))
-            .map(|p| page_url(p))
+            .filter(|p| urls::is_page_file(p))
+            .map(|p| urls::file_url(p))
             .collect(),
         assets,
     )
-}
-
-fn is_page(path: &str) -> bool {
-    path.ends_with(".html")
-}
-
-/// `en/users/index.html` → `/en/users/`; `en/404.html` → `/en/404.html`.
-fn page_url(path: &str) -> String {
-    match path.strip_suffix("index.html") {
-        Some(dir) => format!("/{dir}"),
-        None => format!("/{path}"),
-    }
 }
 
 /// A failed build as the terminal shows it, for the overlay.
@@ -346,19 +334,14 @@ async fn file(State(preview): State<Arc<Preview>>, method: Method, uri: http::Ur
         );
     }
     let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
-    let rel = path.trim_start_matches('/');
-    let rel = if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
-    } else {
-        rel.to_string()
-    };
+    let rel = urls::output_file(&path, "");
     if let Some(found) = snapshot.files.files.get(&rel) {
         return serve_file(&snapshot, StatusCode::OK, &rel, found).await;
     }
     if snapshot
         .files
         .files
-        .contains_key(&format!("{rel}/index.html"))
+        .contains_key(&urls::folder_index_file(&rel))
     {
         let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
         return (
@@ -367,10 +350,8 @@ async fn file(State(preview): State<Arc<Preview>>, method: Method, uri: http::Ur
         )
             .into_response();
     }
-    let language_404 = rel.split('/').next().map(|lang| format!("{lang}/404.html"));
-    let not_found = language_404
+    let not_found = urls::not_found_files(&rel)
         .into_iter()
-        .chain(["404.html".to_string()])
         .find_map(|p| Some((snapshot.files.files.get(&p)?, p)));
     match not_found {
         Some((found, rel)) => serve_file(&snapshot, StatusCode::NOT_FOUND, &rel, found).await,
@@ -391,7 +372,7 @@ async fn serve_file(
             Err(_) => return StatusCode::NOT_FOUND.into_response(),
         },
     };
-    let bytes = if is_page(rel) {
+    let bytes = if urls::is_page_file(rel) {
         inject(&String::from_utf8_lossy(&bytes), snapshot.id).into_bytes()
     } else {
         bytes
@@ -578,12 +559,5 @@ mod tests {
     fn injects_the_script_before_the_end_of_the_body() {
         assert_eq!(inject("<body><p>x</p></body></html>", 3), "<body><p>x</p><script src=\"/_helpcenter/live.js\" data-site=\"3\" defer></script>\n</body></html>");
         assert!(inject("<p>fragment", 1).ends_with("defer></script>"));
-    }
-
-    #[test]
-    fn page_urls_follow_files() {
-        assert_eq!(page_url("en/users/index.html"), "/en/users/");
-        assert_eq!(page_url("index.html"), "/");
-        assert_eq!(page_url("en/404.html"), "/en/404.html");
     }
 }

@@ -8,8 +8,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use sha2::{Digest, Sha256};
-
 /// A build's output until [`Staging::commit`].
 pub struct Staging {
     target: PathBuf,
@@ -98,40 +96,37 @@ impl Staging {
 
     /// Writes `bytes` at `rel` (a path relative to the site root), creating folders.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        match &self.dest {
-            Dest::Dir(dir) => {
-                let path = dir.join(rel.trim_start_matches('/'));
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::write(path, bytes)
-            }
-            Dest::Memory(files) => {
-                lock(files).insert(
-                    rel.trim_start_matches('/').to_string(),
-                    SiteFile::Bytes(bytes.to_vec()),
-                );
-                Ok(())
-            }
-            Dest::Nowhere => Ok(()),
-        }
+        self.put(
+            rel,
+            || SiteFile::Bytes(bytes.to_vec()),
+            |path| std::fs::write(path, bytes),
+        )
     }
 
     /// Copies a file into the site at `rel`.
     pub fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
+        let source = || SiteFile::Source(from.to_path_buf());
+        self.put(rel, source, |path| std::fs::copy(from, path).map(|_| ()))
+    }
+
+    /// Puts one file at `rel`: on disk through `to_disk`, in memory as `in_memory()`.
+    fn put(
+        &self,
+        rel: &str,
+        in_memory: impl FnOnce() -> SiteFile,
+        to_disk: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let rel = rel.trim_start_matches('/');
         match &self.dest {
             Dest::Dir(dir) => {
-                let path = dir.join(rel.trim_start_matches('/'));
+                let path = dir.join(rel);
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
-                std::fs::copy(from, path).map(|_| ())
+                to_disk(&path)
             }
             Dest::Memory(files) => {
-                lock(files).insert(
-                    rel.trim_start_matches('/').to_string(),
-                    SiteFile::Source(from.to_path_buf()),
-                );
+                lock(files).insert(rel.to_string(), in_memory());
                 Ok(())
             }
             Dest::Nowhere => Ok(()),
@@ -191,15 +186,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// `style.css` → `style.3f2a9c1d.css`: a name that changes with the content, so it can be cached
 /// forever.
-pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    match name.rsplit_once('.') {
-        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
-        None => format!("{name}.{hash}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,14 +236,5 @@ mod tests {
         let nowhere = Staging::discard();
         nowhere.write("en/index.html", b"hi").unwrap();
         assert!(matches!(nowhere.commit().unwrap(), Staged::Discarded));
-    }
-
-    #[test]
-    fn hashed_names_follow_content() {
-        assert_ne!(hashed_name("a.css", b"x"), hashed_name("a.css", b"y"));
-        assert!(
-            hashed_name("a.css", b"x").starts_with("a.")
-                && hashed_name("a.css", b"x").ends_with(".css")
-        );
     }
 }

@@ -1,0 +1,187 @@
+//! The data each template gets, as types: a misspelled key is a compile error here instead of an
+//! empty spot on a page. One struct per template (`<name>.html` ← `<Name>Page`), all sharing
+//! [`Common`] as `page`; the templates in `site/templates/` are their only readers.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::Social;
+use crate::i18n::Strings;
+use crate::markdown::Heading;
+
+use super::form::Form;
+
+/// What every page's template gets, as `page`.
+#[derive(Serialize)]
+pub(super) struct Common<'a> {
+    pub(super) lang: &'a str,
+    pub(super) dir: &'static str,
+    pub(super) t: &'a Strings,
+    pub(super) site_title: &'a str,
+    pub(super) home_url: String,
+    pub(super) contact_url: String,
+    pub(super) search_url: String,
+    /// The folder of this language's search bundle (`pagefind.js` is in it).
+    pub(super) search_bundle_url: String,
+    pub(super) fallback_email: &'a str,
+    /// Theme asset (`style_css`, `app_js`) → its hashed URL.
+    pub(super) assets: &'a BTreeMap<String, String>,
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) canonical: String,
+    pub(super) alternates: Vec<Alternate>,
+    pub(super) switcher: Vec<Switch>,
+    pub(super) breadcrumbs: Vec<Link>,
+    /// Set on pages shown in the default language because the translation is missing.
+    pub(super) untranslated: bool,
+    pub(super) content_lang: &'a str,
+    pub(super) content_dir: &'static str,
+}
+
+#[derive(Serialize)]
+pub(super) struct Link {
+    pub(super) title: String,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Alternate {
+    pub(super) hreflang: String,
+    pub(super) href: String,
+}
+
+/// One entry of the language switcher.
+#[derive(Serialize)]
+pub(super) struct Switch {
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) current: bool,
+}
+
+/// An article in a list; `translated` is false where the default language's text stands in.
+#[derive(Serialize)]
+pub(super) struct ArticleLink<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) summary: Option<&'a str>,
+    pub(super) translated: bool,
+}
+
+/// `404.html`, `thanks.html`, `search.html`: nothing but the common data.
+#[derive(Serialize)]
+pub(super) struct PlainPage<'a> {
+    pub(super) page: Common<'a>,
+}
+
+/// `root.html`: the language chooser.
+#[derive(Serialize)]
+pub(super) struct RootPage<'a> {
+    pub(super) page: Common<'a>,
+    pub(super) languages: Vec<RootLanguage<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct RootLanguage<'a> {
+    pub(super) code: &'a str,
+    pub(super) name: &'a str,
+    pub(super) url: String,
+    pub(super) title: &'a str,
+    pub(super) dir: &'static str,
+}
+
+/// `home.html`.
+#[derive(Serialize)]
+pub(super) struct HomePage<'a> {
+    pub(super) page: Common<'a>,
+    pub(super) body: String,
+    pub(super) audiences: Vec<AudienceCard<'a>>,
+    pub(super) popular: Vec<ArticleLink<'a>>,
+    pub(super) recent: Vec<ArticleLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AudienceCard<'a> {
+    pub(super) id: &'a str,
+    pub(super) title: &'a str,
+    pub(super) description: Option<&'a str>,
+    pub(super) url: String,
+}
+
+/// `section.html`: an audience's categories, each with its first articles.
+#[derive(Serialize)]
+pub(super) struct SectionPage<'a> {
+    pub(super) page: Common<'a>,
+    pub(super) body: String,
+    pub(super) categories: Vec<CategoryBox<'a>>,
+    pub(super) ticket_url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct CategoryBox<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: Option<&'a str>,
+    pub(super) url: String,
+    pub(super) articles: Vec<ArticleLink<'a>>,
+    pub(super) count: usize,
+    /// More articles than the section shows.
+    pub(super) more: bool,
+}
+
+/// `category.html`.
+#[derive(Serialize)]
+pub(super) struct CategoryPage<'a> {
+    pub(super) page: Common<'a>,
+    pub(super) body: String,
+    pub(super) articles: Vec<ArticleLink<'a>>,
+    pub(super) ticket_url: String,
+}
+
+/// `article.html`.
+#[derive(Serialize)]
+pub(super) struct ArticlePage<'a> {
+    pub(super) page: Common<'a>,
+    pub(super) body: String,
+    pub(super) toc: Vec<Heading>,
+    /// The date as the page's language writes it, and as `YYYY-MM-DD`.
+    pub(super) updated: Option<String>,
+    pub(super) updated_iso: Option<String>,
+    pub(super) tags: &'a [String],
+    pub(super) related: Vec<ArticleLink<'a>>,
+    pub(super) prev: Option<ArticleLink<'a>>,
+    pub(super) next: Option<ArticleLink<'a>>,
+    pub(super) ticket_url: String,
+    /// For an untranslated page: the original's URL, for the notice.
+    pub(super) translated_elsewhere: Option<String>,
+}
+
+/// `contact.html`: the ticket form and everything around it.
+#[derive(Serialize)]
+pub(super) struct ContactPage<'a> {
+    pub(super) page: Common<'a>,
+    pub(super) body: String,
+    pub(super) form: Form<'a>,
+    pub(super) hours: Vec<HoursRow<'a>>,
+    pub(super) timezone: &'a str,
+    pub(super) response_hours: String,
+    pub(super) billing: Vec<DepartmentCard<'a>>,
+    pub(super) elsewhere: Vec<DepartmentCard<'a>>,
+    pub(super) social: &'a [Social],
+    pub(super) thanks_url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct HoursRow<'a> {
+    pub(super) days: String,
+    pub(super) from: &'a str,
+    pub(super) to: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct DepartmentCard<'a> {
+    pub(super) id: &'a str,
+    pub(super) email: &'a str,
+    pub(super) title: &'a str,
+    pub(super) description: Option<&'a str>,
+}

@@ -1,0 +1,298 @@
+//! Step 3, render: every page of the site as HTML through the theme's Tera templates. Rust passes
+//! typed data ([`context`]); the templates in `site/templates/` are the only place that knows
+//! HTML structure. [`pages`] builds each page's data, [`form`] the ticket form's.
+
+mod context;
+mod form;
+mod pages;
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+use tera::Tera;
+
+use crate::diagnostics::Diagnostic;
+use crate::i18n::Strings;
+use crate::load::Doc;
+use crate::markdown::{self, SiteLink};
+use crate::model::{Site, Target};
+use crate::page::Page;
+use crate::sitemap;
+use crate::urls::{ROBOTS_FILE, SITEMAP_FILE};
+
+/// One rendered page, and what the build checks or indexes once all pages exist.
+pub struct Output {
+    /// Where the page goes, relative to the site root.
+    pub file: String,
+    pub html: String,
+    /// Links found in the page's Markdown, with the file they were written in.
+    pub links: Vec<(PathBuf, SiteLink)>,
+    /// For article pages: language, article and heading ids (the page's anchors).
+    pub anchors: Option<(usize, usize, Vec<String>)>,
+    /// For translated article pages: what the search index gets (`search`).
+    pub search: Option<SearchEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchEntry {
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    /// The body as plain text.
+    pub text: String,
+    pub audience: String,
+    pub category_id: String,
+    /// The category's title.
+    pub category: String,
+}
+
+pub struct Renderer<'s> {
+    site: &'s Site,
+    tera: Tera,
+    strings: Vec<Strings>,
+    /// Theme asset name → hashed URL.
+    assets: BTreeMap<String, String>,
+}
+
+impl<'s> Renderer<'s> {
+    /// Parses the theme's templates once.
+    pub fn new(
+        site: &'s Site,
+        site_dir: &Path,
+        strings: Vec<Strings>,
+        assets: BTreeMap<String, String>,
+    ) -> Result<Self, Diagnostic> {
+        let tera = templates(site_dir)?;
+        Ok(Renderer {
+            site,
+            tera,
+            strings,
+            assets,
+        })
+    }
+
+    pub fn render(&self, page: Page) -> Result<Output, Vec<Diagnostic>> {
+        let mut out = Output {
+            file: self.site.page_file(page),
+            html: String::new(),
+            links: Vec::new(),
+            anchors: None,
+            search: None,
+        };
+        let site = self.site;
+        out.html = match page {
+            Page::Root => self.fill("root.html", &self.root()),
+            Page::RootNotFound => self.fill(
+                "404.html",
+                &self.plain(site.default_lang, page, "not_found_title"),
+            ),
+            Page::NotFound(l) => self.fill("404.html", &self.plain(l, page, "not_found_title")),
+            Page::Thanks(l) => self.fill("thanks.html", &self.plain(l, page, "thanks_title")),
+            Page::Search(l) => self.fill("search.html", &self.plain(l, page, "search_title")),
+            Page::Home(l) => self.fill("home.html", &self.home(l, &mut out)?),
+            Page::Contact(l) => self.fill("contact.html", &self.contact(l, &mut out)?),
+            Page::Section(l, a) => self.fill("section.html", &self.section(l, a, &mut out)?),
+            Page::Category(l, c) => self.fill("category.html", &self.category(l, c, &mut out)?),
+            Page::Article(l, a) => self.fill("article.html", &self.article(l, a, &mut out)?),
+        }
+        .map_err(|d| vec![d])?;
+        Ok(out)
+    }
+
+    /// `sitemap.xml` listing `entries`.
+    pub fn sitemap(&self, entries: &[sitemap::Entry]) -> Result<String, Diagnostic> {
+        self.fill(SITEMAP_FILE, &SitemapData { entries })
+    }
+
+    pub fn robots(&self) -> Result<String, Diagnostic> {
+        let sitemap_url = self.site.sitemap_url();
+        self.fill(ROBOTS_FILE, &RobotsData { sitemap_url })
+    }
+
+    /// A template filled with its typed data.
+    fn fill(&self, template: &str, data: &impl Serialize) -> Result<String, Diagnostic> {
+        let context = tera::Context::from_serialize(data)
+            .map_err(|e| template_error(Path::new(template), &e))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| template_error(Path::new(template), &e))
+    }
+
+    /// A UI string of language `l` (its key where the theme lacks it).
+    fn s(&self, l: usize, key: &str) -> String {
+        self.strings[l]
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// Renders the Markdown body of a doc shown on a page in language `l`.
+    fn markdown<M>(
+        &self,
+        l: usize,
+        doc: &Doc<M>,
+        out: &mut Output,
+    ) -> Result<markdown::Rendered, Vec<Diagnostic>> {
+        let site = self.site;
+        let rel = doc.path.strip_prefix(&site.content_dir).ok();
+        let doc_lang = rel
+            .and_then(|p| p.iter().next())
+            .and_then(|c| c.to_str())
+            .and_then(|c| site.languages.iter().position(|x| x.code == c));
+        // Relative to content/, so that a content folder given as `../content` works too.
+        let doc_dir = rel.and_then(Path::parent);
+        let resolve = |dest: &str, anchor: Option<&str>| -> Option<String> {
+            let rel = normalize(&doc_dir?.join(dest));
+            let (lang, target) = site.resolve_content_path(&rel)?;
+            // A link within the doc's own language stays in the page's language, except a link to
+            // a heading from a page borrowed from another language: heading ids follow the text,
+            // so the anchor exists only where the target shows the same text as the doc.
+            let same_text = doc_lang == Some(l)
+                || anchor.is_none()
+                || matches!(target, Target::Article(a) if !site.is_translated(l, a));
+            let lang = if Some(lang) == doc_lang && same_text {
+                l
+            } else {
+                lang
+            };
+            Some(site.target_url(lang, target))
+        };
+        let t = &self.strings[l];
+        let get = |k: &'static str| -> &str { t.get(k).map_or(k, String::as_str) };
+        let cx = markdown::Context {
+            path: &doc.path,
+            body_line: doc.body_line,
+            allow_html: site.config.markdown.allow_html,
+            base: site.base(),
+            resolve_md: &resolve,
+            callout_titles: [
+                get("callout_note"),
+                get("callout_tip"),
+                get("callout_important"),
+                get("callout_warning"),
+                get("callout_caution"),
+            ],
+            anchor_label: get("anchor_label"),
+        };
+        let (rendered, problems) = markdown::render(&doc.body, &cx);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let links = rendered.links.iter().cloned();
+        out.links.extend(links.map(|link| (doc.path.clone(), link)));
+        Ok(rendered)
+    }
+}
+
+/// Templates a site needs even when its theme leaves them out; the theme's own copy wins.
+const BUILTIN: [(&str, &str); 2] = [
+    (
+        SITEMAP_FILE,
+        include_str!("../../../site/templates/sitemap.xml"),
+    ),
+    (
+        ROBOTS_FILE,
+        include_str!("../../../site/templates/robots.txt"),
+    ),
+];
+
+#[derive(Serialize)]
+struct SitemapData<'a> {
+    entries: &'a [sitemap::Entry],
+}
+
+#[derive(Serialize)]
+struct RobotsData {
+    sitemap_url: String,
+}
+
+/// The theme's templates: its pages (`*.html`) and the built-in files.
+fn templates(site_dir: &Path) -> Result<Tera, Diagnostic> {
+    let dir = site_dir.join("templates");
+    let pattern = dir.join("**").join("*.html");
+    let mut tera =
+        Tera::new(&pattern.to_string_lossy()).map_err(|e| template_error(site_dir, &e))?;
+    for (name, builtin) in BUILTIN {
+        let own = dir.join(name);
+        let added = if own.is_file() {
+            tera.add_template_file(&own, Some(name))
+        } else {
+            tera.add_raw_template(name, builtin)
+        };
+        added.map_err(|e| template_error(&own, &e))?;
+    }
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's own escaper also turns `/` into `&#x2F;`, which bloats every URL; these five
+    // characters are all that HTML text and double-quoted attributes need.
+    tera.set_escape_fn(escape);
+    Ok(tera)
+}
+
+fn escape(s: &str) -> String {
+    markdown::escape_html(s)
+}
+
+/// Resolves `.` and `..` without touching the file system (the target may not exist).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn template_error(file: &Path, e: &tera::Error) -> Diagnostic {
+    // Tera's useful detail is in the error's sources.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    Diagnostic::error(
+        file,
+        None,
+        format!("template error: {message}"),
+        "fix the theme template named above (site/templates/)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_escapes_urls_with_the_builtin_template() {
+        let theme = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(theme.path().join("templates")).unwrap();
+        let tera = templates(theme.path()).unwrap();
+        let entries = [sitemap::Entry {
+            url: "https://h.example/en/?a=1&b=2".into(),
+            alternates: vec![sitemap::Alternate {
+                hreflang: "it".into(),
+                href: "https://h.example/it/".into(),
+            }],
+        }];
+        let context = tera::Context::from_serialize(SitemapData { entries: &entries }).unwrap();
+        let xml = tera.render(SITEMAP_FILE, &context).unwrap();
+        assert!(xml.contains("<loc>https://h.example/en/?a=1&amp;b=2</loc>"));
+        assert!(xml.contains(
+            "<xhtml:link rel=\"alternate\" hreflang=\"it\" href=\"https://h.example/it/\"/>"
+        ));
+    }
+
+    #[test]
+    fn normalizes_parent_components() {
+        assert_eq!(
+            normalize(Path::new("content/en/users/account/../billing/x.md")),
+            PathBuf::from("content/en/users/billing/x.md")
+        );
+    }
+}
