@@ -517,17 +517,10 @@ impl<'s> Renderer<'s> {
         let category = &site.categories[article.category];
         let (doc, _) = site.article_doc(l, a);
         let body = self.markdown(l, doc, out)?;
-        let updated = match &doc.meta.updated {
-            Some(date) => Some(i18n::format_date(&self.strings[l], date).ok_or_else(|| {
-                vec![Diagnostic::error(
-                    &doc.path,
-                    crate::model::key_line(&doc.path, "updated"),
-                    format!("`updated: {date}` is not a date"),
-                    "write the date as YYYY-MM-DD, e.g. `updated: 2026-03-14`",
-                )]
-            })?),
-            None => None,
-        };
+        let updated = doc
+            .meta
+            .updated
+            .map(|date| i18n::format_date(&self.strings[l], date));
         let toc: Vec<&Heading> = body.headings.iter().filter(|h| h.level <= 3).collect();
         let toc = if toc.len() >= site.config.markdown.toc_min_headings {
             toc
