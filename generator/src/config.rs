@@ -381,6 +381,29 @@ mod tests {
     }
 
     #[test]
+    fn problems_point_at_the_item_to_fix_and_come_in_line_order() {
+        let text = MINIMAL
+            .replace("default_language: en", "default_language: fr")
+            .replace("{code: ar,", "{code: AR,")
+            .replace("a@b.c", "nobody")
+            .replace("/docs", "/docs/");
+        let errors = load(&text).unwrap_err();
+        let found: Vec<(Option<usize>, &str)> = errors
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(2), "`base_url` must be an absolute http(s) URL without a trailing slash, not `https://h.example/docs/`"),
+                (Some(3), "the default language `fr` is not among `languages`"),
+                (Some(6), "language code `AR` is not a folder-safe tag"),
+                (Some(8), "`ticket.fallback_email` `nobody` is not an email address"),
+            ]
+        );
+    }
+
+    #[test]
     fn cross_key_problems_are_all_reported() {
         let text = MINIMAL
             .replace("default_language: en", "default_language: fr")

@@ -300,7 +300,7 @@ mod tests {
             .unwrap_err();
             assert_eq!(
                 (e.line, e.message.as_str()),
-                (Some(3), "title: the title is empty"),
+                (Some(3), "title: must not be empty"),
                 "{yaml:?}"
             );
             assert!(e.hint.contains("title"), "{}", e.hint);

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use walkdir::WalkDir;
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{line_of, Diagnostic, Diagnostics};
 use crate::frontmatter::{self, KeyLines};
 
 pub const INDEX_FILE: &str = "_index.md";
@@ -302,22 +302,13 @@ struct RawDoc {
 /// Reads and splits a file. A file that cannot be read or split still exists: its problem is
 /// reported and it becomes a page with placeholder front matter (and the whole text as body).
 fn read(path: PathBuf, diagnostics: &Diagnostics) -> RawDoc {
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                &path,
-                None,
-                format!("cannot read the file: {e}"),
-                "save it as UTF-8 text",
-            ));
-            return RawDoc {
-                path,
-                yaml: None,
-                body: String::new(),
-                body_line: 1,
-            };
-        }
+    let Some(text) = read_text(&path, diagnostics) else {
+        return RawDoc {
+            path,
+            yaml: None,
+            body: String::new(),
+            body_line: 1,
+        };
     };
     match frontmatter::split(&text, &path) {
         Ok(split) => RawDoc {
@@ -334,6 +325,32 @@ fn read(path: PathBuf, diagnostics: &Diagnostics) -> RawDoc {
                 body: text,
                 body_line: 1,
             }
+        }
+    }
+}
+
+/// The file's text. Bytes that are not UTF-8 are reported at their line and replaced, so that the
+/// rest of the file (its headings, its links) still counts.
+fn read_text(path: &Path, diagnostics: &Diagnostics) -> Option<String> {
+    let error = |line, e: &dyn std::fmt::Display| {
+        Diagnostic::error(
+            path,
+            line,
+            format!("cannot read the file: {e}"),
+            "save it as UTF-8 text",
+        )
+    };
+    let bytes = std::fs::read(path)
+        .map_err(|e| diagnostics.push(error(None, &e)))
+        .ok()?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // Up to the first bad byte, the replaced text is the file's.
+            let line = line_of(&text, e.utf8_error().valid_up_to());
+            diagnostics.push(error(Some(line), &"stream did not contain valid UTF-8"));
+            Some(text)
         }
     }
 }
@@ -399,5 +416,41 @@ fn insert(
         Place::Article(_, key) => {
             target.articles.insert(key, parse(raw, diagnostics));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_reported_at_their_line_and_the_rest_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, b"---\ntitle: A\n---\nbad \xff here\n## Heading\n").unwrap();
+        let diagnostics = Diagnostics::default();
+        let raw = read(path, &diagnostics);
+        let found = diagnostics.into_sorted();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, Some(4));
+        assert_eq!(raw.yaml.as_deref(), Some("title: A\n"));
+        assert!(raw.body.contains("## Heading"), "{}", raw.body);
+    }
+
+    #[test]
+    fn front_matter_that_does_not_parse_leaves_a_placeholder_with_the_body() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reset-password.md");
+        std::fs::write(&path, "---\ntitle: A\ntitle: B\n---\n## Check\n").unwrap();
+        let diagnostics = Diagnostics::default();
+        let doc: Doc<ArticleMeta> = parse(read(path, &diagnostics), &diagnostics);
+        assert_eq!(diagnostics.into_sorted()[0].line, Some(3));
+        assert!(doc.unparsed);
+        assert_eq!(doc.meta.title, "reset-password");
+        assert_eq!((doc.body.as_str(), doc.body_line), ("## Check\n", 5));
+        assert_eq!(
+            placeholder_title(Path::new("content/en/users/account/_index.md")),
+            "account"
+        );
     }
 }

@@ -15,7 +15,7 @@ pub(super) const HINT: char = '\u{1f}';
 /// Why a value breaks its rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Invalid {
-    #[error("the title is empty")]
+    #[error("must not be empty")]
     EmptyTitle,
     #[error("`{0}` is not a date written YYYY-MM-DD")]
     DateFormat(String),
