@@ -318,7 +318,8 @@ impl Site {
                 let mut seen: HashMap<&str, &Path> = HashMap::new();
                 for &a in &category.articles {
                     let slug = self.article_slug(l, a);
-                    let path = &self.article_doc(l, a).0.path;
+                    let doc = self.article_doc(l, a).0;
+                    let path = &doc.path;
                     // A `slug:` was checked when loading; the file name stands in for a missing one.
                     if let Err(invalid) = crate::frontmatter::check_slug(slug) {
                         diagnostics.push(Diagnostic::error(
@@ -333,7 +334,7 @@ impl Site {
                     } else if let Some(first) = seen.insert(slug, path) {
                         diagnostics.push(Diagnostic::error(
                             path,
-                            self.article_doc(l, a).0.lines.get("slug"),
+                            doc.lines.get("slug"),
                             format!(
                                 "duplicate URL {}: {} has it too",
                                 self.article_url(l, a),
