@@ -16,7 +16,7 @@ use crate::build::{run, BuildError, BuildOptions, Hooks, Progress};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::external::{self, ExternalLink, ExternalOptions};
 use crate::markdown::SiteLink;
-use crate::model::{key_line, Site};
+use crate::model::Site;
 use crate::write::Staging;
 
 #[derive(Debug, Serialize)]
@@ -197,15 +197,11 @@ fn translation_status(site: &Site, diagnostics: &Diagnostics) -> Vec<Translation
                 continue;
             };
             status.translated += 1;
-            let Some(changed) = &original.meta.updated else {
+            // A placeholder for front matter that did not parse has no date to compare.
+            let Some(changed) = original.meta.updated.filter(|_| !translation.unparsed) else {
                 continue;
             };
-            if translation
-                .meta
-                .updated
-                .as_ref()
-                .is_some_and(|t| t >= changed)
-            {
+            if translation.meta.updated.is_some_and(|t| t >= changed) {
                 continue;
             }
             let since = match &translation.meta.updated {
@@ -214,7 +210,7 @@ fn translation_status(site: &Site, diagnostics: &Diagnostics) -> Vec<Translation
             };
             diagnostics.push(Diagnostic::warning(
                 &translation.path,
-                key_line(&translation.path, "updated").or(Some(1)),
+                translation.lines.get("updated").or(Some(1)),
                 format!("translation behind: the {default_code} article was updated on {changed}, {since}"),
                 format!("bring it up to date with {}, then set `updated: {changed}` (or later)", original.path.display()),
             ));

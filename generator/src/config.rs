@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter;
+use crate::frontmatter::{self, KeyLines};
 
 pub const CONFIG_FILE: &str = "helpcenter.yaml";
 
@@ -25,6 +25,9 @@ pub struct Config {
     pub section_article_limit: usize,
     pub ticket: TicketConfig,
     pub contact: ContactConfig,
+    /// The line of each setting in the file, for problems found after loading.
+    #[serde(skip)]
+    pub lines: KeyLines,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -193,22 +196,27 @@ impl Config {
                 "every help center has content/helpcenter.yaml; `helpcenter new DIR` writes a starter one",
             )]
         })?;
-        let config: Config = frontmatter::parse(&text, &path, 1).map_err(|d| vec![d])?;
-        let problems = config.problems(&path, &text);
+        let (mut config, lines): (Config, _) =
+            frontmatter::parse_with_lines(&text, &path, 1).map_err(|d| vec![d])?;
+        config.lines = lines;
+        let mut problems = config.problems(&path);
         if problems.is_empty() {
             Ok(config)
         } else {
+            problems.sort_by_key(|d| d.line);
             Err(problems)
         }
     }
 
     /// The checks serde cannot make: references between keys, URLs, ids.
-    fn problems(&self, path: &Path, text: &str) -> Vec<Diagnostic> {
-        let line = |key: &str| find_key_line(text, key);
+    fn problems(&self, path: &Path) -> Vec<Diagnostic> {
         let mut out = Vec::new();
+        // `key` is a path as in [`KeyLines`]: the setting, or the list item, to fix.
         let mut err = |key: &str, message: String, hint: &str| {
-            out.push(Diagnostic::error(path, line(key), message, hint))
+            out.push(Diagnostic::error(path, self.lines.get(key), message, hint))
         };
+        self.language_problems(&mut err);
+        self.audience_problems(&mut err);
         if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))
             || self.base_url.ends_with('/')
         {
@@ -221,6 +229,27 @@ impl Config {
                 "write it like `https://help.example.com`",
             );
         }
+        if !self.ticket.fallback_email.contains('@') {
+            err(
+                "ticket.fallback_email",
+                format!(
+                    "`ticket.fallback_email` `{}` is not an email address",
+                    self.ticket.fallback_email
+                ),
+                "write the address support reads when the form is down",
+            );
+        }
+        for (i, dup) in duplicates(self.contact.departments.iter().map(|d| d.id.as_str())) {
+            err(
+                &format!("contact.departments[{i}].id"),
+                format!("department `{dup}` is listed twice"),
+                "give each department its own id",
+            );
+        }
+        out
+    }
+
+    fn language_problems(&self, err: &mut Problem<'_>) {
         if self.languages.is_empty() {
             err(
                 "languages",
@@ -228,17 +257,17 @@ impl Config {
                 "list at least the default language under `languages:`",
             );
         }
-        for dup in duplicates(self.languages.iter().map(|l| l.code.as_str())) {
+        for (i, dup) in duplicates(self.languages.iter().map(|l| l.code.as_str())) {
             err(
-                "languages",
+                &format!("languages[{i}]"),
                 format!("language `{dup}` is listed twice"),
                 "list each language once",
             );
         }
-        for lang in &self.languages {
+        for (i, lang) in self.languages.iter().enumerate() {
             if !is_id(&lang.code) {
                 err(
-                    "languages",
+                    &format!("languages[{i}].code"),
                     format!("language code `{}` is not a folder-safe tag", lang.code),
                     "use a BCP 47 tag such as `en`, `pt-br`",
                 );
@@ -258,6 +287,9 @@ impl Config {
                 "add it to `languages:` or pick one of them",
             );
         }
+    }
+
+    fn audience_problems(&self, err: &mut Problem<'_>) {
         if self.audiences.is_empty() {
             err(
                 "audiences",
@@ -265,40 +297,22 @@ impl Config {
                 "list them, e.g. `audiences: [users, creators]`",
             );
         }
-        for dup in duplicates(self.audiences.iter().map(String::as_str)) {
+        for (i, dup) in duplicates(self.audiences.iter().map(String::as_str)) {
             err(
-                "audiences",
+                &format!("audiences[{i}]"),
                 format!("audience `{dup}` is listed twice"),
                 "list each audience once",
             );
         }
-        for audience in &self.audiences {
+        for (i, audience) in self.audiences.iter().enumerate() {
             if !is_id(audience) {
                 err(
-                    "audiences",
+                    &format!("audiences[{i}]"),
                     format!("audience id `{audience}` is not a lowercase folder name"),
                     "use lowercase letters, digits and `-`",
                 );
             }
         }
-        if !self.ticket.fallback_email.contains('@') {
-            err(
-                "fallback_email",
-                format!(
-                    "`ticket.fallback_email` `{}` is not an email address",
-                    self.ticket.fallback_email
-                ),
-                "write the address support reads when the form is down",
-            );
-        }
-        for dup in duplicates(self.contact.departments.iter().map(|d| d.id.as_str())) {
-            err(
-                "departments",
-                format!("department `{dup}` is listed twice"),
-                "give each department its own id",
-            );
-        }
-        out
     }
 
     pub fn language(&self, code: &str) -> Option<&LanguageConfig> {
@@ -318,6 +332,9 @@ impl Config {
     }
 }
 
+/// Reports a problem: (path of the setting as in [`KeyLines`], message, hint).
+type Problem<'a> = dyn FnMut(&str, String, &str) + 'a;
+
 /// Lowercase ASCII letters, digits and `-`: safe as a folder name and in URLs.
 pub fn is_id(s: &str) -> bool {
     !s.is_empty()
@@ -325,16 +342,13 @@ pub fn is_id(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+/// Items listed a second (or later) time, with their index.
+fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> Vec<(usize, &'a str)> {
     let mut seen = std::collections::HashSet::new();
-    items.filter(|i| !seen.insert(*i)).collect()
-}
-
-/// The first line of `text` that sets `key`, for pointing at a setting.
-fn find_key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| l.trim_start().starts_with(&format!("{key}:")))
-        .map(|i| i + 1)
+    items
+        .enumerate()
+        .filter(|(_, i)| !seen.insert(*i))
+        .collect()
 }
 
 #[cfg(test)]
@@ -364,6 +378,29 @@ mod tests {
         let errors = load(&format!("{MINIMAL}colour: red\n")).unwrap_err();
         assert_eq!(errors[0].line, Some(10));
         assert!(errors[0].message.contains("unknown field `colour`"));
+    }
+
+    #[test]
+    fn problems_point_at_the_item_to_fix_and_come_in_line_order() {
+        let text = MINIMAL
+            .replace("default_language: en", "default_language: fr")
+            .replace("{code: ar,", "{code: AR,")
+            .replace("a@b.c", "nobody")
+            .replace("/docs", "/docs/");
+        let errors = load(&text).unwrap_err();
+        let found: Vec<(Option<usize>, &str)> = errors
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(2), "`base_url` must be an absolute http(s) URL without a trailing slash, not `https://h.example/docs/`"),
+                (Some(3), "the default language `fr` is not among `languages`"),
+                (Some(6), "language code `AR` is not a folder-safe tag"),
+                (Some(8), "`ticket.fallback_email` `nobody` is not an email address"),
+            ]
+        );
     }
 
     #[test]

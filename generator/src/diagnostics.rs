@@ -150,6 +150,31 @@ mod tests {
     }
 
     #[test]
+    fn sorts_by_file_then_line_as_a_number() {
+        let all = Diagnostics::default();
+        for (file, line) in [
+            ("b.md", Some(10)),
+            ("a.md", Some(3)),
+            ("b.md", Some(9)),
+            ("b.md", None),
+        ] {
+            all.push(Diagnostic::error(file, line, "e", ""));
+        }
+        let order: Vec<(String, Option<usize>)> = all
+            .into_sorted()
+            .into_iter()
+            .map(|d| (d.file.display().to_string(), d.line))
+            .collect();
+        let expected = [
+            ("a.md", Some(3)),
+            ("b.md", None),
+            ("b.md", Some(9)),
+            ("b.md", Some(10)),
+        ];
+        assert_eq!(order, expected.map(|(f, l)| (f.to_string(), l)));
+    }
+
+    #[test]
     fn counts_lines_from_one() {
         assert_eq!(line_of("a\nb\nc", 0), 1);
         assert_eq!(line_of("a\nb\nc", 2), 2);

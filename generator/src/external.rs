@@ -165,6 +165,8 @@ mod tests {
             meta: (),
             body: body.to_string(),
             body_line: 4,
+            lines: Default::default(),
+            unparsed: false,
         };
         let mut links = Vec::new();
         links_of(&doc, &mut links);

@@ -1,11 +1,18 @@
 //! Splits a Markdown file into its YAML front matter and body, and parses the front matter into a
-//! typed struct with diagnostics that point at the right line of the file.
+//! typed struct with diagnostics that point at the right line of the file. The line of every key
+//! is kept, for problems found later.
+
+mod fields;
+mod lines;
 
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
+
+pub use fields::{check_slug, date, parse_date, slug, title, Invalid, SLUG_RULE};
+pub use lines::KeyLines;
 
 /// A file split at its front matter.
 #[derive(Debug, PartialEq, Eq)]
@@ -59,14 +66,27 @@ pub fn parse<T: DeserializeOwned>(
     path: &Path,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    parse_with_lines(yaml, path, first_line).map(|(value, _)| value)
+}
+
+/// Like [`parse`], also giving the line of each key, for problems found later.
+pub fn parse_with_lines<T: DeserializeOwned>(
+    yaml: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<(T, KeyLines), Diagnostic> {
+    let lines = KeyLines::scan(yaml, first_line);
     // An empty document is `null`; treat it as an empty mapping so required keys are reported.
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_norway::from_str(yaml).map_err(|e| yaml_diagnostic(&e, yaml, path, first_line))
+    match serde_norway::from_str(yaml) {
+        Ok(value) => Ok((value, lines)),
+        Err(e) => Err(yaml_diagnostic(&e, &lines, path, first_line)),
+    }
 }
 
 fn yaml_diagnostic(
     e: &serde_norway::Error,
-    yaml: &str,
+    lines: &KeyLines,
     path: &Path,
     first_line: usize,
 ) -> Diagnostic {
@@ -80,6 +100,11 @@ fn yaml_diagnostic(
         .split_once(", while ")
         .map_or((raw.as_str(), None), |(p, c)| (p, Some(c)));
     let mut message = strip(problem);
+    // A value that breaks a rule of `fields` brings its own hint.
+    if let Some((text, hint)) = message.split_once(fields::HINT) {
+        let (text, hint) = (text.to_string(), hint.to_string());
+        return Diagnostic::error(path, line, text, hint);
+    }
     let mut unclosed = false;
     if let Some(context) = context {
         message = format!("{message}, while {}", strip(context));
@@ -97,21 +122,19 @@ fn yaml_diagnostic(
         }
     }
     // A duplicate key is reported at the start of its mapping; point at the second one instead.
-    if let Some(key) = message
-        .strip_prefix("duplicate field `")
-        .and_then(|r| r.strip_suffix('`'))
-    {
-        let mut lines = yaml.lines().enumerate().filter(|(_, l)| {
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with(':'))
-        });
-        line = lines.nth(1).map(|(i, _)| file_line(i + 1)).or(line);
+    if let Some((parent, key)) = duplicate_key(&message) {
+        let key_path = if parent.is_empty() {
+            key.to_string()
+        } else {
+            format!("{parent}.{key}")
+        };
+        line = lines.repeated(&key_path).or(line);
     }
     let hint = if unclosed {
         "close the quote or bracket opened on this line"
-    } else if message.starts_with("unknown field") {
+    } else if message.contains("unknown field") {
         "remove or rename the key; the allowed keys are listed above (README.md, section Content format)"
-    } else if message.starts_with("missing field") {
+    } else if message.contains("missing field") {
         "add the key; README.md, section Content format, says what it means"
     } else if message.contains("duplicate") {
         "each key may appear once; remove one of them"
@@ -119,6 +142,13 @@ fn yaml_diagnostic(
         "check the YAML here: indentation, a `:` after each key, quotes around text that contains `: ` or starts with a special character"
     };
     Diagnostic::error(path, line, message, hint)
+}
+
+/// (path of the mapping, key) of serde's "duplicate field `KEY`", "PATH: duplicate field `KEY`".
+fn duplicate_key(message: &str) -> Option<(&str, &str)> {
+    let (parent, rest) = message.split_once("duplicate field `")?;
+    let parent = parent.strip_suffix(": ").unwrap_or(parent);
+    Some((parent, rest.strip_suffix('`')?))
 }
 
 #[cfg(test)]
@@ -130,6 +160,23 @@ mod tests {
     struct Fm {
         title: String,
         order: Option<i64>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Typed {
+        #[serde(deserialize_with = "title")]
+        title: String,
+        #[serde(default, deserialize_with = "date")]
+        updated: Option<jiff::civil::Date>,
+        #[serde(default, deserialize_with = "slug")]
+        slug: Option<String>,
+        #[serde(default)]
+        nested: Option<Fm>,
+    }
+
+    fn typed(yaml: &str) -> Result<Typed, Diagnostic> {
+        parse_with_lines::<Typed>(yaml, Path::new("a.md"), 2).map(|(t, _)| t)
     }
 
     #[test]
@@ -154,7 +201,9 @@ mod tests {
 
     #[test]
     fn parses_known_keys() {
-        let fm = parse::<Fm>("title: A\norder: 2\n", Path::new("a.md"), 2).unwrap();
+        let (fm, lines) =
+            parse_with_lines::<Fm>("title: A\norder: 2\n", Path::new("a.md"), 2).unwrap();
+        assert_eq!((lines.get("title"), lines.get("order")), (Some(2), Some(3)));
         assert_eq!((fm.title.as_str(), fm.order), ("A", Some(2)));
     }
 
@@ -205,5 +254,79 @@ mod tests {
             .unwrap_err()
             .message
             .contains("title"));
+    }
+
+    #[test]
+    fn typed_values_parse() {
+        let t = typed("title: A\nupdated: 2026-03-07\nslug: смена-пароля\nnested: {title: B}\n")
+            .unwrap();
+        assert_eq!(
+            (t.title.as_str(), t.nested.unwrap().title.as_str()),
+            ("A", "B")
+        );
+        assert_eq!(t.updated, Some(jiff::civil::date(2026, 3, 7)));
+        assert_eq!(t.slug.as_deref(), Some("смена-пароля"));
+        assert_eq!(typed("title: A\n").unwrap().updated, None);
+    }
+
+    #[test]
+    fn a_day_that_does_not_exist_is_reported_at_its_key_with_a_fix() {
+        let e = typed("title: A\nupdated: 2026-02-31\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (
+                Some(3),
+                "updated: `2026-02-31` is not a date: February 2026 has 28 days"
+            )
+        );
+        assert!(e.hint.contains("`updated: 2026-02-28`"), "{}", e.hint);
+        let e = typed("title: A\nupdated: 7 March\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.hint.contains("YYYY-MM-DD"), "{}", e.hint);
+    }
+
+    #[test]
+    fn an_empty_title_is_reported_at_its_key() {
+        for yaml in [
+            "order: 1\ntitle: \"\"\n",
+            "order: 1\ntitle:\n",
+            "order: 1\ntitle: '  '\n",
+        ] {
+            let e = parse_with_lines::<Typed>(
+                &yaml.replace("order: 1", "slug: a"),
+                Path::new("a.md"),
+                2,
+            )
+            .unwrap_err();
+            assert_eq!(
+                (e.line, e.message.as_str()),
+                (Some(3), "title: must not be empty"),
+                "{yaml:?}"
+            );
+            assert!(e.hint.contains("title"), "{}", e.hint);
+        }
+    }
+
+    #[test]
+    fn a_slug_that_is_not_a_url_segment_is_reported_at_its_key() {
+        let e = typed("title: A\nslug: Reset password\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (
+                Some(3),
+                "slug: `Reset password` is not a URL segment: `R` (a capital) is not allowed"
+            )
+        );
+        assert_eq!(e.hint, SLUG_RULE);
+    }
+
+    #[test]
+    fn a_nested_duplicate_key_points_at_its_second_line() {
+        let e = typed("title: A\nnested:\n  title: B\n  order: 1\n  title: C\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (Some(6), "nested: duplicate field `title`")
+        );
+        assert!(e.hint.contains("once"), "{}", e.hint);
     }
 }

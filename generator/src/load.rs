@@ -4,43 +4,53 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use jiff::civil::Date;
 use rayon::prelude::*;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::frontmatter;
+use crate::diagnostics::{line_of, Diagnostic, Diagnostics};
+use crate::frontmatter::{self, KeyLines};
 
 pub const INDEX_FILE: &str = "_index.md";
 pub const CONTACT_FILE: &str = "contact.md";
 /// Files copied to the root of the site as they are.
 pub const STATIC_DIR: &str = "static";
 
-#[derive(Debug, Clone, Deserialize)]
+// Every `title` is checked by `frontmatter::title`: never empty.
+
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleMeta {
+    #[serde(deserialize_with = "frontmatter::title")]
     pub title: String,
     pub summary: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
     pub order: Option<i64>,
-    pub updated: Option<String>,
+    #[serde(default, deserialize_with = "frontmatter::date")]
+    pub updated: Option<Date>,
     #[serde(default)]
     pub draft: bool,
+    /// One URL segment ([`frontmatter::SLUG_RULE`]).
+    #[serde(default, deserialize_with = "frontmatter::slug")]
     pub slug: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndexMeta {
+    #[serde(deserialize_with = "frontmatter::title")]
     pub title: String,
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryMeta {
+    #[serde(deserialize_with = "frontmatter::title")]
     pub title: String,
     pub description: Option<String>,
     pub order: Option<i64>,
@@ -53,12 +63,14 @@ pub struct CategoryMeta {
 #[serde(deny_unknown_fields)]
 pub struct SubcategoryMeta {
     pub id: String,
+    #[serde(deserialize_with = "frontmatter::title")]
     pub title: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactMeta {
+    #[serde(deserialize_with = "frontmatter::title")]
     pub title: String,
     pub description: Option<String>,
     #[serde(default)]
@@ -68,6 +80,7 @@ pub struct ContactMeta {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentText {
+    #[serde(deserialize_with = "frontmatter::title")]
     pub title: String,
     pub description: Option<String>,
 }
@@ -80,7 +93,31 @@ pub struct Doc<M> {
     pub body: String,
     /// 1-based line of the file where `body` starts.
     pub body_line: usize,
+    /// The line of each front matter key, for problems found after loading.
+    pub lines: KeyLines,
+    /// The front matter did not parse (that error is reported): `meta` holds placeholders so
+    /// that the file still exists — links to it and its translations are not reported too — and
+    /// nothing is checked against those placeholders.
+    pub unparsed: bool,
 }
+
+/// Front matter of one kind of page.
+pub trait Meta: DeserializeOwned + Default {
+    /// Stands in for front matter that did not parse.
+    fn placeholder(title: String) -> Self;
+}
+
+macro_rules! placeholder_with_title {
+    ($($meta:ty),*) => {$(
+        impl Meta for $meta {
+            fn placeholder(title: String) -> Self {
+                Self { title, ..Self::default() }
+            }
+        }
+    )*};
+}
+
+placeholder_with_title!(ArticleMeta, IndexMeta, CategoryMeta, ContactMeta);
 
 /// Key of an article: audience, category, file stem. The same key in two languages is the same
 /// article translated.
@@ -152,12 +189,9 @@ pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec
             Err(d) => diagnostics.push(Diagnostic::error(entry.path(), None, d.0, d.1)),
         }
     }
-    let docs: Vec<(Place, Result<RawDoc, Diagnostic>)> = places
+    let docs: Vec<(Place, RawDoc)> = places
         .into_par_iter()
-        .map(|(path, place)| {
-            let doc = read(&path);
-            (place, doc)
-        })
+        .map(|(path, place)| (place, read(path, diagnostics)))
         .collect();
     let mut languages: BTreeMap<String, LangSource> = config
         .languages
@@ -165,10 +199,7 @@ pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec
         .map(|l| (l.code.clone(), LangSource::default()))
         .collect();
     for (place, raw) in docs {
-        match raw.and_then(|raw| insert(&mut languages, place, raw)) {
-            Ok(()) => {}
-            Err(d) => diagnostics.push(d),
-        }
+        insert(&mut languages, place, raw, diagnostics);
     }
     Ok(Source {
         content_dir: content_dir.to_path_buf(),
@@ -259,44 +290,111 @@ fn classify(rel: &Path, config: &Config) -> Result<Option<Place>, (String, Strin
     }))
 }
 
+/// A file split at its front matter, before the front matter is parsed into its kind's type.
 struct RawDoc {
     path: PathBuf,
-    text: String,
+    /// `None` when there is none to parse (that is reported).
+    yaml: Option<String>,
+    body: String,
+    body_line: usize,
 }
 
-fn read(path: &Path) -> Result<RawDoc, Diagnostic> {
-    std::fs::read_to_string(path)
-        .map(|text| RawDoc {
-            path: path.to_path_buf(),
-            text,
-        })
-        .map_err(|e| {
-            Diagnostic::error(
+/// Reads and splits a file. A file that cannot be read or split still exists: its problem is
+/// reported and it becomes a page with placeholder front matter (and the whole text as body).
+fn read(path: PathBuf, diagnostics: &Diagnostics) -> RawDoc {
+    let Some(text) = read_text(&path, diagnostics) else {
+        return RawDoc {
+            path,
+            yaml: None,
+            body: String::new(),
+            body_line: 1,
+        };
+    };
+    match frontmatter::split(&text, &path) {
+        Ok(split) => RawDoc {
+            yaml: Some(split.yaml.to_string()),
+            body: split.body.to_string(),
+            body_line: split.body_line,
+            path,
+        },
+        Err(d) => {
+            diagnostics.push(d);
+            RawDoc {
                 path,
-                None,
-                format!("cannot read the file: {e}"),
-                "save it as UTF-8 text",
-            )
-        })
+                yaml: None,
+                body: text,
+                body_line: 1,
+            }
+        }
+    }
 }
 
-fn parse<M: serde::de::DeserializeOwned>(raw: RawDoc) -> Result<Doc<M>, Diagnostic> {
-    let split = frontmatter::split(&raw.text, &raw.path)?;
-    let meta = frontmatter::parse(split.yaml, &raw.path, 2)?;
-    let (body, body_line) = (split.body.to_string(), split.body_line);
-    Ok(Doc {
+/// The file's text. Bytes that are not UTF-8 are reported at their line and replaced, so that the
+/// rest of the file (its headings, its links) still counts.
+fn read_text(path: &Path, diagnostics: &Diagnostics) -> Option<String> {
+    let error = |line, e: &dyn std::fmt::Display| {
+        Diagnostic::error(
+            path,
+            line,
+            format!("cannot read the file: {e}"),
+            "save it as UTF-8 text",
+        )
+    };
+    let bytes = std::fs::read(path)
+        .map_err(|e| diagnostics.push(error(None, &e)))
+        .ok()?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // Up to the first bad byte, the replaced text is the file's.
+            let line = line_of(&text, e.utf8_error().valid_up_to());
+            diagnostics.push(error(Some(line), &"stream did not contain valid UTF-8"));
+            Some(text)
+        }
+    }
+}
+
+/// Parses the front matter into `M`; front matter that does not parse is reported and replaced
+/// by placeholders.
+fn parse<M: Meta>(raw: RawDoc, diagnostics: &Diagnostics) -> Doc<M> {
+    let parsed = raw.yaml.and_then(|yaml| {
+        frontmatter::parse_with_lines(&yaml, &raw.path, 2)
+            .map_err(|d| diagnostics.push(d))
+            .ok()
+    });
+    let unparsed = parsed.is_none();
+    let (meta, lines) = parsed.unwrap_or_else(|| {
+        (
+            M::placeholder(placeholder_title(&raw.path)),
+            KeyLines::default(),
+        )
+    });
+    Doc {
         path: raw.path,
         meta,
-        body,
-        body_line,
-    })
+        body: raw.body,
+        body_line: raw.body_line,
+        lines,
+        unparsed,
+    }
+}
+
+/// The file's name, or its folder's for `_index.md`.
+fn placeholder_title(path: &Path) -> String {
+    let name = |p: &Path| p.file_stem().map(|n| n.to_string_lossy().into_owned());
+    match name(path) {
+        Some(stem) if stem != INDEX_FILE.trim_end_matches(".md") => stem,
+        _ => path.parent().and_then(name).unwrap_or_default(),
+    }
 }
 
 fn insert(
     languages: &mut BTreeMap<String, LangSource>,
     place: Place,
     raw: RawDoc,
-) -> Result<(), Diagnostic> {
+    diagnostics: &Diagnostics,
+) {
     let code = match &place {
         Place::Home(c)
         | Place::Contact(c)
@@ -307,17 +405,52 @@ fn insert(
     let target = languages.entry(code).or_default();
     // Each arm parses into its own front matter type.
     match place {
-        Place::Home(_) => target.home = Some(parse(raw)?),
-        Place::Contact(_) => target.contact = Some(parse(raw)?),
+        Place::Home(_) => target.home = Some(parse(raw, diagnostics)),
+        Place::Contact(_) => target.contact = Some(parse(raw, diagnostics)),
         Place::Audience(_, a) => {
-            target.audiences.insert(a, parse(raw)?);
+            target.audiences.insert(a, parse(raw, diagnostics));
         }
         Place::Category(_, a, c) => {
-            target.categories.insert((a, c), parse(raw)?);
+            target.categories.insert((a, c), parse(raw, diagnostics));
         }
         Place::Article(_, key) => {
-            target.articles.insert(key, parse(raw)?);
+            target.articles.insert(key, parse(raw, diagnostics));
         }
     }
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_reported_at_their_line_and_the_rest_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, b"---\ntitle: A\n---\nbad \xff here\n## Heading\n").unwrap();
+        let diagnostics = Diagnostics::default();
+        let raw = read(path, &diagnostics);
+        let found = diagnostics.into_sorted();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, Some(4));
+        assert_eq!(raw.yaml.as_deref(), Some("title: A\n"));
+        assert!(raw.body.contains("## Heading"), "{}", raw.body);
+    }
+
+    #[test]
+    fn front_matter_that_does_not_parse_leaves_a_placeholder_with_the_body() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reset-password.md");
+        std::fs::write(&path, "---\ntitle: A\ntitle: B\n---\n## Check\n").unwrap();
+        let diagnostics = Diagnostics::default();
+        let doc: Doc<ArticleMeta> = parse(read(path, &diagnostics), &diagnostics);
+        assert_eq!(diagnostics.into_sorted()[0].line, Some(3));
+        assert!(doc.unparsed);
+        assert_eq!(doc.meta.title, "reset-password");
+        assert_eq!((doc.body.as_str(), doc.body_line), ("## Check\n", 5));
+        assert_eq!(
+            placeholder_title(Path::new("content/en/users/account/_index.md")),
+            "account"
+        );
+    }
 }

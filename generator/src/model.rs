@@ -10,6 +10,7 @@ use ticket_function::contract::{self, TicketContract};
 
 use crate::config::{Config, Direction};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::frontmatter::KeyLines;
 use crate::load::{
     ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, LangSource, Source,
     CONTACT_FILE, INDEX_FILE,
@@ -242,18 +243,23 @@ impl Site {
                 let mut seen: HashMap<&str, &Path> = HashMap::new();
                 for &a in &category.articles {
                     let slug = self.article_slug(l, a);
-                    let path = &self.article_doc(l, a).0.path;
-                    if slug.is_empty() || slug.contains(['/', '?', '#', '%', ' ', '\\']) {
+                    let doc = self.article_doc(l, a).0;
+                    let path = &doc.path;
+                    // A `slug:` was checked when loading; the file name stands in for a missing one.
+                    if let Err(invalid) = crate::frontmatter::check_slug(slug) {
                         diagnostics.push(Diagnostic::error(
                             path,
-                            key_line(path, "slug"),
-                            format!("`slug: {slug}` cannot be a URL segment"),
-                            "use letters, digits and `-`, without `/`, `?`, `#`, `%` or spaces",
+                            None,
+                            format!("the file name {invalid}"),
+                            format!(
+                                "rename the file, or give the article a `slug`: {}",
+                                crate::frontmatter::SLUG_RULE
+                            ),
                         ));
                     } else if let Some(first) = seen.insert(slug, path) {
                         diagnostics.push(Diagnostic::error(
                             path,
-                            key_line(path, "slug"),
+                            doc.lines.get("slug"),
                             format!(
                                 "duplicate URL {}: {} has it too",
                                 self.article_url(l, a),
@@ -269,13 +275,13 @@ impl Site {
 
     fn check_popular(&self, diagnostics: &Diagnostics) {
         let config_path = self.content_dir.join(crate::config::CONFIG_FILE);
-        for path in &self.config.home.popular {
+        for (i, path) in self.config.home.popular.iter().enumerate() {
             let rel = Path::new(&self.config.default_language).join(format!("{path}.md"));
             if !matches!(
                 self.resolve_content_path(&rel),
                 Some((_, Target::Article(_)))
             ) {
-                diagnostics.push(Diagnostic::error(&config_path, key_line(&config_path, "popular"), format!("`home.popular` names `{path}`, which is not an article"), format!("write the path of an article under content/{}/ without `.md`, e.g. `users/account/reset-your-password`", self.config.default_language)));
+                diagnostics.push(Diagnostic::error(&config_path, self.config.lines.get(&format!("home.popular[{i}]")), format!("`home.popular` names `{path}`, which is not an article"), format!("write the path of an article under content/{}/ without `.md`, e.g. `users/account/reset-your-password`", self.config.default_language)));
             }
         }
     }
@@ -333,6 +339,8 @@ impl Folders<'_> {
                 meta: synthesize(),
                 body: String::new(),
                 body_line: 1,
+                lines: KeyLines::default(),
+                unparsed: false,
             };
             return Some((0..self.langs.len()).map(doc).collect());
         }
@@ -378,12 +386,13 @@ fn check_departments(
     langs: &[Language],
     diagnostics: &Diagnostics,
 ) {
-    for (l, doc) in contacts.iter().enumerate() {
+    // Placeholders for front matter that did not parse have no departments to check.
+    for (l, doc) in contacts.iter().enumerate().filter(|(_, d)| !d.unparsed) {
         for department in &config.contact.departments {
             if !doc.meta.departments.contains_key(&department.id) {
                 diagnostics.push(Diagnostic::error(
                     &doc.path,
-                    key_line(&doc.path, "departments"),
+                    doc.lines.get("departments"),
                     format!(
                         "missing required label translation: department `{}` has no title in `{}`",
                         department.id, langs[l].code
@@ -399,7 +408,7 @@ fn check_departments(
             if !config.contact.departments.iter().any(|d| &d.id == id) {
                 diagnostics.push(Diagnostic::error(
                     &doc.path,
-                    key_line(&doc.path, id),
+                    doc.lines.get(&format!("departments.{id}")),
                     format!("unknown department `{id}`"),
                     "departments are declared under `contact.departments` in helpcenter.yaml",
                 ));
@@ -408,7 +417,7 @@ fn check_departments(
     }
 }
 
-fn collect_categories(folders: &mut Folders, audiences: &[Audience]) -> Vec<Category> {
+fn collect_categories(folders: &mut Folders<'_>, audiences: &[Audience]) -> Vec<Category> {
     let d = folders.default_lang;
     let keys: Vec<(String, String)> = folders.sources[d].categories.keys().cloned().collect();
     let mut categories = Vec::new();
@@ -452,24 +461,27 @@ fn check_subcategories(
     langs: &[Language],
     diagnostics: &Diagnostics,
 ) {
+    // Placeholders for front matter that did not parse have no subcategories to compare.
+    if docs[default_lang].unparsed {
+        return;
+    }
     let ids: Vec<&str> = docs[default_lang]
         .meta
         .subcategories
         .iter()
         .map(|s| s.id.as_str())
         .collect();
-    for (l, doc) in docs.iter().enumerate() {
+    for (l, doc) in docs.iter().enumerate().filter(|(_, d)| !d.unparsed) {
         let here: Vec<&str> = doc
             .meta
             .subcategories
             .iter()
             .map(|s| s.id.as_str())
             .collect();
-        let line = key_line(&doc.path, "subcategories");
         for id in ids.iter().filter(|id| !here.contains(id)) {
             diagnostics.push(Diagnostic::error(
                 &doc.path,
-                line,
+                doc.lines.get("subcategories"),
                 format!(
                     "missing required label translation: subcategory `{id}` has no title in `{}`",
                     langs[l].code
@@ -477,10 +489,10 @@ fn check_subcategories(
                 format!("add `- {{id: {id}, title: …}}` under `subcategories:`"),
             ));
         }
-        for id in here.iter().filter(|id| !ids.contains(id)) {
+        for (i, id) in here.iter().enumerate().filter(|(_, id)| !ids.contains(id)) {
             diagnostics.push(Diagnostic::error(
                 &doc.path,
-                line,
+                doc.lines.get(&format!("subcategories[{i}].id")),
                 format!("unknown subcategory `{id}`: the default language does not have it"),
                 format!(
                     "subcategory ids come from content/{}/…/_index.md; use one of: {}",
@@ -741,13 +753,4 @@ fn build_contract(
             })
             .collect(),
     }
-}
-
-/// The line of `path` where front matter key `key` is set (for diagnostics found after parsing).
-pub fn key_line(path: &Path, key: &str) -> Option<usize> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let needle = format!("{key}:");
-    text.lines()
-        .position(|l| l.trim_start().trim_start_matches("- ").starts_with(&needle))
-        .map(|i| i + 1)
 }

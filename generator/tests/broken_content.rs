@@ -16,6 +16,11 @@ const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../site");
 const EXPECTED: &[(&str, &str, Option<usize>, &str)] = &[
     ("yaml-syntax", "en/users/account/change-email.md", Some(3), "found unexpected end of stream, while scanning a quoted scalar"),
     ("yaml-duplicate-key", "en/users/account/change-email.md", Some(5), "duplicate field `title`"),
+    // Other articles link to it and it is translated: the file still exists, so that is all.
+    ("yaml-duplicate-key-linked", "en/users/account/reset-password.md", Some(5), "duplicate field `title`"),
+    ("bad-date", "en/users/account/change-email.md", Some(5), "updated: `2026-02-31` is not a date: February 2026 has 28 days"),
+    ("empty-title", "en/users/account/change-email.md", Some(2), "title: must not be empty"),
+    ("bad-slug", "en/users/account/change-email.md", Some(5), "slug: `Change email` is not a URL segment: `C` (a capital) is not allowed"),
     ("unknown-key", "en/users/account/change-email.md", Some(5), "unknown field `author`, expected one of `title`, `summary`, `tags`, `order`, `updated`, `draft`, `slug`"),
     ("missing-title", "en/users/account/change-email.md", Some(2), "missing field `title`"),
     ("config-unknown-key", "helpcenter.yaml", Some(10), "unknown field `colour`, expected one of `title`, `base_url`"),

@@ -146,7 +146,7 @@ pub(super) struct ArticlePage<'a> {
     pub(super) toc: Vec<Heading>,
     /// The date as the page's language writes it, and as `YYYY-MM-DD`.
     pub(super) updated: Option<String>,
-    pub(super) updated_iso: Option<String>,
+    pub(super) updated_iso: Option<jiff::civil::Date>,
     pub(super) tags: &'a [String],
     pub(super) related: Vec<ArticleLink<'a>>,
     pub(super) prev: Option<ArticleLink<'a>>,

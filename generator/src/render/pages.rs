@@ -276,17 +276,10 @@ impl Renderer<'_> {
             text,
             ..
         } = self.markdown(l, doc, out)?;
-        let updated = match &doc.meta.updated {
-            Some(date) => Some(i18n::format_date(&self.strings[l], date).ok_or_else(|| {
-                vec![Diagnostic::error(
-                    &doc.path,
-                    crate::model::key_line(&doc.path, "updated"),
-                    format!("`updated: {date}` is not a date"),
-                    "write the date as YYYY-MM-DD, e.g. `updated: 2026-03-14`",
-                )]
-            })?),
-            None => None,
-        };
+        let updated = doc
+            .meta
+            .updated
+            .map(|date| i18n::format_date(&self.strings[l], date));
         let position = category.articles.iter().position(|&x| x == a).unwrap_or(0);
         let neighbour = |p: Option<usize>| {
             let x = p.and_then(|p| category.articles.get(p))?;
@@ -310,7 +303,7 @@ impl Renderer<'_> {
             toc: self.toc(headings),
             body: html,
             updated,
-            updated_iso: doc.meta.updated.clone(),
+            updated_iso: doc.meta.updated,
             tags: &doc.meta.tags,
             related: article
                 .related
