@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::assets::{self, AssetError};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ids::{ArticleId, LangId};
 use crate::links::{self, PageLinks};
 use crate::markdown::SiteLink;
 use crate::model::Site;
@@ -180,15 +181,16 @@ fn load_model(
 }
 
 fn report(site: &Site, pages: &[Page], diagnostics: Diagnostics, started: Instant) -> BuildReport {
-    let per_language = |count: &dyn Fn(usize) -> usize| {
-        let languages = site.languages.iter().enumerate();
+    let per_language = |count: &dyn Fn(LangId) -> usize| {
+        let languages = site.languages.iter_enumerated();
         languages
             .map(|(l, lang)| (lang.code.clone(), count(l)))
             .collect()
     };
-    let pages_in = |l: usize| pages.iter().filter(|p| p.language() == Some(l)).count();
-    let untranslated_in = |l: usize| {
-        (0..site.articles.len())
+    let pages_in = |l: LangId| pages.iter().filter(|p| p.language() == Some(l)).count();
+    let untranslated_in = |l: LangId| {
+        site.articles
+            .keys()
             .filter(|&a| !site.is_translated(l, a))
             .count()
     };
@@ -205,7 +207,7 @@ fn report(site: &Site, pages: &[Page], diagnostics: Diagnostics, started: Instan
 struct Written {
     page: Page,
     links: Vec<(PathBuf, SiteLink)>,
-    anchors: Option<(usize, usize, Vec<String>)>,
+    anchors: Option<(LangId, ArticleId, Vec<String>)>,
     search: Option<search::Record>,
 }
 
@@ -257,8 +259,8 @@ fn render_all(
 /// Tokenizes a translated article for search: only a compact record is kept.
 fn index_article(
     indexer: &search::Indexer,
-    l: usize,
-    a: usize,
+    l: LangId,
+    a: ArticleId,
     entry: &SearchEntry,
 ) -> search::Record {
     let filters = [
@@ -266,9 +268,9 @@ fn index_article(
         ("category", entry.category_id.as_str()),
     ];
     indexer.page(
-        l,
+        l.into(),
         &search::Document {
-            key: a,
+            key: a.into(),
             url: &entry.url,
             title: &entry.title,
             summary: &entry.summary,
@@ -290,7 +292,8 @@ fn write_search_bundles(
         path: staging.dir().join(urls::SEARCH_DIR),
         source: std::io::Error::other(e),
     })?;
-    (0..codes.len()).into_par_iter().try_for_each(|l| {
+    (0..codes.len()).into_par_iter().try_for_each(|i| {
+        let l = LangId::from(i);
         let records = outputs
             .iter()
             .flatten()
@@ -298,8 +301,8 @@ fn write_search_bundles(
                 (Page::Article(x, _), Some(record)) if x == l => Some(record),
                 _ => None,
             });
-        let bundle = search::write_bundle(codes[l], records, &runtime);
-        let dir = urls::search_dir(codes[l]);
+        let bundle = search::write_bundle(codes[i], records, &runtime);
+        let dir = urls::search_dir(codes[i]);
         bundle.files.iter().try_for_each(|(name, bytes)| {
             let file = format!("{dir}/{name}");
             staging
@@ -330,8 +333,10 @@ fn check_links(
 }
 
 fn report_untranslated(site: &Site, diagnostics: &Diagnostics) {
-    for (l, lang) in site.languages.iter().enumerate() {
-        let missing = (0..site.articles.len())
+    for (l, lang) in site.languages.iter_enumerated() {
+        let missing = site
+            .articles
+            .keys()
             .filter(|&a| !site.is_translated(l, a))
             .count();
         if missing > 0 {

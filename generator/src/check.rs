@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::build::{run, BuildError, BuildOptions, Hooks, Progress};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::external::{self, ExternalLink, ExternalOptions};
+use crate::ids::ArticleId;
 use crate::markdown::SiteLink;
 use crate::model::Site;
 use crate::write::Staging;
@@ -121,10 +122,13 @@ pub fn check(
 /// Articles that only lists reach (their category, related articles): no other page's text links
 /// to them and they are not popular. Reported once, on the default language's file.
 fn unlinked_articles(site: &Site, links: &[&(PathBuf, SiteLink)], diagnostics: &Diagnostics) {
-    let by_url: HashMap<String, usize> = (0..site.articles.len())
-        .flat_map(|a| (0..site.languages.len()).map(move |l| (site.article_url(l, a), a)))
+    let languages = || site.languages.keys();
+    let by_url: HashMap<String, ArticleId> = site
+        .articles
+        .keys()
+        .flat_map(|a| languages().map(move |l| (site.article_url(l, a), a)))
         .collect();
-    let mut linked: HashSet<usize> = site.popular().into_iter().collect();
+    let mut linked: HashSet<ArticleId> = site.popular().into_iter().collect();
     for (file, link) in links {
         if let Some(&a) = by_url.get(&link.url) {
             let own = site.articles[a]
@@ -139,8 +143,7 @@ fn unlinked_articles(site: &Site, links: &[&(PathBuf, SiteLink)], diagnostics: &
     }
     for (a, article) in site
         .articles
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter(|(a, _)| !linked.contains(a))
     {
         let (doc, _) = site.article_doc(site.default_lang, a);
@@ -175,7 +178,7 @@ fn translation_status(site: &Site, diagnostics: &Diagnostics) -> Vec<Translation
     let d = site.default_lang;
     let default_code = &site.languages[d].code;
     let mut all = Vec::new();
-    for (l, language) in site.languages.iter().enumerate().filter(|(l, _)| *l != d) {
+    for (l, language) in site.languages.iter_enumerated().filter(|(l, _)| *l != d) {
         let mut status = TranslationStatus {
             language: language.code.clone(),
             articles: site.articles.len(),

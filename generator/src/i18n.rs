@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::config::Weekday;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter;
+use crate::ids::PerLanguage;
 
 /// The theme's reference strings: every other language must translate each of its keys.
 pub const REFERENCE_LANGUAGE: &str = "en";
@@ -16,7 +17,11 @@ pub type Strings = BTreeMap<String, String>;
 /// Loads the strings of `languages` from `site_dir/i18n/`. A language without a file, or without a
 /// key the reference has, is an error; its missing keys borrow the reference's text so the rest of
 /// the build can still report its problems.
-pub fn load(site_dir: &Path, languages: &[&str], diagnostics: &Diagnostics) -> Vec<Strings> {
+pub fn load(
+    site_dir: &Path,
+    languages: &[&str],
+    diagnostics: &Diagnostics,
+) -> PerLanguage<Strings> {
     let dir = site_dir.join("i18n");
     let read = |code: &str| -> Result<Strings, Diagnostic> {
         let path = dir.join(format!("{code}.yaml"));
@@ -110,6 +115,7 @@ pub fn format_days(strings: &Strings, days: &[Weekday]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::LangId;
 
     fn strings() -> Strings {
         [
@@ -159,8 +165,8 @@ mod tests {
         std::fs::write(dir.path().join("i18n/it.yaml"), "search: Cerca\n").unwrap();
         let diagnostics = Diagnostics::default();
         let all = load(dir.path(), &["en", "it", "ru"], &diagnostics);
-        assert_eq!(all[1]["search"], "Cerca");
-        assert_eq!(all[1]["home"], "Home");
+        assert_eq!(all[LangId::from(1)]["search"], "Cerca");
+        assert_eq!(all[LangId::from(1)]["home"], "Home");
         let found = diagnostics.into_sorted();
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod external;
 pub mod frontmatter;
 pub mod i18n;
+pub mod ids;
 pub mod links;
 pub mod load;
 pub mod markdown;

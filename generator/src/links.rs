@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ids::{ArticleId, LangId};
 use crate::load;
 use crate::markdown::SiteLink;
 use crate::model::Site;
@@ -18,7 +19,7 @@ pub struct PageLinks<'a> {
 }
 
 /// An article page's heading ids: language, article, ids.
-pub type Anchors<'a> = (usize, usize, &'a [String]);
+pub type Anchors<'a> = (LangId, ArticleId, &'a [String]);
 
 /// How many of a page's headings a broken `#anchor` message suggests.
 const SUGGESTED_HEADINGS: usize = 12;

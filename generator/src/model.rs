@@ -11,6 +11,7 @@ use ticket_function::contract::{self, TicketContract};
 use crate::config::{Config, Direction};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::KeyLines;
+use crate::ids::{ArticleId, AudienceId, CategoryId, LangId, PerLanguage, TiSlice, TiVec};
 use crate::load::{
     ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, LangSource, Source,
     CONTACT_FILE, INDEX_FILE,
@@ -29,44 +30,44 @@ pub struct Language {
 #[derive(Debug)]
 pub struct Audience {
     pub id: String,
-    pub categories: Vec<usize>,
+    pub categories: Vec<CategoryId>,
     /// Per language (site order); a missing translation borrows the default language's doc.
-    pub docs: Vec<Doc<IndexMeta>>,
+    pub docs: PerLanguage<Doc<IndexMeta>>,
 }
 
 #[derive(Debug)]
 pub struct Category {
-    pub audience: usize,
+    pub audience: AudienceId,
     pub id: String,
     pub queue: String,
-    pub articles: Vec<usize>,
-    pub docs: Vec<Doc<CategoryMeta>>,
+    pub articles: Vec<ArticleId>,
+    pub docs: PerLanguage<Doc<CategoryMeta>>,
 }
 
 #[derive(Debug)]
 pub struct Article {
-    pub category: usize,
+    pub category: CategoryId,
     /// The file stem: the same in every language.
     pub key: String,
     /// Per language; `None` where the article is not translated.
-    pub docs: Vec<Option<Doc<ArticleMeta>>>,
-    pub related: Vec<usize>,
+    pub docs: PerLanguage<Option<Doc<ArticleMeta>>>,
+    pub related: Vec<ArticleId>,
 }
 
 #[derive(Debug)]
 pub struct Site {
     pub content_dir: PathBuf,
     pub config: Config,
-    pub languages: Vec<Language>,
-    pub default_lang: usize,
-    pub homes: Vec<Doc<IndexMeta>>,
-    pub contacts: Vec<Doc<ContactMeta>>,
-    pub audiences: Vec<Audience>,
-    pub categories: Vec<Category>,
-    pub articles: Vec<Article>,
+    pub languages: PerLanguage<Language>,
+    pub default_lang: LangId,
+    pub homes: PerLanguage<Doc<IndexMeta>>,
+    pub contacts: PerLanguage<Doc<ContactMeta>>,
+    pub audiences: TiVec<AudienceId, Audience>,
+    pub categories: TiVec<CategoryId, Category>,
+    pub articles: TiVec<ArticleId, Article>,
     pub contract: TicketContract,
     pub static_files: Vec<PathBuf>,
-    by_key: HashMap<(String, String, String), usize>,
+    by_key: HashMap<(String, String, String), ArticleId>,
 }
 
 /// What a link to a content file points at.
@@ -74,9 +75,9 @@ pub struct Site {
 pub enum Target {
     Home,
     Contact,
-    Section(usize),
-    Category(usize),
-    Article(usize),
+    Section(AudienceId),
+    Category(CategoryId),
+    Article(ArticleId),
 }
 
 impl Site {
@@ -89,7 +90,7 @@ impl Site {
             mut languages,
             static_files,
         } = source;
-        let langs: Vec<Language> = config
+        let langs: PerLanguage<Language> = config
             .languages
             .iter()
             .map(|l| Language {
@@ -98,10 +99,8 @@ impl Site {
                 dir: l.direction(),
             })
             .collect();
-        let default_lang = langs
-            .iter()
-            .position(|l| l.code == config.default_language)?;
-        let sources: Vec<_> = langs
+        let default_lang = langs.position(|l| l.code == config.default_language)?;
+        let sources: PerLanguage<_> = langs
             .iter()
             .map(|l| languages.remove(&l.code).unwrap_or_default())
             .collect();
@@ -128,7 +127,7 @@ impl Site {
         let contacts = folders.page(CONTACT_FILE, |s| s.contact.take(), contact_meta)?;
         check_departments(&config, &contacts, &langs, diagnostics);
 
-        let mut audiences = Vec::new();
+        let mut audiences = TiVec::new();
         for id in &config.audiences {
             let rel = format!("{id}/{INDEX_FILE}");
             let docs = folders.required(&rel, |s| s.audiences.remove(id))?;
@@ -141,7 +140,8 @@ impl Site {
 
         let mut categories = collect_categories(&mut folders, &audiences);
         sort_categories(&mut audiences, &mut categories, default_lang);
-        let audience_ids: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
+        let audience_ids: TiVec<AudienceId, &str> =
+            config.audiences.iter().map(String::as_str).collect();
         let mut articles = collect_articles(
             &mut folders.sources,
             default_lang,
@@ -155,8 +155,7 @@ impl Site {
         report_leftovers(&folders.sources, &langs, &content_dir, diagnostics);
 
         let by_key = articles
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, a)| {
                 let c = &categories[a.category];
                 (
@@ -191,7 +190,7 @@ impl Site {
     }
 
     /// The doc an article page in language `l` shows: its translation, else the default's.
-    pub fn article_doc(&self, l: usize, a: usize) -> (&Doc<ArticleMeta>, bool) {
+    pub fn article_doc(&self, l: LangId, a: ArticleId) -> (&Doc<ArticleMeta>, bool) {
         let docs = &self.articles[a].docs;
         match &docs[l] {
             Some(doc) => (doc, true),
@@ -204,18 +203,17 @@ impl Site {
         }
     }
 
-    pub fn is_translated(&self, l: usize, a: usize) -> bool {
+    pub fn is_translated(&self, l: LangId, a: ArticleId) -> bool {
         self.articles[a].docs[l].is_some()
     }
 
     /// What a path relative to `content/` points at, and in which language.
-    pub fn resolve_content_path(&self, rel: &Path) -> Option<(usize, Target)> {
+    pub fn resolve_content_path(&self, rel: &Path) -> Option<(LangId, Target)> {
         let parts: Vec<&str> = rel.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
-        let lang = self.languages.iter().position(|l| l.code == parts[0])?;
-        let audience = |id: &str| self.audiences.iter().position(|a| a.id == id);
+        let lang = self.languages.position(|l| l.code == parts[0])?;
+        let audience = |id: &str| self.audiences.position(|a| a.id == id);
         let category = |a: &str, c: &str| {
             self.categories
-                .iter()
                 .position(|x| x.id == c && self.audiences[x.audience].id == a)
         };
         let target = match parts[1..] {
@@ -238,7 +236,7 @@ impl Site {
 
     /// Two articles of one category and language must not share a URL.
     fn check_urls(&self, diagnostics: &Diagnostics) {
-        for l in 0..self.languages.len() {
+        for l in self.languages.keys() {
             for category in &self.categories {
                 let mut seen: HashMap<&str, &Path> = HashMap::new();
                 for &a in &category.articles {
@@ -287,7 +285,7 @@ impl Site {
     }
 
     /// Popular articles from the settings, in the order given.
-    pub fn popular(&self) -> Vec<usize> {
+    pub fn popular(&self) -> Vec<ArticleId> {
         let default = &self.config.default_language;
         self.config
             .home
@@ -305,9 +303,9 @@ impl Site {
 
 /// The loaded language folders, in site order, with what is needed to report what they lack.
 struct Folders<'a> {
-    sources: Vec<LangSource>,
-    default_lang: usize,
-    langs: &'a [Language],
+    sources: PerLanguage<LangSource>,
+    default_lang: LangId,
+    langs: &'a TiSlice<LangId, Language>,
     content_dir: &'a Path,
     diagnostics: &'a Diagnostics,
 }
@@ -319,8 +317,8 @@ impl Folders<'_> {
         &mut self,
         rel: &str,
         take: impl Fn(&mut LangSource) -> Option<Doc<M>>,
-    ) -> Option<Vec<Doc<M>>> {
-        let docs: Vec<Option<Doc<M>>> = self.sources.iter_mut().map(&take).collect();
+    ) -> Option<PerLanguage<Doc<M>>> {
+        let docs: PerLanguage<Option<Doc<M>>> = self.sources.iter_mut().map(&take).collect();
         self.complete(docs, rel)
     }
 
@@ -331,10 +329,10 @@ impl Folders<'_> {
         rel: &str,
         take: impl Fn(&mut LangSource) -> Option<Doc<M>>,
         synthesize: impl Fn() -> M,
-    ) -> Option<Vec<Doc<M>>> {
-        let docs: Vec<Option<Doc<M>>> = self.sources.iter_mut().map(&take).collect();
+    ) -> Option<PerLanguage<Doc<M>>> {
+        let docs: PerLanguage<Option<Doc<M>>> = self.sources.iter_mut().map(&take).collect();
         if docs.iter().all(Option::is_none) {
-            let doc = |l: usize| Doc {
+            let doc = |l: LangId| Doc {
                 path: self.path(l, rel),
                 meta: synthesize(),
                 body: String::new(),
@@ -342,18 +340,22 @@ impl Folders<'_> {
                 lines: KeyLines::default(),
                 unparsed: false,
             };
-            return Some((0..self.langs.len()).map(doc).collect());
+            return Some(self.langs.keys().map(doc).collect());
         }
         self.complete(docs, rel)
     }
 
-    fn complete<M: Clone>(&self, mut docs: Vec<Option<Doc<M>>>, rel: &str) -> Option<Vec<Doc<M>>> {
+    fn complete<M: Clone>(
+        &self,
+        mut docs: PerLanguage<Option<Doc<M>>>,
+        rel: &str,
+    ) -> Option<PerLanguage<Doc<M>>> {
         let Some(default) = docs[self.default_lang].clone() else {
             let path = self.path(self.default_lang, rel);
             self.diagnostics.push(Diagnostic::error(&path, None, format!("{rel} is missing in the default language"), "create it with at least `title: …` in its front matter (see README.md, section Content format)"));
             return None;
         };
-        let missing = |l: usize| {
+        let missing = |l: LangId| {
             let message = format!(
                 "missing required label translation: {rel} does not exist in `{}`",
                 self.langs[l].code
@@ -368,26 +370,25 @@ impl Folders<'_> {
             default.clone()
         };
         Some(
-            docs.iter_mut()
-                .enumerate()
+            docs.iter_mut_enumerated()
                 .map(|(l, doc)| doc.take().unwrap_or_else(|| missing(l)))
                 .collect(),
         )
     }
 
-    fn path(&self, l: usize, rel: &str) -> PathBuf {
+    fn path(&self, l: LangId, rel: &str) -> PathBuf {
         self.content_dir.join(&self.langs[l].code).join(rel)
     }
 }
 
 fn check_departments(
     config: &Config,
-    contacts: &[Doc<ContactMeta>],
-    langs: &[Language],
+    contacts: &TiSlice<LangId, Doc<ContactMeta>>,
+    langs: &TiSlice<LangId, Language>,
     diagnostics: &Diagnostics,
 ) {
     // Placeholders for front matter that did not parse have no departments to check.
-    for (l, doc) in contacts.iter().enumerate().filter(|(_, d)| !d.unparsed) {
+    for (l, doc) in contacts.iter_enumerated().filter(|(_, d)| !d.unparsed) {
         for department in &config.contact.departments {
             if !doc.meta.departments.contains_key(&department.id) {
                 diagnostics.push(Diagnostic::error(
@@ -417,12 +418,15 @@ fn check_departments(
     }
 }
 
-fn collect_categories(folders: &mut Folders<'_>, audiences: &[Audience]) -> Vec<Category> {
+fn collect_categories(
+    folders: &mut Folders<'_>,
+    audiences: &TiSlice<AudienceId, Audience>,
+) -> TiVec<CategoryId, Category> {
     let d = folders.default_lang;
     let keys: Vec<(String, String)> = folders.sources[d].categories.keys().cloned().collect();
-    let mut categories = Vec::new();
+    let mut categories = TiVec::new();
     for (a, c) in keys {
-        let Some(audience) = audiences.iter().position(|x| x.id == a) else {
+        let Some(audience) = audiences.position(|x| x.id == a) else {
             continue;
         };
         let rel = format!("{a}/{c}/{INDEX_FILE}");
@@ -456,9 +460,9 @@ fn collect_categories(folders: &mut Folders<'_>, audiences: &[Audience]) -> Vec<
 }
 
 fn check_subcategories(
-    docs: &[Doc<CategoryMeta>],
-    default_lang: usize,
-    langs: &[Language],
+    docs: &TiSlice<LangId, Doc<CategoryMeta>>,
+    default_lang: LangId,
+    langs: &TiSlice<LangId, Language>,
     diagnostics: &Diagnostics,
 ) {
     // Placeholders for front matter that did not parse have no subcategories to compare.
@@ -471,7 +475,7 @@ fn check_subcategories(
         .iter()
         .map(|s| s.id.as_str())
         .collect();
-    for (l, doc) in docs.iter().enumerate().filter(|(_, d)| !d.unparsed) {
+    for (l, doc) in docs.iter_enumerated().filter(|(_, d)| !d.unparsed) {
         let here: Vec<&str> = doc
             .meta
             .subcategories
@@ -505,24 +509,23 @@ fn check_subcategories(
 }
 
 fn collect_articles(
-    sources: &mut [LangSource],
-    default_lang: usize,
-    langs: &[Language],
-    audience_ids: &[&str],
-    categories: &[Category],
+    sources: &mut TiSlice<LangId, LangSource>,
+    default_lang: LangId,
+    langs: &TiSlice<LangId, Language>,
+    audience_ids: &TiSlice<AudienceId, &str>,
+    categories: &TiSlice<CategoryId, Category>,
     default_dir: &Path,
     diagnostics: &Diagnostics,
-) -> Vec<Article> {
-    let mut index: HashMap<ArticleKey, usize> = HashMap::new();
-    let mut articles = Vec::new();
+) -> TiVec<ArticleId, Article> {
+    let mut index: HashMap<ArticleKey, ArticleId> = HashMap::new();
+    let mut articles = TiVec::new();
     let keys: Vec<ArticleKey> = sources[default_lang].articles.keys().cloned().collect();
     for key in keys {
-        let Some(category) = categories
-            .iter()
-            .position(|c| c.id == key.1 && audience_ids[c.audience] == key.0)
+        let Some(category) =
+            categories.position(|c| c.id == key.1 && audience_ids[c.audience] == key.0)
         else {
             // Taken out of every language: its translations are not translations without an original.
-            let docs: Vec<_> = sources
+            let docs: PerLanguage<_> = sources
                 .iter_mut()
                 .map(|s| s.articles.remove(&key))
                 .collect();
@@ -543,14 +546,14 @@ fn collect_articles(
             ));
             continue;
         };
-        let docs: Vec<Option<Doc<ArticleMeta>>> = sources
+        let docs: PerLanguage<Option<Doc<ArticleMeta>>> = sources
             .iter_mut()
             .map(|s| s.articles.remove(&key).filter(|d| !d.meta.draft))
             .collect();
         if docs[default_lang].is_none() {
             continue; // a draft in the default language is left out everywhere
         }
-        index.insert(key.clone(), articles.len());
+        index.insert(key.clone(), articles.next_key());
         articles.push(Article {
             category,
             key: key.2,
@@ -558,7 +561,7 @@ fn collect_articles(
             related: Vec::new(),
         });
     }
-    for (l, source) in sources.iter().enumerate() {
+    for (l, source) in sources.iter_enumerated() {
         for (key, doc) in &source.articles {
             if !doc.meta.draft && !index.contains_key(key) {
                 diagnostics.push(Diagnostic::error(&doc.path, None, format!("translation without an original: {}/{}/{}.md does not exist in `{}`", key.0, key.1, key.2, langs[default_lang].code), format!("translations keep the file path of the default language's article; rename this file (in {}) to match it, or add the original", langs[l].code)));
@@ -570,22 +573,30 @@ fn collect_articles(
 
 /// Orders categories by the default language's `order`, then title, and links them to their
 /// audience, so every language lists them the same way.
-fn sort_categories(audiences: &mut [Audience], categories: &mut [Category], d: usize) {
-    categories.sort_by_cached_key(|c| {
+fn sort_categories(
+    audiences: &mut TiSlice<AudienceId, Audience>,
+    categories: &mut TiSlice<CategoryId, Category>,
+    d: LangId,
+) {
+    categories.raw.sort_by_cached_key(|c| {
         (
             c.audience,
             c.docs[d].meta.order.unwrap_or(i64::MAX),
             c.docs[d].meta.title.to_lowercase(),
         )
     });
-    for (i, category) in categories.iter().enumerate() {
+    for (i, category) in categories.iter_enumerated() {
         audiences[category.audience].categories.push(i);
     }
 }
 
 /// Orders articles within their category the same way, and links them to it.
-fn sort_articles(categories: &mut [Category], articles: &mut [Article], d: usize) {
-    articles.sort_by_cached_key(|a| {
+fn sort_articles(
+    categories: &mut TiSlice<CategoryId, Category>,
+    articles: &mut TiSlice<ArticleId, Article>,
+    d: LangId,
+) {
+    articles.raw.sort_by_cached_key(|a| {
         let meta = &a.docs[d]
             .as_ref()
             .expect("every article exists in the default language")
@@ -596,19 +607,19 @@ fn sort_articles(categories: &mut [Category], articles: &mut [Article], d: usize
             meta.title.to_lowercase(),
         )
     });
-    for (i, article) in articles.iter().enumerate() {
+    for (i, article) in articles.iter_enumerated() {
         categories[article.category].articles.push(i);
     }
 }
 
 /// Categories whose folder exists only in a translation.
 fn report_leftovers(
-    sources: &[LangSource],
-    langs: &[Language],
+    sources: &TiSlice<LangId, LangSource>,
+    langs: &TiSlice<LangId, Language>,
     content_dir: &Path,
     diagnostics: &Diagnostics,
 ) {
-    for (l, source) in sources.iter().enumerate() {
+    for (l, source) in sources.iter_enumerated() {
         for (a, c) in source.categories.keys() {
             let path = content_dir.join(&langs[l].code).join(a).join(c);
             diagnostics.push(Diagnostic::error(&path, None, format!("unknown category folder `{a}/{c}`: the default language has no such category"), "categories come from the default language's folders; rename this folder to match one of them, or add the category there first"));
@@ -618,31 +629,33 @@ fn report_leftovers(
 
 /// Related articles share tags (of the default language, so every language shows the same ones):
 /// most shared tags first, then the same category, then reading order.
-fn compute_related(articles: &mut [Article], d: usize) {
+fn compute_related(articles: &mut TiSlice<ArticleId, Article>, d: LangId) {
     let tags = |a: &Article| {
         a.docs[d]
             .as_ref()
             .map(|doc| doc.meta.tags.clone())
             .unwrap_or_default()
     };
-    let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, article) in articles.iter().enumerate() {
+    let mut by_tag: HashMap<String, Vec<ArticleId>> = HashMap::new();
+    for (i, article) in articles.iter_enumerated() {
         for tag in tags(article) {
             by_tag.entry(tag).or_default().push(i);
         }
     }
-    let related: Vec<Vec<usize>> = articles
+    let related: Vec<Vec<ArticleId>> = articles
+        .raw
         .par_iter()
         .enumerate()
         .map(|(i, article)| {
-            let mut shared: HashMap<usize, usize> = HashMap::new();
+            let i = ArticleId::from(i);
+            let mut shared: HashMap<ArticleId, usize> = HashMap::new();
             for tag in tags(article) {
                 for &j in by_tag.get(&tag).into_iter().flatten().filter(|&&j| j != i) {
                     *shared.entry(j).or_default() += 1;
                 }
             }
-            let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
-            let same_category = |j: usize| articles[j].category != article.category;
+            let mut ranked: Vec<(ArticleId, usize)> = shared.into_iter().collect();
+            let same_category = |j: ArticleId| articles[j].category != article.category;
             ranked.sort_by_key(|&(j, n)| (std::cmp::Reverse(n), same_category(j), j));
             ranked
                 .into_iter()
@@ -659,16 +672,15 @@ fn compute_related(articles: &mut [Article], d: usize) {
 /// The ticket contract: fields and limits from the settings, choices from the categories.
 fn build_contract(
     config: &Config,
-    langs: &[Language],
-    audiences: &[Audience],
-    categories: &[Category],
-    d: usize,
+    langs: &TiSlice<LangId, Language>,
+    audiences: &TiSlice<AudienceId, Audience>,
+    categories: &TiSlice<CategoryId, Category>,
+    d: LangId,
 ) -> TicketContract {
     use contract::{field, FieldKind, FieldSpec, Limits, Subcategory};
-    let labels = |title: &dyn Fn(usize) -> String| -> contract::Labels {
+    let labels = |title: &dyn Fn(LangId) -> String| -> contract::Labels {
         langs
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(l, lang)| (lang.code.clone(), title(l)))
             .collect()
     };

@@ -1,6 +1,7 @@
 //! The pages a site has and how they relate: which exist, which are canonical (with their
 //! translations), and where the language switcher leads. Their URLs are in [`crate::urls`].
 
+use crate::ids::{ArticleId, AudienceId, CategoryId, LangId};
 use crate::model::Site;
 
 /// Every page the site has.
@@ -10,19 +11,19 @@ pub enum Page {
     Root,
     /// `/404.html`.
     RootNotFound,
-    Home(usize),
-    NotFound(usize),
-    Contact(usize),
-    Thanks(usize),
-    Search(usize),
-    Section(usize, usize),
-    Category(usize, usize),
-    Article(usize, usize),
+    Home(LangId),
+    NotFound(LangId),
+    Contact(LangId),
+    Thanks(LangId),
+    Search(LangId),
+    Section(LangId, AudienceId),
+    Category(LangId, CategoryId),
+    Article(LangId, ArticleId),
 }
 
 impl Page {
     /// The language the page is in (`None` for the root pages, which are in none).
-    pub fn language(self) -> Option<usize> {
+    pub fn language(self) -> Option<LangId> {
         match self {
             Page::Root | Page::RootNotFound => None,
             Page::Home(l)
@@ -41,7 +42,7 @@ impl Site {
     /// Every page, language by language.
     pub fn pages(&self) -> Vec<Page> {
         let mut pages = vec![Page::Root, Page::RootNotFound];
-        for l in 0..self.languages.len() {
+        for l in self.languages.keys() {
             pages.extend([
                 Page::Home(l),
                 Page::NotFound(l),
@@ -49,26 +50,26 @@ impl Site {
                 Page::Thanks(l),
                 Page::Search(l),
             ]);
-            pages.extend((0..self.audiences.len()).map(|a| Page::Section(l, a)));
-            pages.extend((0..self.categories.len()).map(|c| Page::Category(l, c)));
-            pages.extend((0..self.articles.len()).map(|a| Page::Article(l, a)));
+            pages.extend(self.audiences.keys().map(|a| Page::Section(l, a)));
+            pages.extend(self.categories.keys().map(|c| Page::Category(l, c)));
+            pages.extend(self.articles.keys().map(|a| Page::Article(l, a)));
         }
         pages
     }
 
     /// Pages that are their own canonical version (the sitemap lists exactly these), with their
     /// translations.
-    pub fn canonical_alternates(&self, page: Page) -> Option<Vec<(usize, Page)>> {
-        let all = |f: &dyn Fn(usize) -> Page| {
-            Some((0..self.languages.len()).map(|l| (l, f(l))).collect())
-        };
+    pub fn canonical_alternates(&self, page: Page) -> Option<Vec<(LangId, Page)>> {
+        let all =
+            |f: &dyn Fn(LangId) -> Page| Some(self.languages.keys().map(|l| (l, f(l))).collect());
         match page {
             Page::Home(_) => all(&Page::Home),
             Page::Contact(_) => all(&Page::Contact),
             Page::Section(_, a) => all(&|l| Page::Section(l, a)),
             Page::Category(_, c) => all(&|l| Page::Category(l, c)),
             Page::Article(l, a) if self.is_translated(l, a) => Some(
-                (0..self.languages.len())
+                self.languages
+                    .keys()
                     .filter(|&x| self.is_translated(x, a))
                     .map(|x| (x, Page::Article(x, a)))
                     .collect(),
@@ -78,7 +79,7 @@ impl Site {
     }
 
     /// The same page in language `x`, or its nearest parent there when it is not translated.
-    pub fn switch_target(&self, page: Page, x: usize) -> Page {
+    pub fn switch_target(&self, page: Page, x: LangId) -> Page {
         match page {
             Page::Root | Page::RootNotFound => Page::Home(x),
             Page::Home(_) => Page::Home(x),

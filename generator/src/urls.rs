@@ -5,6 +5,7 @@
 //! URLs carry the base path of `base_url` (`/docs/en/users/`); output files are relative to the
 //! site root (`en/users/index.html`).
 
+use crate::ids::{ArticleId, AudienceId, CategoryId, LangId};
 use crate::model::{Site, Target};
 use crate::page::Page;
 
@@ -49,37 +50,37 @@ impl Site {
         output_file(&self.page_url(page), self.base())
     }
 
-    pub fn home_url(&self, l: usize) -> String {
+    pub fn home_url(&self, l: LangId) -> String {
         format!("{}/{}/", self.base(), self.languages[l].code)
     }
 
-    pub fn contact_url(&self, l: usize) -> String {
+    pub fn contact_url(&self, l: LangId) -> String {
         format!("{}contact/", self.home_url(l))
     }
 
-    pub fn thanks_url(&self, l: usize) -> String {
+    pub fn thanks_url(&self, l: LangId) -> String {
         format!("{}contact/thanks/", self.home_url(l))
     }
 
-    pub fn search_url(&self, l: usize) -> String {
+    pub fn search_url(&self, l: LangId) -> String {
         format!("{}search/", self.home_url(l))
     }
 
     /// The folder of language `l`'s search bundle (its `pagefind.js` and index files).
-    pub fn search_bundle_url(&self, l: usize) -> String {
+    pub fn search_bundle_url(&self, l: LangId) -> String {
         format!("{}{SEARCH_DIR}/", self.home_url(l))
     }
 
-    pub fn section_url(&self, l: usize, a: usize) -> String {
+    pub fn section_url(&self, l: LangId, a: AudienceId) -> String {
         format!("{}{}/", self.home_url(l), self.audiences[a].id)
     }
 
-    pub fn category_url(&self, l: usize, c: usize) -> String {
+    pub fn category_url(&self, l: LangId, c: CategoryId) -> String {
         let category = &self.categories[c];
         format!("{}{}/", self.section_url(l, category.audience), category.id)
     }
 
-    pub fn article_url(&self, l: usize, a: usize) -> String {
+    pub fn article_url(&self, l: LangId, a: ArticleId) -> String {
         let category = self.articles[a].category;
         format!(
             "{}{}/",
@@ -89,7 +90,7 @@ impl Site {
     }
 
     /// The last segment of an article's URL in language `l`: its `slug`, else its file name.
-    pub(crate) fn article_slug(&self, l: usize, a: usize) -> &str {
+    pub(crate) fn article_slug(&self, l: LangId, a: ArticleId) -> &str {
         let article = &self.articles[a];
         article.docs[l]
             .as_ref()
@@ -98,7 +99,12 @@ impl Site {
     }
 
     /// The ticket link: the contact page with audience and category chosen.
-    pub fn ticket_url(&self, l: usize, audience: usize, category: Option<usize>) -> String {
+    pub fn ticket_url(
+        &self,
+        l: LangId,
+        audience: AudienceId,
+        category: Option<CategoryId>,
+    ) -> String {
         let mut url = format!(
             "{}?audience={}",
             self.contact_url(l),
@@ -111,7 +117,7 @@ impl Site {
     }
 
     /// The page a link to a content file leads to, in language `l`.
-    pub fn target_url(&self, l: usize, target: Target) -> String {
+    pub fn target_url(&self, l: LangId, target: Target) -> String {
         match target {
             Target::Home => self.home_url(l),
             Target::Contact => self.contact_url(l),

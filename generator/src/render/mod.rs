@@ -14,6 +14,7 @@ use tera::Tera;
 
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Strings;
+use crate::ids::{ArticleId, LangId, PerLanguage};
 use crate::load::Doc;
 use crate::markdown::{self, SiteLink};
 use crate::model::{Site, Target};
@@ -29,7 +30,7 @@ pub struct Output {
     /// Links found in the page's Markdown, with the file they were written in.
     pub links: Vec<(PathBuf, SiteLink)>,
     /// For article pages: language, article and heading ids (the page's anchors).
-    pub anchors: Option<(usize, usize, Vec<String>)>,
+    pub anchors: Option<(LangId, ArticleId, Vec<String>)>,
     /// For translated article pages: what the search index gets (`search`).
     pub search: Option<SearchEntry>,
 }
@@ -50,7 +51,7 @@ pub struct SearchEntry {
 pub struct Renderer<'s> {
     site: &'s Site,
     tera: Tera,
-    strings: Vec<Strings>,
+    strings: PerLanguage<Strings>,
     /// Theme asset name → hashed URL.
     assets: BTreeMap<String, String>,
 }
@@ -60,7 +61,7 @@ impl<'s> Renderer<'s> {
     pub fn new(
         site: &'s Site,
         site_dir: &Path,
-        strings: Vec<Strings>,
+        strings: PerLanguage<Strings>,
         assets: BTreeMap<String, String>,
     ) -> Result<Self, Diagnostic> {
         let tera = templates(site_dir)?;
@@ -120,7 +121,7 @@ impl<'s> Renderer<'s> {
     }
 
     /// A UI string of language `l` (its key where the theme lacks it).
-    fn s(&self, l: usize, key: &str) -> String {
+    fn s(&self, l: LangId, key: &str) -> String {
         self.strings[l]
             .get(key)
             .cloned()
@@ -130,7 +131,7 @@ impl<'s> Renderer<'s> {
     /// Renders the Markdown body of a doc shown on a page in language `l`.
     fn markdown<M>(
         &self,
-        l: usize,
+        l: LangId,
         doc: &Doc<M>,
         out: &mut Output,
     ) -> Result<markdown::Rendered, Vec<Diagnostic>> {
@@ -139,7 +140,7 @@ impl<'s> Renderer<'s> {
         let doc_lang = rel
             .and_then(|p| p.iter().next())
             .and_then(|c| c.to_str())
-            .and_then(|c| site.languages.iter().position(|x| x.code == c));
+            .and_then(|c| site.languages.position(|x| x.code == c));
         // Relative to content/, so that a content folder given as `../content` works too.
         let doc_dir = rel.and_then(Path::parent);
         let resolve = |dest: &str, anchor: Option<&str>| -> Option<String> {

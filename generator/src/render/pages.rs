@@ -3,6 +3,7 @@
 use crate::config::{DepartmentKind, Direction};
 use crate::diagnostics::Diagnostic;
 use crate::i18n;
+use crate::ids::{ArticleId, AudienceId, CategoryId, LangId};
 use crate::markdown::{self, Heading};
 use crate::page::Page;
 
@@ -17,7 +18,7 @@ use super::{Output, Renderer, SearchEntry};
 type Rendered<T> = Result<T, Vec<Diagnostic>>;
 
 impl Renderer<'_> {
-    fn common(&self, l: usize, page: Page, title: String, description: String) -> Common<'_> {
+    fn common(&self, l: LangId, page: Page, title: String, description: String) -> Common<'_> {
         let site = self.site;
         let lang = &site.languages[l];
         let untranslated = matches!(page, Page::Article(_, a) if !site.is_translated(l, a));
@@ -69,9 +70,10 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn switcher(&self, l: usize, page: Page) -> Vec<Switch> {
+    fn switcher(&self, l: LangId, page: Page) -> Vec<Switch> {
         let site = self.site;
-        (0..site.languages.len())
+        site.languages
+            .keys()
             .map(|x| Switch {
                 code: site.languages[x].code.clone(),
                 name: site.languages[x].name.clone(),
@@ -81,20 +83,20 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn breadcrumbs(&self, l: usize, page: Page) -> Vec<Link> {
+    fn breadcrumbs(&self, l: LangId, page: Page) -> Vec<Link> {
         let site = self.site;
         let link = |title: String, page: Page| Link {
             title,
             url: site.page_url(page),
         };
         let home = link(self.s(l, "home"), Page::Home(l));
-        let section = |a: usize| {
+        let section = |a: AudienceId| {
             link(
                 site.audiences[a].docs[l].meta.title.clone(),
                 Page::Section(l, a),
             )
         };
-        let category = |c: usize| {
+        let category = |c: CategoryId| {
             link(
                 site.categories[c].docs[l].meta.title.clone(),
                 Page::Category(l, c),
@@ -112,7 +114,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn contact_title(&self, l: usize) -> String {
+    fn contact_title(&self, l: LangId) -> String {
         let title = &self.site.contacts[l].meta.title;
         if title.is_empty() {
             self.s(l, "contact_us")
@@ -121,7 +123,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn article_link(&self, l: usize, a: usize) -> ArticleLink<'_> {
+    fn article_link(&self, l: LangId, a: ArticleId) -> ArticleLink<'_> {
         let (doc, translated) = self.site.article_doc(l, a);
         ArticleLink {
             title: &doc.meta.title,
@@ -131,7 +133,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn plain(&self, l: usize, page: Page, title_key: &str) -> PlainPage<'_> {
+    pub(super) fn plain(&self, l: LangId, page: Page, title_key: &str) -> PlainPage<'_> {
         PlainPage {
             page: self.common(l, page, self.s(l, title_key), String::new()),
         }
@@ -141,7 +143,7 @@ impl Renderer<'_> {
         let site = self.site;
         let home = &site.homes[site.default_lang].meta;
         let description = home.description.clone().unwrap_or_default();
-        let languages = site.languages.iter().enumerate();
+        let languages = site.languages.iter_enumerated();
         RootPage {
             page: self.common(
                 site.default_lang,
@@ -161,11 +163,11 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn home(&self, l: usize, out: &mut Output) -> Rendered<HomePage<'_>> {
+    pub(super) fn home(&self, l: LangId, out: &mut Output) -> Rendered<HomePage<'_>> {
         let site = self.site;
         let doc = &site.homes[l];
         let body = self.markdown(l, doc, out)?;
-        let audiences = (0..site.audiences.len()).map(|a| {
+        let audiences = site.audiences.keys().map(|a| {
             let meta = &site.audiences[a].docs[l].meta;
             AudienceCard {
                 id: &site.audiences[a].id,
@@ -193,10 +195,10 @@ impl Renderer<'_> {
     }
 
     /// The six articles updated last, as language `l` shows them.
-    fn recent(&self, l: usize) -> Vec<usize> {
+    fn recent(&self, l: LangId) -> Vec<ArticleId> {
         let site = self.site;
-        let updated = |a: usize| site.article_doc(l, a).0.meta.updated.as_ref();
-        let mut recent: Vec<usize> = (0..site.articles.len())
+        let updated = |a: ArticleId| site.article_doc(l, a).0.meta.updated.as_ref();
+        let mut recent: Vec<ArticleId> = (site.articles.keys())
             .filter(|&a| updated(a).is_some())
             .collect();
         recent.sort_by(|&x, &y| updated(y).cmp(&updated(x)).then(x.cmp(&y)));
@@ -206,8 +208,8 @@ impl Renderer<'_> {
 
     pub(super) fn section(
         &self,
-        l: usize,
-        a: usize,
+        l: LangId,
+        a: AudienceId,
         out: &mut Output,
     ) -> Rendered<SectionPage<'_>> {
         let site = self.site;
@@ -239,8 +241,8 @@ impl Renderer<'_> {
 
     pub(super) fn category(
         &self,
-        l: usize,
-        c: usize,
+        l: LangId,
+        c: CategoryId,
         out: &mut Output,
     ) -> Rendered<CategoryPage<'_>> {
         let site = self.site;
@@ -262,8 +264,8 @@ impl Renderer<'_> {
 
     pub(super) fn article(
         &self,
-        l: usize,
-        a: usize,
+        l: LangId,
+        a: ArticleId,
         out: &mut Output,
     ) -> Rendered<ArticlePage<'_>> {
         let site = self.site;
@@ -327,7 +329,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn contact(&self, l: usize, out: &mut Output) -> Rendered<ContactPage<'_>> {
+    pub(super) fn contact(&self, l: LangId, out: &mut Output) -> Rendered<ContactPage<'_>> {
         let site = self.site;
         let doc = &site.contacts[l];
         let body = self.markdown(l, doc, out)?;
