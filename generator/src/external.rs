@@ -134,7 +134,7 @@ fn ask_all<'u>(urls: &[&'u str], options: ExternalOptions) -> BTreeMap<&'u str, 
 }
 
 fn ask(agent: &ureq::Agent, url: &str, timeout: Duration) -> Answer {
-    let status = |response: Result<ureq::http::Response<ureq::Body>, ureq::Error>| {
+    let status = |response: Result<http::Response<ureq::Body>, ureq::Error>| {
         response.map(|r| r.status().as_u16())
     };
     let answer = match status(agent.head(url).call()) {

@@ -70,7 +70,7 @@ pub fn options() -> Options {
 }
 
 /// Renders `body`; broken links to other articles come back as diagnostics.
-pub fn render(body: &str, cx: &Context) -> (Rendered, Vec<Diagnostic>) {
+pub fn render(body: &str, cx: &Context<'_>) -> (Rendered, Vec<Diagnostic>) {
     let mut state = State {
         cx,
         out: Rendered::default(),
@@ -160,7 +160,7 @@ fn take_until_end<'a>(
     inner
 }
 
-fn plain_text(events: &[Event]) -> String {
+fn plain_text(events: &[Event<'_>]) -> String {
     events
         .iter()
         .filter_map(|e| match e {
@@ -258,7 +258,7 @@ impl State<'_, '_> {
         format!("<a href=\"{}\"{title}>", href(&url))
     }
 
-    fn image(&mut self, dest: &str, title: &str, inner: &[Event], line: usize) -> String {
+    fn image(&mut self, dest: &str, title: &str, inner: &[Event<'_>], line: usize) -> String {
         let src = if is_external(dest) {
             dest.to_string()
         } else {

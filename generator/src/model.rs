@@ -113,18 +113,7 @@ impl Site {
             diagnostics,
         };
 
-        let home_meta = || IndexMeta {
-            title: config.title.clone(),
-            description: None,
-        };
-        let homes = folders.page(INDEX_FILE, |s| s.home.take(), home_meta)?;
-        // An empty title makes the theme use its own "Contact support" in each language.
-        let contact_meta = || ContactMeta {
-            title: String::new(),
-            description: None,
-            departments: Default::default(),
-        };
-        let contacts = folders.page(CONTACT_FILE, |s| s.contact.take(), contact_meta)?;
+        let (homes, contacts) = folders.home_and_contact(&config.title)?;
         check_departments(&config, &contacts, &langs, diagnostics);
 
         let mut audiences = TiVec::new();
@@ -154,20 +143,7 @@ impl Site {
         sort_articles(&mut categories, &mut articles, default_lang);
         report_leftovers(&folders.sources, &langs, &content_dir, diagnostics);
 
-        let by_key = articles
-            .iter_enumerated()
-            .map(|(i, a)| {
-                let c = &categories[a.category];
-                (
-                    (
-                        audiences[c.audience].id.clone(),
-                        c.id.clone(),
-                        a.key.clone(),
-                    ),
-                    i,
-                )
-            })
-            .collect();
+        let by_key = index_by_key(&audiences, &categories, &articles);
         compute_related(&mut articles, default_lang);
         let contract = build_contract(&config, &langs, &audiences, &categories, default_lang);
         let site = Site {
@@ -301,6 +277,29 @@ impl Site {
     }
 }
 
+/// Articles by (audience id, category id, file stem): what a `.md` link names.
+fn index_by_key(
+    audiences: &TiSlice<AudienceId, Audience>,
+    categories: &TiSlice<CategoryId, Category>,
+    articles: &TiSlice<ArticleId, Article>,
+) -> HashMap<(String, String, String), ArticleId> {
+    let key = |a: &Article| {
+        let c = &categories[a.category];
+        (
+            audiences[c.audience].id.clone(),
+            c.id.clone(),
+            a.key.clone(),
+        )
+    };
+    articles
+        .iter_enumerated()
+        .map(|(i, a)| (key(a), i))
+        .collect()
+}
+
+/// One doc per language.
+type Docs<M> = PerLanguage<Doc<M>>;
+
 /// The loaded language folders, in site order, with what is needed to report what they lack.
 struct Folders<'a> {
     sources: PerLanguage<LangSource>,
@@ -311,6 +310,26 @@ struct Folders<'a> {
 }
 
 impl Folders<'_> {
+    /// Every language's home and contact page (synthesized where a site has none).
+    fn home_and_contact(
+        &mut self,
+        site_title: &str,
+    ) -> Option<(Docs<IndexMeta>, Docs<ContactMeta>)> {
+        let home_meta = || IndexMeta {
+            title: site_title.to_string(),
+            description: None,
+        };
+        let homes = self.page(INDEX_FILE, |s| s.home.take(), home_meta)?;
+        // An empty title makes the theme use its own "Contact support" in each language.
+        let contact_meta = || ContactMeta {
+            title: String::new(),
+            description: None,
+            departments: Default::default(),
+        };
+        let contacts = self.page(CONTACT_FILE, |s| s.contact.take(), contact_meta)?;
+        Some((homes, contacts))
+    }
+
     /// A doc every language must have (it carries labels). A missing translation is an error and
     /// borrows the default language's doc so the rest of the build can still report its problems.
     fn required<M: Clone>(
@@ -677,13 +696,7 @@ fn build_contract(
     categories: &TiSlice<CategoryId, Category>,
     d: LangId,
 ) -> TicketContract {
-    use contract::{field, FieldKind, FieldSpec, Limits, Subcategory};
-    let labels = |title: &dyn Fn(LangId) -> String| -> contract::Labels {
-        langs
-            .iter_enumerated()
-            .map(|(l, lang)| (lang.code.clone(), title(l)))
-            .collect()
-    };
+    use contract::{field, FieldKind, FieldSpec, Limits};
     let t = &config.ticket;
     let spec = |name: &str, kind, required, min_chars, max_chars| FieldSpec {
         name: name.into(),
@@ -729,40 +742,58 @@ fn build_contract(
                 t.description_max_chars,
             ),
         ],
-        audiences: audiences
-            .iter()
-            .map(|a| contract::Audience {
-                id: a.id.clone(),
-                labels: labels(&|l| a.docs[l].meta.title.clone()),
-                categories: a
-                    .categories
-                    .iter()
-                    .map(|&c| {
-                        let category = &categories[c];
-                        contract::Category {
-                            id: category.id.clone(),
-                            queue: category.queue.clone(),
-                            labels: labels(&|l| category.docs[l].meta.title.clone()),
-                            subcategories: category.docs[d]
-                                .meta
-                                .subcategories
-                                .iter()
-                                .map(|s| Subcategory {
-                                    id: s.id.clone(),
-                                    labels: labels(&|l| {
-                                        let here = category.docs[l]
-                                            .meta
-                                            .subcategories
-                                            .iter()
-                                            .find(|x| x.id == s.id);
-                                        here.unwrap_or(s).title.clone()
-                                    }),
-                                })
-                                .collect(),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
+        audiences: contract_audiences(langs, audiences, categories, d),
     }
+}
+
+/// The contract's choices: audiences, their categories and subcategories, labelled in every
+/// language.
+fn contract_audiences(
+    langs: &TiSlice<LangId, Language>,
+    audiences: &TiSlice<AudienceId, Audience>,
+    categories: &TiSlice<CategoryId, Category>,
+    d: LangId,
+) -> Vec<contract::Audience> {
+    use contract::Subcategory;
+    let labels = |title: &dyn Fn(LangId) -> String| -> contract::Labels {
+        langs
+            .iter_enumerated()
+            .map(|(l, lang)| (lang.code.clone(), title(l)))
+            .collect()
+    };
+    audiences
+        .iter()
+        .map(|a| contract::Audience {
+            id: a.id.clone(),
+            labels: labels(&|l| a.docs[l].meta.title.clone()),
+            categories: a
+                .categories
+                .iter()
+                .map(|&c| {
+                    let category = &categories[c];
+                    contract::Category {
+                        id: category.id.clone(),
+                        queue: category.queue.clone(),
+                        labels: labels(&|l| category.docs[l].meta.title.clone()),
+                        subcategories: category.docs[d]
+                            .meta
+                            .subcategories
+                            .iter()
+                            .map(|s| Subcategory {
+                                id: s.id.clone(),
+                                labels: labels(&|l| {
+                                    let here = category.docs[l]
+                                        .meta
+                                        .subcategories
+                                        .iter()
+                                        .find(|x| x.id == s.id);
+                                    here.unwrap_or(s).title.clone()
+                                }),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }

@@ -106,7 +106,7 @@ fn attr<'a>(e: &ElementRef<'a>, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("<{}> without `{name}`: {}", e.value().name(), e.html()))
 }
 
-fn text(e: &ElementRef) -> String {
+fn text(e: &ElementRef<'_>) -> String {
     e.text().collect::<String>().trim().to_string()
 }
 
@@ -505,7 +505,7 @@ fn language_switcher_links_exist_and_keep_the_page() {
     let mut problems = Vec::new();
     for url in built.pages.keys() {
         let doc = built.parse(url);
-        let links: Vec<ElementRef> = doc.select(&switch_sel).collect();
+        let links: Vec<ElementRef<'_>> = doc.select(&switch_sel).collect();
         for link in &links {
             let href = attr(link, "href");
             match built.resolve(url, href) {
@@ -589,7 +589,7 @@ fn sections_categories_and_articles_end_with_their_ticket_link() {
             Kind::Other => continue,
         };
         let doc = built.parse(url);
-        let links: Vec<ElementRef> = doc.select(&ticket_sel).collect();
+        let links: Vec<ElementRef<'_>> = doc.select(&ticket_sel).collect();
         if links.is_empty() {
             problems.push(format!("{url}: no ticket link"));
             continue;
@@ -736,7 +736,7 @@ fn the_sitemap_lists_every_canonical_page_once() {
     let mut canonical = BTreeSet::new();
     for url in built.pages.keys() {
         let doc = built.parse(url);
-        let links: Vec<ElementRef> = doc.select(&canonical_sel).collect();
+        let links: Vec<ElementRef<'_>> = doc.select(&canonical_sel).collect();
         assert_eq!(links.len(), 1, "{url}: one canonical link");
         let own = format!("{}{url}", built.origin());
         let href = attr(&links[0], "href");
@@ -813,36 +813,7 @@ fn the_contact_form_offers_the_contract_choices_in_each_language() {
                 })
                 .collect()
         };
-        let label = |labels: &BTreeMap<String, String>| {
-            labels
-                .get(code)
-                .unwrap_or_else(|| panic!("a label in {code}: {labels:?}"))
-                .clone()
-        };
-        let audiences: Vec<Vec<String>> = contract
-            .audiences
-            .iter()
-            .map(|a| vec![a.id.clone(), label(&a.labels)])
-            .collect();
-        let categories: Vec<Vec<String>> = contract
-            .audiences
-            .iter()
-            .flat_map(|a| {
-                a.categories
-                    .iter()
-                    .map(|c| vec![a.id.clone(), c.id.clone(), label(&c.labels)])
-            })
-            .collect();
-        let subcategories: Vec<Vec<String>> = contract
-            .audiences
-            .iter()
-            .flat_map(|a| {
-                a.categories
-                    .iter()
-                    .flat_map(move |c| c.subcategories.iter().map(move |s| (a, c, s)))
-            })
-            .map(|(a, c, s)| vec![a.id.clone(), c.id.clone(), s.id.clone(), label(&s.labels)])
-            .collect();
+        let [audiences, categories, subcategories] = expected_choices(&contract, code);
         assert_eq!(
             choices("audience", &[]),
             audiences,
@@ -860,56 +831,102 @@ fn the_contact_form_offers_the_contract_choices_in_each_language() {
         );
         assert!(!subcategories.is_empty());
 
-        // The labels are this language's: the titles of its section and category pages and the
-        // subcategory titles of its category files.
-        for a in &contract.audiences {
-            let section = built.parse(&format!("/{code}/{}/", a.id));
+        assert_labels_are_the_pages_titles(built, &contract, code);
+    }
+}
+
+/// The contract's audience, category and subcategory choices as the form of `code` must list
+/// them: the data attributes, the value and the label of each option.
+fn expected_choices(contract: &TicketContract, code: &str) -> [Vec<Vec<String>>; 3] {
+    let label = |labels: &BTreeMap<String, String>| {
+        labels
+            .get(code)
+            .unwrap_or_else(|| panic!("a label in {code}: {labels:?}"))
+            .clone()
+    };
+    let audiences: Vec<Vec<String>> = contract
+        .audiences
+        .iter()
+        .map(|a| vec![a.id.clone(), label(&a.labels)])
+        .collect();
+    let categories: Vec<Vec<String>> = contract
+        .audiences
+        .iter()
+        .flat_map(|a| {
+            a.categories
+                .iter()
+                .map(|c| vec![a.id.clone(), c.id.clone(), label(&c.labels)])
+        })
+        .collect();
+    let subcategories: Vec<Vec<String>> = contract
+        .audiences
+        .iter()
+        .flat_map(|a| {
+            a.categories
+                .iter()
+                .flat_map(move |c| c.subcategories.iter().map(move |s| (a, c, s)))
+        })
+        .map(|(a, c, s)| vec![a.id.clone(), c.id.clone(), s.id.clone(), label(&s.labels)])
+        .collect();
+    [audiences, categories, subcategories]
+}
+
+/// The form's labels are this language's: the titles of its section and category pages and the
+/// subcategory titles of its category files.
+fn assert_labels_are_the_pages_titles(built: &Built, contract: &TicketContract, code: &str) {
+    let label = |labels: &BTreeMap<String, String>| {
+        labels
+            .get(code)
+            .unwrap_or_else(|| panic!("a label in {code}: {labels:?}"))
+            .clone()
+    };
+    for a in &contract.audiences {
+        let section = built.parse(&format!("/{code}/{}/", a.id));
+        assert_eq!(
+            text(&section.select(&sel("main h1")).next().unwrap()),
+            label(&a.labels),
+            "{code}/{}: audience label",
+            a.id
+        );
+        for c in &a.categories {
+            let page = built.parse(&format!("/{code}/{}/{}/", a.id, c.id));
             assert_eq!(
-                text(&section.select(&sel("main h1")).next().unwrap()),
-                label(&a.labels),
-                "{code}/{}: audience label",
-                a.id
+                text(&page.select(&sel("main h1")).next().unwrap()),
+                label(&c.labels),
+                "{code}/{}/{}: category label",
+                a.id,
+                c.id
             );
-            for c in &a.categories {
-                let page = built.parse(&format!("/{code}/{}/{}/", a.id, c.id));
+            let fm = front_matter(
+                &Path::new(CONTENT)
+                    .join(code)
+                    .join(&a.id)
+                    .join(&c.id)
+                    .join("_index.md"),
+            );
+            let titles: BTreeMap<String, String> = fm
+                .get("subcategories")
+                .and_then(|s| s.as_sequence())
+                .map(|list| {
+                    list.iter()
+                        .map(|s| {
+                            (
+                                fm_str(s, "id").unwrap().to_string(),
+                                fm_str(s, "title").unwrap().to_string(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            for s in &c.subcategories {
                 assert_eq!(
-                    text(&page.select(&sel("main h1")).next().unwrap()),
-                    label(&c.labels),
-                    "{code}/{}/{}: category label",
+                    titles.get(&s.id),
+                    Some(&label(&s.labels)),
+                    "{code}/{}/{}: subcategory `{}` label",
                     a.id,
-                    c.id
+                    c.id,
+                    s.id
                 );
-                let fm = front_matter(
-                    &Path::new(CONTENT)
-                        .join(code)
-                        .join(&a.id)
-                        .join(&c.id)
-                        .join("_index.md"),
-                );
-                let titles: BTreeMap<String, String> = fm
-                    .get("subcategories")
-                    .and_then(|s| s.as_sequence())
-                    .map(|list| {
-                        list.iter()
-                            .map(|s| {
-                                (
-                                    fm_str(s, "id").unwrap().to_string(),
-                                    fm_str(s, "title").unwrap().to_string(),
-                                )
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                for s in &c.subcategories {
-                    assert_eq!(
-                        titles.get(&s.id),
-                        Some(&label(&s.labels)),
-                        "{code}/{}/{}: subcategory `{}` label",
-                        a.id,
-                        c.id,
-                        s.id
-                    );
-                }
             }
         }
     }

@@ -5,22 +5,22 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_helpcenter");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_helpcenter");
 
 /// The repository's root: `content/`, `site/`, `tests/fixtures/`.
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_path_buf()
 }
 
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
 
 /// Runs the binary in `dir` (without a terminal: stdin closed, output captured).
-pub fn run(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
         .current_dir(dir)
@@ -29,19 +29,19 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-pub fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-pub fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-pub fn code(output: &Output) -> i32 {
+pub(crate) fn code(output: &Output) -> i32 {
     output.status.code().expect("the binary exits by itself")
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
         let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
@@ -53,20 +53,20 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A temporary folder holding `content/` (a copy of `content`) and `site/` (the default theme).
-pub fn workspace(content: &Path) -> tempfile::TempDir {
+pub(crate) fn workspace(content: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(content, &dir.path().join("content"));
     copy_tree(&repo().join("site"), &dir.path().join("site"));
     dir
 }
 
-pub fn write(path: &Path, text: &str) {
+pub(crate) fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
 
 /// The JSON document a `--format json` run printed.
-pub fn json(output: &Output) -> serde_json::Value {
+pub(crate) fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(output)))
 }
