@@ -2,6 +2,8 @@
 //! tree with one problem. Building it must fail with exit code 1 and the exact diagnostic (file,
 //! line, message), report nothing else, and leave the previous output as it was.
 
+mod cli_support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -55,22 +57,14 @@ fn run_build(cwd: &Path, content: &str, out: &Path) -> Output {
 
 /// Every file under `dir` with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
+    let file = |path: PathBuf| {
+        let bytes = std::fs::read(&path).unwrap();
+        (path.strip_prefix(dir).unwrap().to_path_buf(), bytes)
+    };
+    cli_support::files_under(dir)
+        .into_iter()
+        .map(file)
+        .collect()
 }
 
 fn entries(dir: &Path) -> BTreeSet<String> {

@@ -3,6 +3,8 @@
 //! switcher, ticket links, every internal link and anchor, the sitemap, the ticket form against the
 //! contract, the untranslated-article notice, the root pages and the hashed assets.
 
+mod cli_support;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -47,7 +49,7 @@ fn site() -> &'static Built {
         }
         let config = Config::load(Path::new(CONTENT)).expect("the example's helpcenter.yaml loads");
         let mut pages = BTreeMap::new();
-        for entry in walk(&out) {
+        for entry in cli_support::files_under(&out) {
             if entry.extension().is_some_and(|e| e == "html") {
                 let rel = entry
                     .strip_prefix(&out)
@@ -69,23 +71,6 @@ fn site() -> &'static Built {
             pages,
         }
     })
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// `en/users/index.html` → `/en/users/`; `404.html` → `/404.html`.
@@ -1069,10 +1054,7 @@ fn assets_have_content_hashed_names_and_exist() {
                 .unwrap_or_else(|| panic!("`{asset}` does not exist")),
         )
         .unwrap();
-        let digest: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = hex::encode(Sha256::digest(&bytes));
         assert!(
             digest.starts_with(hash),
             "`{asset}`: the hash does not follow the content ({digest})"

@@ -1,4 +1,5 @@
-//! What the `cli_*` tests share: running the `helpcenter` binary and copying content trees.
+//! What the generator's integration tests share: running the `helpcenter` binary, walking and
+//! copying content trees.
 
 #![allow(dead_code)] // each test crate uses part of it
 
@@ -39,6 +40,17 @@ pub(crate) fn stderr(output: &Output) -> String {
 
 pub(crate) fn code(output: &Output) -> i32 {
     output.status.code().expect("the binary exits by itself")
+}
+
+/// Every file under `dir`, in file-name order.
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let entries = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
+    let entries =
+        entries.map(|e| e.unwrap_or_else(|e| panic!("cannot walk {}: {e}", dir.display())));
+    entries
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
 
 pub(crate) fn copy_tree(from: &Path, to: &Path) {
