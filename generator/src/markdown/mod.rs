@@ -9,9 +9,13 @@ use std::path::Path;
 use pulldown_cmark::{
     BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
-use pulldown_cmark_escape::escape_href;
 
 use crate::diagnostics::{line_of, Diagnostic};
+
+mod markup;
+
+pub(crate) use markup::escape_html;
+use markup::LinkKind;
 
 /// How the document's surroundings answer the renderer's questions.
 pub struct Context<'a> {
@@ -105,18 +109,20 @@ pub fn render(body: &str, cx: &Context<'_>) -> (Rendered, Vec<Diagnostic>) {
                     state.link_open(link_type, &dest_url, &title, line()).into(),
                 ));
             }
-            Event::End(TagEnd::Link) => events.push(Event::Html("</a>".into())),
+            Event::End(TagEnd::Link) => events.push(Event::Html(markup::LINK_CLOSE.into())),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 events.push(Event::Html(state.callout_open(kind).into()))
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(markup::CALLOUT_CLOSE.into()))
+            }
             Event::Start(Tag::Table(alignment)) => {
-                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Html(markup::TABLE_OPEN.into()));
                 events.push(Event::Start(Tag::Table(alignment)));
             }
             Event::End(TagEnd::Table) => {
                 events.push(Event::End(TagEnd::Table));
-                events.push(Event::Html("</div>\n".into()));
+                events.push(Event::Html(markup::TABLE_CLOSE.into()));
             }
             Event::Html(html) | Event::InlineHtml(html) if !cx.allow_html => {
                 events.push(Event::Text(html))
@@ -189,17 +195,11 @@ impl State<'_, '_> {
         let base = id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text));
         let id = self.unique_id(base);
         let level = level as u8;
-        events.push(Event::Html(
-            format!("<h{level} id=\"{}\">", escape_html(&id)).into(),
-        ));
+        events.push(Event::Html(markup::heading_open(level, &id).into()));
         events.extend(inner.into_iter().map(|e| self.escape_raw(e)));
+        let label = format!("{}: {text}", self.cx.anchor_label);
         events.push(Event::Html(
-            format!(
-                " <a class=\"anchor\" href=\"#{}\" aria-label=\"{}\">#</a></h{level}>\n",
-                escape_html(&id),
-                escape_html(&format!("{}: {text}", self.cx.anchor_label))
-            )
-            .into(),
+            markup::heading_close(level, &id, &label).into(),
         ));
         self.out.text.push_str(&text);
         self.out.text.push(' ');
@@ -231,31 +231,23 @@ impl State<'_, '_> {
             BlockQuoteKind::Warning => ("warning", 3),
             BlockQuoteKind::Caution => ("caution", 4),
         };
-        format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n", escape_html(self.cx.callout_titles[i]))
+        markup::callout_open(class, self.cx.callout_titles[i])
     }
 
     fn link_open(&mut self, link_type: LinkType, dest: &str, title: &str, line: usize) -> String {
-        let title = if title.is_empty() {
-            String::new()
-        } else {
-            format!(" title=\"{}\"", escape_html(title))
-        };
         if link_type == LinkType::Email {
-            return format!("<a href=\"mailto:{}\"{title}>", href(dest));
+            return markup::link_open(LinkKind::Email, dest, title);
         }
         if is_script(dest) {
-            return "<a>".to_string();
+            return markup::LINK_WITHOUT_DESTINATION.to_string();
         }
         if is_external(dest) {
-            return format!(
-                "<a class=\"external\" href=\"{}\" rel=\"noopener noreferrer\"{title}>",
-                href(dest)
-            );
+            return markup::link_open(LinkKind::External, dest, title);
         }
         let url = self
             .site_url(dest, line, false)
             .unwrap_or_else(|| dest.to_string());
-        format!("<a href=\"{}\"{title}>", href(&url))
+        markup::link_open(LinkKind::Internal, &url, title)
     }
 
     fn image(&mut self, dest: &str, title: &str, inner: &[Event<'_>], line: usize) -> String {
@@ -265,16 +257,7 @@ impl State<'_, '_> {
             self.site_url(dest, line, true)
                 .unwrap_or_else(|| dest.to_string())
         };
-        let title = if title.is_empty() {
-            String::new()
-        } else {
-            format!(" title=\"{}\"", escape_html(title))
-        };
-        format!(
-            "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\" decoding=\"async\">",
-            href(&src),
-            escape_html(&plain_text(inner))
-        )
+        markup::image(&src, &plain_text(inner), title)
     }
 
     /// The URL of a link within the site, recording it for the later check; `None` leaves the
@@ -346,20 +329,6 @@ pub fn slugify(text: &str) -> String {
     } else {
         slug.to_string()
     }
-}
-
-/// Text escaped for HTML (and XML) text and double-quoted attributes: the one escaper of the
-/// generator's markup, also the templates'.
-pub(crate) fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
-    out
-}
-
-fn href(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_href(&mut out, s).expect("writing to a String cannot fail");
-    escape_html(&out)
 }
 
 #[cfg(test)]
