@@ -1397,6 +1397,8 @@ impl Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod corpus;
     use std::io::Read as _;
 
     /// A generic CBOR value: all that Pagefind's files use.
@@ -1468,21 +1470,21 @@ mod tests {
         }
     }
 
-    struct Doc {
-        url: &'static str,
-        title: &'static str,
-        summary: &'static str,
-        text: &'static str,
-        audience: &'static str,
+    struct Doc<'a> {
+        url: &'a str,
+        title: &'a str,
+        summary: &'a str,
+        text: &'a str,
+        audience: &'a str,
     }
 
-    const EN: &[Doc] = &[
+    const EN: &[Doc<'static>] = &[
         Doc { url: "/en/users/account/reset-password/", title: "Reset your password", summary: "When you forgot it.", text: "Open Settings → Account. Choose “Reset password” and check your e-mail; the link works once. On an iPhone, see helpcenter.yaml or U.S.A. rules.", audience: "users" },
         Doc { url: "/en/creators/payouts/tax-forms/", title: "Tax forms for payouts", summary: "", text: "Payouts need a tax form. Café owners and naïve résumé writers: the form is the same. Passwords are never asked.", audience: "creators" },
         Doc { url: "/en/users/account/two-factor/", title: "Two-factor sign-in", summary: "Protect your account with a second step.", text: "Turn on two-factor authentication (2FA) under Settings. Codes change every 30 seconds; keep backup codes safe.", audience: "users" },
     ];
 
-    const VI: &[Doc] = &[
+    const VI: &[Doc<'static>] = &[
         Doc {
             url: "/vi/users/account/doi-mat-khau/",
             title: "Đổi mật khẩu tài khoản",
@@ -1499,18 +1501,22 @@ mod tests {
         },
     ];
 
-    const RU: &[Doc] = &[
+    const RU: &[Doc<'static>] = &[
         Doc { url: "/ru/users/account/smena-parolya/", title: "Смена пароля учётной записи", summary: "Если вы забыли пароль.", text: "Откройте Настройки → Аккаунт и выберите «Сбросить пароль». Проверьте почту: ссылка действует один раз.", audience: "users" },
         Doc { url: "/ru/creators/payouts/nalogi/", title: "Налоговые формы", summary: "", text: "Для выплат нужна налоговая форма. Ёлка и ёж — слова с буквой ё.", audience: "creators" },
     ];
 
-    fn ours(language: &str, docs: &[Doc], runtime: &Runtime) -> Bundle {
+    fn ours(language: &str, docs: &[Doc<'_>], runtime: &Runtime) -> Bundle {
         let indexer = Indexer {
             fold_strokes: false,
             ..Indexer::new(&[language])
         };
-        let records: Vec<Record> = docs
-            .iter()
+        write_bundle(language, &records(&indexer, docs), runtime)
+    }
+
+    /// The records of `docs`, in order, as the render pass makes them.
+    fn records(indexer: &Indexer, docs: &[Doc<'_>]) -> Vec<Record> {
+        docs.iter()
             .enumerate()
             .map(|(key, d)| {
                 indexer.page(
@@ -1526,12 +1532,11 @@ mod tests {
                     },
                 )
             })
-            .collect();
-        write_bundle(language, &records, runtime)
+            .collect()
     }
 
     /// Pagefind's own index of the same records, through its API.
-    fn reference(language: &str, docs: &[Doc]) -> HashMap<String, Vec<u8>> {
+    fn reference(language: &str, docs: &[Doc<'_>]) -> HashMap<String, Vec<u8>> {
         use pagefind::{api::PagefindIndex, options::PagefindServiceConfig};
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
@@ -1559,7 +1564,7 @@ mod tests {
 
     /// The same records give the same index as Pagefind's own indexer: word chunks, filters and
     /// fragments byte for byte (after decompression), metadata up to the file names.
-    fn assert_same_as_pagefind(language: &str, docs: &[Doc]) {
+    fn assert_same_as_pagefind(language: &str, docs: &[Doc<'_>]) {
         let runtime = Runtime::load(&[language]).unwrap();
         let mine: HashMap<String, Vec<u8>> =
             ours(language, docs, &runtime).files.into_iter().collect();
