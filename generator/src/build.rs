@@ -50,6 +50,8 @@ pub enum BuildError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot make the search index: {0}")]
+    Search(#[from] search::SearchError),
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
@@ -281,10 +283,7 @@ fn write_search_bundles(
     staging: &Staging,
 ) -> Result<(), BuildError> {
     let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
-    let runtime = search::Runtime::load(&codes).map_err(|e| BuildError::Io {
-        path: staging.dir().join(search::BUNDLE_DIR),
-        source: std::io::Error::other(e),
-    })?;
+    let runtime = search::Runtime::load(&codes)?;
     (0..codes.len()).into_par_iter().try_for_each(|l| {
         let records =
             pages

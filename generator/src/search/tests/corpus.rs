@@ -4,6 +4,10 @@
 //! departure's rule), and with a recorded listing of every file's name and bytes (the writer's
 //! output must not change unnoticed).
 
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
+
 use super::*;
 
 /// Articles per language.
@@ -45,57 +49,56 @@ struct Vocabulary {
 
 impl Vocabulary {
     fn of(language: &str) -> Self {
-        let (common, onsets, nuclei, codas, odd): (&[&str], &[&str], &[&str], &[&str], &[&str]) =
-            match language {
-                "en" => (
-                    &[
-                        "the", "and", "your", "account", "password", "to", "settings", "café",
-                    ],
-                    &[
-                        "b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "st",
-                        "tr",
-                    ],
-                    &["a", "e", "i", "o", "u", "ai", "ea", "ou", "é", "ï"],
-                    &["", "n", "r", "s", "t", "ng", "ck"],
-                    &[
-                        "e-mail",
-                        "iPhone",
-                        "helpcenter.yaml",
-                        "U.S.A.",
-                        "2FA",
-                        "sysconfig.is_python_build",
-                        "“Reset",
-                        "password.",
-                        "→",
-                        "résumé,",
-                        "naïve",
-                    ],
-                ),
-                "vi" => (
-                    &[
-                        "và", "của", "bạn", "tài", "khoản", "mật", "khẩu", "đặt", "lại",
-                    ],
-                    &[
-                        "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "ph", "qu", "s", "t",
-                        "th", "tr", "v", "x",
-                    ],
-                    &[
-                        "a", "à", "á", "ả", "ã", "ạ", "ă", "ắ", "â", "ấ", "e", "é", "ê", "ế", "i",
-                        "í", "o", "ó", "ô", "ố", "ơ", "ớ", "u", "ú", "ư", "ứ", "y",
-                    ],
-                    &["", "n", "ng", "c", "t", "m", "p", "nh"],
-                    &["e-mail", "Đổi", "“Đặt", "khẩu.", "→", "iPhone"],
-                ),
-                _ => (
-                    &["и", "в", "не", "пароль", "аккаунт", "ёлка"],
-                    &[
-                        "б", "в", "г", "д", "ж", "з", "к", "л", "м", "н", "п", "р", "с", "т",
-                    ],
-                    &["а", "е", "ё", "и", "о", "у", "ы", "я", "ю"],
-                    &["", "н", "р", "с", "т", "й"],
-                    &["e-mail", "«Сбросить", "пароль».", "→", "Ёж"],
-                ),
-            };
+        let [common, onsets, nuclei, codas, odd]: [&[&str]; 5] = match language {
+            "en" => [
+                &[
+                    "the", "and", "your", "account", "password", "to", "settings", "café",
+                ],
+                &[
+                    "b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "st",
+                    "tr",
+                ],
+                &["a", "e", "i", "o", "u", "ai", "ea", "ou", "é", "ï"],
+                &["", "n", "r", "s", "t", "ng", "ck"],
+                &[
+                    "e-mail",
+                    "iPhone",
+                    "helpcenter.yaml",
+                    "U.S.A.",
+                    "2FA",
+                    "sysconfig.is_python_build",
+                    "“Reset",
+                    "password.",
+                    "→",
+                    "résumé,",
+                    "naïve",
+                ],
+            ],
+            "vi" => [
+                &[
+                    "và", "của", "bạn", "tài", "khoản", "mật", "khẩu", "đặt", "lại",
+                ],
+                &[
+                    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "ph", "qu", "s", "t", "th",
+                    "tr", "v", "x",
+                ],
+                &[
+                    "a", "à", "á", "ả", "ã", "ạ", "ă", "ắ", "â", "ấ", "e", "é", "ê", "ế", "i", "í",
+                    "o", "ó", "ô", "ố", "ơ", "ớ", "u", "ú", "ư", "ứ", "y",
+                ],
+                &["", "n", "ng", "c", "t", "m", "p", "nh"],
+                &["e-mail", "Đổi", "“Đặt", "khẩu.", "→", "iPhone"],
+            ],
+            _ => [
+                &["и", "в", "не", "пароль", "аккаунт", "ёлка"],
+                &[
+                    "б", "в", "г", "д", "ж", "з", "к", "л", "м", "н", "п", "р", "с", "т",
+                ],
+                &["а", "е", "ё", "и", "о", "у", "ы", "я", "ю"],
+                &["", "н", "р", "с", "т", "й"],
+                &["e-mail", "«Сбросить", "пароль».", "→", "Ёж"],
+            ],
+        };
         let mut words: Vec<String> = common.iter().map(|w| w.to_string()).collect();
         let mut rng = Rng(0x5EED ^ language.len() as u64);
         while words.len() < 1_500 {
@@ -199,8 +202,11 @@ fn unpacked_locs(packed: &Cbor) -> Vec<(i64, i64)> {
     out
 }
 
-/// A page list: per page, its number, locations and meta locations (as written).
-fn pages(list: &Cbor) -> Vec<(u64, Vec<(i64, i64)>, Cbor)> {
+/// A page of a word's list: its number, locations and meta locations (as written).
+type Page = (u64, Vec<(i64, i64)>, Cbor);
+
+/// A page list, page by page.
+fn pages(list: &Cbor) -> Vec<Page> {
     let mut page = 0;
     array(list)
         .iter()
@@ -338,6 +344,10 @@ fn assert_like_pagefind(language: &str, docs: &[Doc<'_>]) -> (usize, usize) {
     let counted = 1 + array(&m[1]).len() + chunks + array(&m[3]).len() + 3;
     assert_eq!(mine.len(), counted, "no other files");
     (chunks, capped)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Each file's name and SHA-256 (the fragments' together), one a line.
