@@ -55,6 +55,8 @@ pub enum BuildError {
     },
     #[error(transparent)]
     Asset(#[from] AssetError),
+    #[error("cannot make the search index: {0}")]
+    Search(#[from] search::SearchError),
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
@@ -288,10 +290,7 @@ fn write_search_bundles(
     staging: &Staging,
 ) -> Result<(), BuildError> {
     let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
-    let runtime = search::Runtime::load(&codes).map_err(|e| BuildError::Io {
-        path: staging.dir().join(urls::SEARCH_DIR),
-        source: std::io::Error::other(e),
-    })?;
+    let runtime = search::Runtime::load(&codes)?;
     (0..codes.len()).into_par_iter().try_for_each(|i| {
         let l = LangId::from(i);
         let records = outputs
