@@ -4,9 +4,10 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use ticket_function::contract::FieldKind;
-use ticket_function::parse::{parse_body, Format, ParseError};
+use ticket_function::http::parse::{parse_body, Format, ParseError};
+use ticket_function::http::validate::validate;
 use ticket_function::testing::{contract, valid_json};
-use ticket_function::validate::{validate, Code};
+use ticket_function::Code;
 
 /// Text that mixes the characters validation cares about with anything else.
 fn tricky_text() -> impl Strategy<Value = String> {
