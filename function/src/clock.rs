@@ -72,27 +72,6 @@ pub fn rfc3339_ms(t: SystemTime) -> String {
     )
 }
 
-/// `Thu, 02 Jan 2025 03:04:05 +0000`, the `Date` header of an email.
-pub fn rfc5322(t: SystemTime) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let secs = unix_ms(t) / 1000;
-    let days = (secs / 86_400) as i64;
-    let (y, m, d) = civil_from_days(days);
-    let rem = secs % 86_400;
-    // 1970-01-01 was a Thursday.
-    let weekday = DAYS[((days + 4) % 7) as usize];
-    let month = MONTHS[(m - 1) as usize];
-    format!(
-        "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} +0000",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
-}
-
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -115,7 +94,6 @@ mod tests {
     fn formats_known_instants() {
         let t = UNIX_EPOCH + Duration::from_millis(1_735_787_045_678);
         assert_eq!(rfc3339_ms(t), "2025-01-02T03:04:05.678Z");
-        assert_eq!(rfc5322(t), "Thu, 02 Jan 2025 03:04:05 +0000");
         assert_eq!(rfc3339_ms(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
         // A leap day.
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::contract::TicketContract;
-use crate::validate::{is_known_field, is_valid_email};
+use crate::contract::{field, TicketContract};
+use crate::mail::is_valid_email;
 
 /// What the handler needs to answer a request.
 #[derive(Debug, Clone)]
@@ -191,7 +191,7 @@ pub fn load_contract(path: &str) -> Result<TicketContract, ConfigError> {
         path: path.into(),
         source,
     })?;
-    if let Some(unknown) = contract.fields.iter().find(|f| !is_known_field(&f.name)) {
+    if let Some(unknown) = contract.fields.iter().find(|f| !field::is_known(&f.name)) {
         let message = format!(
             "field `{}` is not one the function stores; update the function",
             unknown.name

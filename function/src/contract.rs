@@ -31,6 +31,25 @@ pub mod field {
     pub const HONEYPOT: &str = "website";
     /// Milliseconds the visitor spent on the form, filled by the page's script.
     pub const ELAPSED_MS: &str = "elapsed_ms";
+
+    /// The text fields the function stores; the contract says which of them the form has and
+    /// their limits. `page` is filled by the page itself and has a built-in rule when the contract
+    /// omits it.
+    pub const TEXT_FIELDS: [&str; 5] = [USERNAME, EMAIL, SUBJECT, DESCRIPTION, PAGE];
+
+    /// The choice fields, always required.
+    pub const CHOICE_FIELDS: [&str; 4] = [LANGUAGE, AUDIENCE, CATEGORY, SUBCATEGORY];
+
+    /// Fields the function itself defines (not listed in the contract's `fields`).
+    pub const FUNCTION_FIELDS: [&str; 3] = [SUBMISSION_ID, HONEYPOT, ELAPSED_MS];
+
+    /// Whether `name` is a field the function understands at all (used to check a contract at
+    /// start).
+    pub fn is_known(name: &str) -> bool {
+        TEXT_FIELDS.contains(&name)
+            || CHOICE_FIELDS.contains(&name)
+            || FUNCTION_FIELDS.contains(&name)
+    }
 }
 
 /// Labels of one choice per language code (`{"en": "Billing", "it": "Pagamenti"}`).
@@ -293,6 +312,15 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("audience `users` appears twice"));
+    }
+
+    #[test]
+    fn the_fixture_uses_only_known_fields() {
+        assert!(crate::testing::contract()
+            .fields
+            .iter()
+            .all(|f| field::is_known(&f.name)));
+        assert!(!field::is_known("phone"));
     }
 
     #[test]

@@ -1,32 +1,46 @@
 //! The ticket function: the typed ticket contract shared with the generator, and the request
-//! handler: request → [`parse`] → [`validate`] → [`ticket`] → [`store`] | [`mail`] → response.
+//! handler: request → parse → validate → ticket → store | mail → response.
+//!
+//! # Layout
+//!
+//! Data flows one way: an entry point (`http/`, `aws/`, `src/bin/`) uses the shared modules at
+//! the root; the root never uses an entry point.
+//!
+//! - Shared, entry-point-neutral: [`contract`] (the form's fields, limits and choices, shared
+//!   with the generator), [`config`] (settings), [`clock`], [`ticket`] (a valid submission → the
+//!   stored ticket, its id), [`store`] (the [`TicketStore`] trait, [`FileStore`],
+//!   [`MemoryStore`]), [`mail`] (the [`Mailer`] trait, the fallback email, MIME through
+//!   `mail-builder`, [`FileMailer`], [`MemoryMailer`]).
+//! - [`http`]: the HTTP request path — `parse`, `validate` and their field problem `code`s,
+//!   `cors`, `ratelimit`, `handler` ([`handle`]) and `response`.
+//! - `aws` (feature `aws`): one file per service (`dynamodb`, `ses`) behind the small traits,
+//!   `http_lambda` (the handler on Lambda) and the SDK's shared timeouts; the AWS SDK is used
+//!   nowhere else.
+//! - `src/bin/ticket-function.rs` (feature `aws`): the Lambda binary, wiring only.
+//! - `testing` (feature `testing`, on for this crate's own tests and benches): shared fixtures.
 //!
 //! Without the `aws` feature (the generator's `helpcenter serve`), the crate has no AWS SDK and no
-//! Lambda runtime: [`handler::handle`] runs with [`store::FileStore`] and [`mail::FileMailer`].
+//! Lambda runtime: [`handle`] runs with [`FileStore`] and [`FileMailer`].
 
 pub mod clock;
 pub mod config;
 pub mod contract;
-pub mod cors;
-pub mod handler;
+pub mod http;
 pub mod mail;
-pub mod parse;
-pub mod ratelimit;
 pub mod store;
-#[doc(hidden)]
-pub mod testing;
 pub mod ticket;
-pub mod validate;
 
 #[cfg(feature = "aws")]
 pub mod aws;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, Settings};
-pub use handler::{handle, ClientAddr, Deps, RequestId};
+pub use http::{handle, ClientAddr, Code, Deps, RequestId};
 pub use mail::{FileMailer, Mailer, MemoryMailer};
 pub use store::{FileStore, MemoryStore, TicketStore};
-pub use ticket::Ticket;
+pub use ticket::{Submission, Ticket};
 
 #[cfg(test)]
 mod send_check {
@@ -37,6 +51,6 @@ mod send_check {
     /// `helpcenter serve` runs the handler on a multi-threaded runtime: its future must be `Send`.
     #[allow(dead_code)]
     fn handler_future_is_send(deps: &Deps<FileStore, FileMailer, SystemClock>) {
-        assert_send(handle(http::Request::new(bytes::Bytes::new()), deps));
+        assert_send(handle(::http::Request::new(bytes::Bytes::new()), deps));
     }
 }

@@ -258,28 +258,9 @@ impl TicketStore for FileStore {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    pub(crate) fn ticket(id: &str, submission: &str, queue: &str, received_at: &str) -> Ticket {
-        Ticket {
-            ticket_id: id.into(),
-            submission_id: submission.into(),
-            received_at: received_at.into(),
-            language: "en".into(),
-            audience: "users".into(),
-            category: "billing".into(),
-            subcategory: Some("refunds".into()),
-            queue: queue.into(),
-            username: None,
-            email: Some("ada@example.org".into()),
-            subject: "Refund missing".into(),
-            description: "Nothing arrived.".into(),
-            page: None,
-            status: "open".into(),
-            client_hash: "00".into(),
-        }
-    }
+    use crate::testing::ticket;
 
     fn block_on<F: Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()

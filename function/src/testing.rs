@@ -1,7 +1,12 @@
-//! Shared fixtures for this crate's unit tests, integration tests and benches (and handy for the
-//! generator's own tests of `helpcenter serve`): the example contract and a valid submission.
+//! Shared fixtures for this crate's unit tests, integration tests and benches (feature
+//! `testing`, which the crate's own dev-dependency on itself turns on): the example contract, a
+//! valid submission, a ticket and its fallback email.
+
+use std::time::SystemTime;
 
 use crate::contract::TicketContract;
+use crate::mail::{fallback_email, Email};
+use crate::ticket::Ticket;
 
 /// The example contract in `tests/fixtures/ticket-contract.json`.
 pub const CONTRACT_JSON: &str = include_str!("../tests/fixtures/ticket-contract.json");
@@ -29,4 +34,44 @@ pub fn valid_json() -> serde_json::Value {
         "website": "",
         "elapsed_ms": 42000
     })
+}
+
+/// A stored ticket of the `users/billing/refunds` choice, from `ada@example.org`.
+pub fn ticket(id: &str, submission: &str, queue: &str, received_at: &str) -> Ticket {
+    Ticket {
+        ticket_id: id.into(),
+        submission_id: submission.into(),
+        received_at: received_at.into(),
+        language: "en".into(),
+        audience: "users".into(),
+        category: "billing".into(),
+        subcategory: Some("refunds".into()),
+        queue: queue.into(),
+        username: None,
+        email: Some("ada@example.org".into()),
+        subject: "Refund missing".into(),
+        description: "Nothing arrived.".into(),
+        page: None,
+        status: "open".into(),
+        client_hash: "00".into(),
+    }
+}
+
+/// The fallback email of a [`ticket`] with `subject` and a description that needs encoding.
+pub fn email(subject: &str) -> Email {
+    let mut t = ticket(
+        "HC-01JGM1ABC-X4KM",
+        "sub-a-0001",
+        "billing",
+        "2025-01-02T03:04:05.678Z",
+    );
+    t.subject = subject.into();
+    t.description = "Line one\nLíne two with = sign and trailing space \nLast".into();
+    fallback_email(
+        &t,
+        &contract(),
+        "tickets@example.com",
+        "support@example.com",
+        SystemTime::UNIX_EPOCH,
+    )
 }

@@ -1,5 +1,6 @@
-//! Step 3: a valid submission → the stored ticket: a short time-ordered id, when it arrived, the
-//! queue that answers it, status `open`, and the client's address only as a salted hash.
+//! Step 3: a valid [`Submission`] (what validation hands over) → the stored [`Ticket`]: a short
+//! time-ordered id, when it arrived, the queue that answers it, status `open`, and the client's
+//! address only as a salted hash.
 
 use std::net::IpAddr;
 use std::time::SystemTime;
@@ -9,13 +10,29 @@ use sha2::{Digest, Sha256};
 
 use crate::clock::{rfc3339_ms, unix_ms};
 use crate::contract::TicketContract;
-use crate::validate::Submission;
 
 pub const STATUS_OPEN: &str = "open";
 
 /// Crockford's base32: no I, L, O, U, so an id read out on the phone cannot be misheard as
 /// another; its digits are in ASCII order, so fixed-width ids sort in time order as text.
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A submission that passed validation: text trimmed and NFC-normalised, choices known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// As sent by the page; `None` for a post without JavaScript (the handler makes one).
+    pub submission_id: Option<String>,
+    pub language: String,
+    pub audience: String,
+    pub category: String,
+    /// `None` only when the category has no subcategories.
+    pub subcategory: Option<String>,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub subject: String,
+    pub description: String,
+    pub page: Option<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {

@@ -60,10 +60,9 @@ fn with(changes: &[(&str, Value)]) -> Value {
     body
 }
 
-#[tokio::test]
-async fn each_validation_code_over_http() {
-    let deps = deps(0);
-    let cases: Vec<(Value, &str, &str)> = vec![
+/// One body per validation code: (body, the field it names, the code).
+fn validation_cases() -> Vec<(Value, &'static str, &'static str)> {
+    vec![
         (with(&[("email", Value::Null)]), "email", "required"),
         (with(&[("subject", json!("  \t "))]), "subject", "required"),
         (with(&[("subject", json!("Hey"))]), "subject", "too_short"),
@@ -133,8 +132,13 @@ async fn each_validation_code_over_http() {
             "elapsed_ms",
             "too_fast",
         ),
-    ];
-    for (body, field, code) in cases {
+    ]
+}
+
+#[tokio::test]
+async fn each_validation_code_over_http() {
+    let deps = deps(0);
+    for (body, field, code) in validation_cases() {
         let response = send_json(&deps, &body).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{field}:{code}");
         assert_eq!(
@@ -284,9 +288,8 @@ async fn the_rate_limit_answers_429_with_retry_after() {
     );
 }
 
-#[tokio::test]
-async fn hostile_payloads_get_a_4xx_and_no_panic() {
-    let deps = deps(0);
+/// Hostile JSON bodies that take some building: (name, body).
+fn crafted_json() -> Vec<(&'static str, String)> {
     let deep_array = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
     let deep_field = format!(
         "{{\"subject\":{}1{}}}",
@@ -313,7 +316,20 @@ async fn hostile_payloads_get_a_4xx_and_no_panic() {
     let wrong_types = json!({"submission_id": 1, "language": true, "audience": [], "category": {}, "email": 1.5e300,
         "subject": null, "description": -1, "elapsed_ms": "-5"})
     .to_string();
-    let cases: Vec<(&str, &str, Vec<u8>)> = vec![
+    vec![
+        ("deeply nested array", deep_array),
+        ("deeply nested field", deep_field),
+        ("huge field", huge_field),
+        ("thousands of fields", many_fields),
+        ("HTML in every field", html_everywhere),
+        ("CRLF in subject", crlf_subject),
+        ("wrong types", wrong_types),
+    ]
+}
+
+/// Every hostile payload: (name, content type, body).
+fn hostile_payloads() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    let mut cases: Vec<(&str, &str, Vec<u8>)> = vec![
         (
             "invalid UTF-8 JSON",
             "application/json",
@@ -330,37 +346,10 @@ async fn hostile_payloads_get_a_4xx_and_no_panic() {
             b"subject=\xc3\x28".to_vec(),
         ),
         (
-            "deeply nested array",
-            "application/json",
-            deep_array.into_bytes(),
-        ),
-        (
-            "deeply nested field",
-            "application/json",
-            deep_field.into_bytes(),
-        ),
-        ("huge field", "application/json", huge_field.into_bytes()),
-        (
             "over the size limit",
             "application/json",
             vec![b' '; 70_000],
         ),
-        (
-            "thousands of fields",
-            "application/json",
-            many_fields.into_bytes(),
-        ),
-        (
-            "HTML in every field",
-            "application/json",
-            html_everywhere.into_bytes(),
-        ),
-        (
-            "CRLF in subject",
-            "application/json",
-            crlf_subject.into_bytes(),
-        ),
-        ("wrong types", "application/json", wrong_types.into_bytes()),
         (
             "not an object",
             "application/json",
@@ -389,7 +378,15 @@ async fn hostile_payloads_get_a_4xx_and_no_panic() {
         ),
         ("garbage content type", "\u{1}", b"{}".to_vec()),
     ];
-    for (name, content_type, body) in cases {
+    let crafted = crafted_json().into_iter();
+    cases.extend(crafted.map(|(name, body)| (name, "application/json", body.into_bytes())));
+    cases
+}
+
+#[tokio::test]
+async fn hostile_payloads_get_a_4xx_and_no_panic() {
+    let deps = deps(0);
+    for (name, content_type, body) in hostile_payloads() {
         let req = Request::post("/tickets")
             .header(
                 "content-type",

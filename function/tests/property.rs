@@ -1,12 +1,20 @@
-//! Property tests of parse + validate: any body and any field values give an answer (never a
-//! panic), and whatever validation accepts obeys the contract.
+//! Property tests of the request path: any body and any field values sent to `handle` get an
+//! answer (never a panic) that refuses them, and whatever validation accepts obeys the contract.
 
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, LOCATION};
+use http::{Request, Response, StatusCode};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use ticket_function::contract::FieldKind;
-use ticket_function::parse::{parse_body, Format, ParseError};
+use ticket_function::http::parse::{parse_body, Format, ParseError};
+use ticket_function::http::validate::validate;
 use ticket_function::testing::{contract, valid_json};
-use ticket_function::validate::{validate, Code};
+use ticket_function::{
+    handle, ClientAddr, Code, Config, Deps, ManualClock, MemoryMailer, MemoryStore,
+};
+
+type TestDeps = Deps<MemoryStore, MemoryMailer, ManualClock>;
 
 /// Text that mixes the characters validation cares about with anything else.
 fn tricky_text() -> impl Strategy<Value = String> {
@@ -96,19 +104,82 @@ fn accepted_is_within_the_contract(body: &[u8], format: Format) -> Result<(), Te
     Ok(())
 }
 
+/// `body` posted to the handler as `format`, with the rate limit off.
+fn post(body: &[u8], format: Format) -> (Response<Bytes>, TestDeps) {
+    let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
+    config.rate_limit_per_minute = 0;
+    let deps = Deps::new(
+        MemoryStore::new(),
+        MemoryMailer::new(),
+        ManualClock::at_fixed_instant(),
+        config,
+    );
+    let content_type = match format {
+        Format::Json => "application/json",
+        Format::Form => "application/x-www-form-urlencoded",
+    };
+    let request = Request::post("/tickets")
+        .header(CONTENT_TYPE, content_type)
+        .header("origin", "https://help.example.com")
+        .extension(ClientAddr([192, 0, 2, 1].into()))
+        .body(Bytes::copy_from_slice(body))
+        .expect("request");
+    let response = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime")
+        .block_on(handle(request, &deps));
+    (response, deps)
+}
+
+/// What the handler promises for any body: nothing stored and a refusal (a 4xx for JSON, a `303`
+/// back to the form with its errors for a plain form), unless a bot's honeypot earned it a fake
+/// success or the body happened to be a valid ticket, which then obeys the contract.
+fn refused_unless_valid(body: &[u8], format: Format) -> Result<(), TestCaseError> {
+    let (response, deps) = post(body, format);
+    let status = response.status();
+    if !deps.store.is_empty() {
+        prop_assert!(
+            matches!(status, StatusCode::CREATED | StatusCode::SEE_OTHER),
+            "{}",
+            status
+        );
+        return accepted_is_within_the_contract(body, format);
+    }
+    let honeypot = parse_body(format, body, usize::MAX).is_ok_and(|raw| raw.honeypot_filled());
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default();
+    match format {
+        _ if honeypot && matches!(status, StatusCode::CREATED | StatusCode::SEE_OTHER) => {}
+        Format::Json => prop_assert!(status.is_client_error(), "{}", status),
+        Format::Form => {
+            prop_assert_eq!(status, StatusCode::SEE_OTHER);
+            prop_assert!(
+                location.contains("/contact/?") && location.contains("errors="),
+                "{}",
+                location
+            );
+        }
+    }
+    accepted_is_within_the_contract(body, format)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
     fn any_bytes_are_answered(body in prop::collection::vec(any::<u8>(), 0..512), json in any::<bool>()) {
         let format = if json { Format::Json } else { Format::Form };
-        accepted_is_within_the_contract(&body, format)?;
+        refused_unless_valid(&body, format)?;
     }
 
     #[test]
     fn any_json_object_is_answered(fields in prop::collection::btree_map(field_name(), json_value(), 0..12)) {
         let body = serde_json::to_vec(&fields).unwrap_or_default();
-        accepted_is_within_the_contract(&body, Format::Json)?;
+        refused_unless_valid(&body, Format::Json)?;
     }
 
     /// A valid submission with one text field replaced: accepted, or refused with a code that

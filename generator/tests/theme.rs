@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use ticket_function::validate::Code;
+use ticket_function::Code;
 
 fn strings(lang: &str) -> BTreeMap<String, String> {
     let path = format!("{}/../site/i18n/{lang}.yaml", env!("CARGO_MANIFEST_DIR"));

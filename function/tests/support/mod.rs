@@ -18,17 +18,17 @@ use ticket_function::aws::{
 };
 use ticket_function::{Config, Deps, ManualClock};
 
-pub const SENDER: &str = "tickets@example.com";
-pub const FALLBACK: &str = "support@example.com";
-pub const SITE: &str = "https://help.example.com";
+pub(crate) const SENDER: &str = "tickets@example.com";
+pub(crate) const FALLBACK: &str = "support@example.com";
+pub(crate) const SITE: &str = "https://help.example.com";
 /// A port nothing listens on: connections are refused at once.
-pub const CLOSED: &str = "http://127.0.0.1:1";
+pub(crate) const CLOSED: &str = "http://127.0.0.1:1";
 
-pub type Stack = Deps<DynamoStore, SesMailer, ManualClock>;
+pub(crate) type Stack = Deps<DynamoStore, SesMailer, ManualClock>;
 
 /// moto's address, from the test runner. Missing means the tests were not started by it: fail
 /// loudly rather than pass without having tested anything.
-pub fn endpoint() -> String {
+pub(crate) fn endpoint() -> String {
     match std::env::var("AWS_ENDPOINT_URL") {
         Ok(url) if !url.trim().is_empty() => url.trim_end_matches('/').to_owned(),
         _ => panic!(
@@ -39,7 +39,7 @@ pub fn endpoint() -> String {
 }
 
 /// SDK settings for moto: fixed region and dummy credentials, so nothing depends on the machine.
-pub async fn sdk_config() -> aws_config::SdkConfig {
+pub(crate) async fn sdk_config() -> aws_config::SdkConfig {
     let credentials =
         aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
@@ -51,7 +51,7 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
 }
 
 /// A name no other test (or earlier run against the same moto) uses.
-pub fn unique(prefix: &str) -> String {
+pub(crate) fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
     let nanos = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -64,7 +64,7 @@ pub fn unique(prefix: &str) -> String {
     )
 }
 
-pub fn template() -> serde_norway::Value {
+pub(crate) fn template() -> serde_norway::Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml");
     let text = std::fs::read_to_string(path).expect("function/template.yaml is readable");
     serde_norway::from_str(&text)
@@ -72,7 +72,7 @@ pub fn template() -> serde_norway::Value {
 }
 
 /// The one resource of `kind` in the template: (logical id, properties).
-pub fn resource<'a>(
+pub(crate) fn resource<'a>(
     template: &'a serde_norway::Value,
     kind: &str,
 ) -> (String, &'a serde_norway::Value) {
@@ -110,7 +110,7 @@ fn key_schema(value: &serde_norway::Value) -> Vec<KeySchemaElement> {
 }
 
 /// CreateTable (+ UpdateTimeToLive) from the template's table definition, under `name`.
-pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+pub(crate) async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
     let template = template();
     let (_, table) = resource(&template, "AWS::DynamoDB::Table");
     let mut create = client
@@ -181,15 +181,15 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
 }
 
 #[derive(Default)]
-pub struct StackOptions {
-    pub dynamodb_endpoint: Option<String>,
-    pub ses_endpoint: Option<String>,
-    pub rate_limit_per_minute: u32,
+pub(crate) struct StackOptions {
+    pub(crate) dynamodb_endpoint: Option<String>,
+    pub(crate) ses_endpoint: Option<String>,
+    pub(crate) rate_limit_per_minute: u32,
 }
 
 /// The handler's dependencies against moto: a fresh table from the template, SES with the
 /// sender identity created, production timeouts, and a clock that starts now.
-pub async fn stack(options: StackOptions) -> (Stack, String, aws_sdk_dynamodb::Client) {
+pub(crate) async fn stack(options: StackOptions) -> (Stack, String, aws_sdk_dynamodb::Client) {
     let shared = sdk_config().await;
     let mut config = Config::local(ticket_function::testing::contract(), vec![SITE.into()]);
     config.fallback_email = FALLBACK.into();
@@ -226,7 +226,7 @@ pub async fn stack(options: StackOptions) -> (Stack, String, aws_sdk_dynamodb::C
     (deps, table, admin)
 }
 
-pub fn json_request(body: &serde_json::Value) -> http::Request<Bytes> {
+pub(crate) fn json_request(body: &serde_json::Value) -> http::Request<Bytes> {
     http::Request::post("/tickets")
         .header("content-type", "application/json")
         .header("origin", SITE)
@@ -235,7 +235,7 @@ pub fn json_request(body: &serde_json::Value) -> http::Request<Bytes> {
         .expect("a valid request")
 }
 
-pub fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {
+pub(crate) fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {
     serde_json::from_slice(response.body()).unwrap_or_else(|e| {
         panic!(
             "JSON answer expected ({e}): {:?}",
@@ -245,7 +245,7 @@ pub fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {
 }
 
 /// GET a path of moto's own API (e.g. `/moto-api/data.json`) as JSON, over plain HTTP/1.0.
-pub fn moto_get(path: &str) -> serde_json::Value {
+pub(crate) fn moto_get(path: &str) -> serde_json::Value {
     let url = endpoint();
     let host = url.trim_start_matches("http://");
     let mut stream =
@@ -270,7 +270,7 @@ pub fn moto_get(path: &str) -> serde_json::Value {
 }
 
 /// Raw MIME messages SES (moto) accepted so far.
-pub fn sent_raw_emails() -> Vec<String> {
+pub(crate) fn sent_raw_emails() -> Vec<String> {
     let data = moto_get("/moto-api/data.json");
     let messages = data["ses"]["RawMessage"]
         .as_array()

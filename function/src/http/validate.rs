@@ -1,117 +1,17 @@
 //! Step 2: raw field values → a valid, normalised submission, judged against the ticket contract.
 //! Every problem is collected (one stable code per field) so the page can show them all at once.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::contract::{field, FieldKind, FieldSpec, TicketContract};
-use crate::parse::RawFields;
-
-/// Machine-readable problem codes, stable: the pages translate them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Code {
-    /// A required field is missing or blank.
-    Required,
-    /// Fewer characters than the contract's `min_chars` (after trimming and NFC).
-    TooShort,
-    /// More characters than the contract's `max_chars` (after trimming and NFC).
-    TooLong,
-    /// Not an email address we can reply to.
-    InvalidEmail,
-    /// Control characters (line breaks, NUL, bidi overrides…) in a one-line field.
-    ControlChars,
-    /// Language, audience, category or subcategory that does not exist or does not belong together.
-    UnknownChoice,
-    /// A field the form does not have.
-    UnknownField,
-    /// A JSON value of the wrong type (number, boolean, array or object for a text field).
-    WrongType,
-    /// The same field sent twice.
-    Repeated,
-    /// Wrong shape for `submission_id`, `page` or `elapsed_ms`.
-    InvalidFormat,
-    /// Sent faster than a person can fill the form (`elapsed_ms` below `limits.min_fill_ms`).
-    TooFast,
-}
-
-impl Code {
-    pub const ALL: [Code; 11] = [
-        Code::Required,
-        Code::TooShort,
-        Code::TooLong,
-        Code::InvalidEmail,
-        Code::ControlChars,
-        Code::UnknownChoice,
-        Code::UnknownField,
-        Code::WrongType,
-        Code::Repeated,
-        Code::InvalidFormat,
-        Code::TooFast,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Required => "required",
-            Code::TooShort => "too_short",
-            Code::TooLong => "too_long",
-            Code::InvalidEmail => "invalid_email",
-            Code::ControlChars => "control_chars",
-            Code::UnknownChoice => "unknown_choice",
-            Code::UnknownField => "unknown_field",
-            Code::WrongType => "wrong_type",
-            Code::Repeated => "repeated",
-            Code::InvalidFormat => "invalid_format",
-            Code::TooFast => "too_fast",
-        }
-    }
-}
-
-/// Field name → the first problem found in it.
-pub type FieldErrors = BTreeMap<String, Code>;
+use super::code::{Code, FieldErrors};
+use super::parse::RawFields;
+use crate::contract::field::{self, CHOICE_FIELDS, FUNCTION_FIELDS};
+use crate::contract::{FieldKind, FieldSpec, TicketContract};
+use crate::mail::is_valid_email;
+use crate::ticket::Submission;
 
 /// At most this many unknown fields are reported, so a hostile body cannot inflate the answer.
 const MAX_UNKNOWN_REPORTED: usize = 10;
-
-/// A submission that passed validation: text trimmed and NFC-normalised, choices known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submission {
-    /// As sent by the page; `None` for a post without JavaScript (the handler makes one).
-    pub submission_id: Option<String>,
-    pub language: String,
-    pub audience: String,
-    pub category: String,
-    /// `None` only when the category has no subcategories.
-    pub subcategory: Option<String>,
-    pub username: Option<String>,
-    pub email: Option<String>,
-    pub subject: String,
-    pub description: String,
-    pub page: Option<String>,
-}
-
-/// The text fields the function stores; the contract says which of them the form has and their
-/// limits. `page` is filled by the page itself and has a built-in rule when the contract omits it.
-pub const TEXT_FIELDS: [&str; 5] = [
-    field::USERNAME,
-    field::EMAIL,
-    field::SUBJECT,
-    field::DESCRIPTION,
-    field::PAGE,
-];
-
-/// The choice fields, always required.
-pub const CHOICE_FIELDS: [&str; 4] = [
-    field::LANGUAGE,
-    field::AUDIENCE,
-    field::CATEGORY,
-    field::SUBCATEGORY,
-];
-
-/// Fields the function itself defines (not listed in the contract's `fields`).
-pub const FUNCTION_FIELDS: [&str; 3] = [field::SUBMISSION_ID, field::HONEYPOT, field::ELAPSED_MS];
 
 const PAGE_SPEC: FieldSpec = FieldSpec {
     name: String::new(),
@@ -120,11 +20,6 @@ const PAGE_SPEC: FieldSpec = FieldSpec {
     min_chars: 0,
     max_chars: 2048,
 };
-
-/// Whether `name` is a field the function understands at all (used to check a contract at start).
-pub fn is_known_field(name: &str) -> bool {
-    TEXT_FIELDS.contains(&name) || CHOICE_FIELDS.contains(&name) || FUNCTION_FIELDS.contains(&name)
-}
 
 /// Checks every field at once; `Err` holds one code per problematic field.
 pub fn validate(raw: &RawFields, contract: &TicketContract) -> Result<Submission, FieldErrors> {
@@ -226,37 +121,6 @@ fn has_forbidden_chars(value: &str, kind: FieldKind) -> bool {
 /// make a subject read differently from what it is). The plain LRM/RLM marks stay allowed.
 fn is_line_breaking_or_spoofing(c: char) -> bool {
     matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// A deliberately plain address check: one `@`, an ASCII local part of atoms separated by dots,
-/// and a domain of at least two DNS labels. Quoted local parts, IP literals and non-ASCII are
-/// refused: the address goes into a `Reply-To` header and must need no encoding there.
-pub fn is_valid_email(address: &str) -> bool {
-    const ATEXT: &str = "!#$%&'*+-/=?^_`{|}~";
-    let Some((local, domain)) = address.rsplit_once('@') else {
-        return false;
-    };
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && local.split('.').all(|atom| {
-            !atom.is_empty()
-                && atom
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ATEXT.contains(c))
-        });
-    let labels: Vec<&str> = domain.split('.').collect();
-    let domain_ok = address.len() <= 254
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            (1..=63).contains(&l.len())
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
-    local_ok && domain_ok
 }
 
 /// The page the form was sent from: a site path or an http(s) URL.
@@ -415,7 +279,7 @@ fn check_unknown(raw: &RawFields, contract: &TicketContract, errors: &mut FieldE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::{parse_body, Format};
+    use crate::http::parse::{parse_body, Format};
     use crate::testing::{contract, valid_json};
 
     fn check(json: &serde_json::Value) -> Result<Submission, FieldErrors> {
@@ -592,45 +456,5 @@ mod tests {
                 ("subject", "control_chars"),
             ]
         );
-    }
-
-    #[test]
-    fn emails() {
-        for ok in [
-            "a@b.co",
-            "first.last+tag@sub.example.com",
-            "o'hara@example.ie",
-            "x_y@a-b.io",
-        ] {
-            assert!(is_valid_email(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "a",
-            "a@",
-            "@b.co",
-            "a@b",
-            "a@@b.co",
-            "a b@c.co",
-            "a..b@c.co",
-            ".a@b.co",
-            "a@-b.co",
-            "a@b.c",
-            "a@b.123",
-            "\"a\"@b.co",
-            "a@[1.2.3.4]",
-            "é@b.co",
-            "a@b.co\r\nBcc: x@y.z",
-            "a@b.co,c@d.co",
-            "<a@b.co>",
-        ] {
-            assert!(!is_valid_email(bad), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn the_fixture_uses_only_known_fields() {
-        assert!(contract().fields.iter().all(|f| is_known_field(&f.name)));
-        assert!(!is_known_field("phone"));
     }
 }

@@ -1,11 +1,12 @@
-//! The Lambda entry point: settings from the environment, AWS clients, JSON logs, then the
-//! runtime loop. Everything else lives in the library.
+//! The Lambda entry point, wiring only: settings from the environment, JSON logs, the AWS
+//! clients, then the runtime loop. Everything else lives in the library.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use ticket_function::aws;
+use ticket_function::aws::{self, aws_sdk_dynamodb, aws_sdk_sesv2, DynamoStore, SesMailer};
 use ticket_function::config::Settings;
+use ticket_function::{Deps, SystemClock};
 
 // One invocation at a time per Lambda instance: a single-threaded runtime is all it needs.
 #[tokio::main(flavor = "current_thread")]
@@ -21,10 +22,23 @@ async fn main() -> Result<(), lambda_http::Error> {
             std::process::exit(2);
         }
     };
-    let deps = aws::lambda_deps(settings).await;
+    let deps = deps(settings).await;
     let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(ready_ms, "ready");
-    aws::run(Arc::new(deps)).await
+    aws::http_lambda::run(Arc::new(deps)).await
+}
+
+/// The store and the mailer from the settings and the SDK environment.
+async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, SystemClock> {
+    let shared = aws::load_sdk_config().await;
+    let dynamodb = aws_sdk_dynamodb::Client::from_conf(
+        aws::dynamodb_config(&shared, settings.config.store_timeout).build(),
+    );
+    let ses = aws_sdk_sesv2::Client::from_conf(
+        aws::sesv2_config(&shared, settings.config.mail_timeout).build(),
+    );
+    let store = DynamoStore::new(dynamodb, &settings.tickets_table, settings.submission_ttl);
+    Deps::new(store, SesMailer::new(ses), SystemClock, settings.config)
 }
 
 /// JSON lines on stdout (CloudWatch reads them); each carries the request span with its id.

@@ -2,26 +2,24 @@
 //! function over `http` types with its store, mailer, clock and settings passed in, so the Lambda
 //! adapter, `helpcenter serve`, the tests and the bench all run exactly the same code.
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use serde_json::json;
 use tracing::Instrument;
 
+use super::cors::Cors;
+use super::parse::{media_format, parse_body};
+use super::ratelimit::RateLimiter;
+use super::response::{json_response, Answer, Saved};
+use super::validate::validate;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::contract::field;
-use crate::cors::Cors;
 use crate::mail::{fallback_email, Mailer};
-use crate::parse::{media_format, parse_body, Format, ParseError, RawFields};
-use crate::ratelimit::RateLimiter;
 use crate::store::{PutOutcome, TicketStore};
 use crate::ticket::{client_hash, new_submission_id, new_ticket_id, Ticket};
-use crate::validate::{validate, FieldErrors};
 
 /// Everything the handler works with. Build once, share (e.g. in an `Arc`) between requests:
 /// the rate limiter's state lives here.
@@ -58,14 +56,6 @@ pub struct ClientAddr(pub IpAddr);
 /// The platform's request id (Lambda's `aws_request_id`), for the logs; one is made if absent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestId(pub String);
-
-/// How a request ended, as far as the ticket goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Saved {
-    Stored(String),
-    Emailed(String),
-    Lost,
-}
 
 /// Handles one request. Never panics on request data; every answer is complete HTTP.
 pub async fn handle<S: TicketStore, M: Mailer, C: Clock>(
@@ -226,194 +216,12 @@ fn client_addr(request: &Request<Bytes>) -> Option<IpAddr> {
     forwarded.rsplit(',').next()?.trim().parse().ok()
 }
 
-/// Shapes every outcome for the client: JSON for the script, a `303` for the plain form.
-struct Answer<'a> {
-    format: Format,
-    config: &'a Config,
-}
-
-impl Answer<'_> {
-    fn saved(&self, raw: &RawFields, saved: Saved) -> Response<Bytes> {
-        match (self.format, saved) {
-            (Format::Json, Saved::Stored(id)) => json_response(
-                StatusCode::CREATED,
-                json!({"ticket_id": id, "status": "stored"}),
-            ),
-            (Format::Json, Saved::Emailed(id)) => json_response(
-                StatusCode::ACCEPTED,
-                json!({"ticket_id": id, "status": "emailed"}),
-            ),
-            (Format::Json, Saved::Lost) => self.unavailable(),
-            (Format::Form, Saved::Stored(id)) => self.redirect(&self.thanks_url(raw, &id, None)),
-            (Format::Form, Saved::Emailed(id)) => {
-                self.redirect(&self.thanks_url(raw, &id, Some("emailed")))
-            }
-            (Format::Form, Saved::Lost) => self.back_to_form(raw, &[("form", "unavailable")]),
-        }
-    }
-
-    fn invalid(&self, raw: &RawFields, errors: &FieldErrors) -> Response<Bytes> {
-        match self.format {
-            Format::Json => {
-                let fields: BTreeMap<&str, &str> = errors
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                json_response(
-                    StatusCode::BAD_REQUEST,
-                    json!({"error": "invalid", "fields": fields}),
-                )
-            }
-            Format::Form => {
-                let pairs: Vec<(&str, &str)> = errors
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                self.back_to_form(raw, &pairs)
-            }
-        }
-    }
-
-    fn unreadable(&self, error: &ParseError) -> Response<Bytes> {
-        let (status, body, code) = match error {
-            ParseError::TooLarge { max } => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                json!({"error": "too_large", "max_bytes": max}),
-                "too_large",
-            ),
-            ParseError::Malformed(why) => (
-                StatusCode::BAD_REQUEST,
-                json!({"error": "malformed", "detail": why}),
-                "malformed",
-            ),
-            ParseError::UnsupportedMediaType => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                json!({"error": "unsupported_media_type"}),
-                "unsupported",
-            ),
-        };
-        match self.format {
-            Format::Json => json_response(status, body),
-            Format::Form => self.back_to_form(&RawFields::default(), &[("form", code)]),
-        }
-    }
-
-    fn rate_limited(&self, wait: Duration) -> Response<Bytes> {
-        let seconds = wait.as_secs().max(1);
-        let mut response = match self.format {
-            Format::Json => json_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                json!({"error": "rate_limited", "retry_after": seconds}),
-            ),
-            Format::Form => self.back_to_form(&RawFields::default(), &[("form", "rate_limited")]),
-        };
-        response
-            .headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(seconds));
-        response
-    }
-
-    fn unavailable(&self) -> Response<Bytes> {
-        let body = json!({"error": "unavailable", "fallback_email": self.config.fallback_email});
-        json_response(StatusCode::SERVICE_UNAVAILABLE, body)
-    }
-
-    /// The submission's language if the site has it, else the default one.
-    fn language<'r>(&'r self, raw: &'r RawFields) -> &'r str {
-        let contract = &self.config.contract;
-        raw.get(field::LANGUAGE)
-            .map(str::trim)
-            .filter(|l| contract.languages.iter().any(|x| x == l))
-            .unwrap_or(&contract.default_language)
-    }
-
-    fn site_url(&self) -> &str {
-        self.config.contract.site_url.trim_end_matches('/')
-    }
-
-    fn thanks_url(&self, raw: &RawFields, ticket_id: &str, status: Option<&str>) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("ticket", ticket_id);
-        if let Some(status) = status {
-            query.append_pair("status", status);
-        }
-        format!(
-            "{}/{}/contact/thanks/?{}",
-            self.site_url(),
-            self.language(raw),
-            query.finish()
-        )
-    }
-
-    /// Back to the form with `errors=field:code,…`; a valid audience and category are kept so
-    /// the form opens with them chosen (the same parameters as the ticket links).
-    fn back_to_form(&self, raw: &RawFields, errors: &[(&str, &str)]) -> Response<Bytes> {
-        let contract = &self.config.contract;
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if let Some(audience) = raw
-            .get(field::AUDIENCE)
-            .filter(|a| contract.audience(a).is_some())
-        {
-            query.append_pair("audience", audience);
-            if let Some(category) = raw
-                .get(field::CATEGORY)
-                .filter(|c| contract.category(audience, c).is_some())
-            {
-                query.append_pair("category", category);
-            }
-        }
-        // Field names that are not the contract's (unknown fields) are reported by code only.
-        let listed: Vec<String> = errors
-            .iter()
-            .map(|(name, code)| {
-                let name = if name.len() <= 40
-                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                {
-                    name
-                } else {
-                    "_"
-                };
-                format!("{name}:{code}")
-            })
-            .collect();
-        query.append_pair("errors", &listed.join(","));
-        self.redirect(&format!(
-            "{}/{}/contact/?{}",
-            self.site_url(),
-            self.language(raw),
-            query.finish()
-        ))
-    }
-
-    fn redirect(&self, location: &str) -> Response<Bytes> {
-        let mut response = Response::new(Bytes::new());
-        *response.status_mut() = StatusCode::SEE_OTHER;
-        // The URL is built from the contract and validated ids only; fall back to the site root.
-        let value =
-            HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));
-        response.headers_mut().insert(LOCATION, value);
-        response
-            .headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
-    }
-}
-
-fn json_response(status: StatusCode, body: serde_json::Value) -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from(body.to_string()));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    response
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use http::header::{LOCATION, RETRY_AFTER};
+
     use super::*;
     use crate::clock::ManualClock;
     use crate::mail::MemoryMailer;

@@ -1,0 +1,48 @@
+//! Email through SES v2: the [`Mailer`] of the Lambda.
+
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_sdk_sesv2::error::DisplayErrorContext;
+use aws_sdk_sesv2::primitives::Blob;
+use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
+
+use super::{retry_config, timeout_config};
+use crate::mail::{Email, MailError, Mailer};
+
+/// An SES v2 client builder with the function's timeouts and retries; tests add an endpoint.
+pub fn sesv2_config(shared: &SdkConfig, operation: Duration) -> aws_sdk_sesv2::config::Builder {
+    aws_sdk_sesv2::config::Builder::from(shared)
+        .timeout_config(timeout_config(operation))
+        .retry_config(retry_config())
+}
+
+/// Sends emails through SES v2 as raw MIME, so `Reply-To` and the encoded subject arrive as built.
+#[derive(Debug, Clone)]
+pub struct SesMailer {
+    client: aws_sdk_sesv2::Client,
+}
+
+impl SesMailer {
+    pub fn new(client: aws_sdk_sesv2::Client) -> Self {
+        SesMailer { client }
+    }
+}
+
+impl Mailer for SesMailer {
+    async fn send(&self, email: &Email) -> Result<(), MailError> {
+        let raw = RawMessage::builder()
+            .data(Blob::new(email.to_mime()))
+            .build()
+            .map_err(|e| MailError::Unavailable(e.to_string()))?;
+        self.client
+            .send_email()
+            .from_email_address(&email.from)
+            .destination(Destination::builder().to_addresses(&email.to).build())
+            .content(EmailContent::builder().raw(raw).build())
+            .send()
+            .await
+            .map_err(|e| MailError::Unavailable(DisplayErrorContext(&e).to_string()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,53 @@
+//! Emails. The handler only knows the [`Mailer`] trait and the [`Email`] it sends; SES (feature
+//! `aws`, in `aws/ses.rs`), memory (tests) and `.eml` files (`helpcenter serve`) implement it.
+//!
+//! - `address.rs`: the one rule for an address we can write into a header and reply to.
+//! - `fallback.rs`: step 4b, the fallback email for a ticket the store could not take.
+//! - `mime.rs`: an [`Email`] as RFC 5322 + MIME bytes, built with `mail-builder`.
+//! - `file.rs`, `memory.rs`: the local mailers.
+
+mod address;
+mod fallback;
+mod file;
+mod memory;
+mod mime;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+pub use address::is_valid_email;
+pub use fallback::{fallback_email, plain_text_body};
+pub use file::FileMailer;
+pub use memory::MemoryMailer;
+
+/// One plain-text email, ready to be written as MIME.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub from: String,
+    pub to: String,
+    /// The submitter, so that support answers them by replying.
+    pub reply_to: Option<String>,
+    /// Any text: [`Email::to_mime`] encodes it so it can never break out of its header.
+    pub subject: String,
+    /// Plain text with `\n` line breaks.
+    pub text: String,
+    pub date: SystemTime,
+    /// Unique left part of the `Message-ID` (also the `.eml` file name).
+    pub id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("email could not be sent: {0}")]
+    Unavailable(String),
+    #[error("email file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub trait Mailer: Send + Sync + 'static {
+    fn send(&self, email: &Email) -> impl Future<Output = Result<(), MailError>> + Send;
+}
