@@ -35,10 +35,7 @@ impl Config {
     /// Settings for a local server (`helpcenter serve`): the contract's fallback address, a
     /// sender on `localhost`, a generous rate limit, a fresh random salt, short timeouts.
     pub fn local(contract: TicketContract, allowed_origins: Vec<String>) -> Config {
-        let salt = crate::ticket::random_bytes::<16>()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let salt = hex::encode(crate::ticket::random_bytes::<16>());
         Config {
             fallback_email: contract.fallback_email.clone(),
             sender_email: "helpcenter@localhost.localdomain".into(),

@@ -184,10 +184,7 @@ pub fn client_hash(salt: &str, address: Option<IpAddr>) -> String {
     hasher.update(salt.as_bytes());
     hasher.update([0]);
     hasher.update(key.as_bytes());
-    hasher.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&hasher.finalize()[..16])
 }
 
 #[cfg(test)]
