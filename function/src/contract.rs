@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 pub const CONTRACT_FILE: &str = "ticket-contract.json";
 
 /// Version of the JSON shape; bumped on incompatible changes so an old function refuses a new site.
-pub const CONTRACT_VERSION: u32 = 1;
+/// 2: `messages` (what the ticket worker writes to people).
+pub const CONTRACT_VERSION: u32 = 2;
 
 /// Names of the submission's fields, as sent in JSON and as the HTML form's control names.
 pub mod field {
@@ -76,6 +77,80 @@ pub struct TicketContract {
     pub fields: Vec<FieldSpec>,
     /// Audiences → categories → subcategories, in display order.
     pub audiences: Vec<Audience>,
+    /// What the ticket worker writes to people: the team email's labels and the
+    /// acknowledgement, per language.
+    pub messages: Messages,
+}
+
+/// The words of the emails the ticket worker sends, from the theme's UI strings
+/// (`site/i18n/<lang>.yaml`, keys `email_*`) and the contact settings. Public text only: queue
+/// routes (internal addresses) are deployment settings and never appear here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Messages {
+    /// `ticket.acknowledge` in helpcenter.yaml: whether submitters get an acknowledgement.
+    pub acknowledge: bool,
+    /// `ticket.privacy_url`: linked from every acknowledgement (required when `acknowledge`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_url: Option<String>,
+    /// Per language code, for every language of the site.
+    pub languages: BTreeMap<String, LanguageMessages>,
+}
+
+/// One language's email words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageMessages {
+    /// The language's own name (`Italiano`), for the team email's "answer in" line.
+    pub language_name: String,
+    /// The site's title in this language (the home page's), for the signature.
+    pub site_title: String,
+    /// Support hours as the contact page writes them, one line per row (`Mon–Fri 09:00–18:00`).
+    pub hours: Vec<String>,
+    /// `contact.timezone`.
+    pub timezone: String,
+    pub strings: EmailStrings,
+}
+
+/// The theme's `email_*` UI strings of one language, without the prefix. `{name}` placeholders
+/// are filled by the worker: `{ticket_id}`, `{subject}`, `{username}`, `{hours}`, `{language}`,
+/// `{url}`, `{site_title}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailStrings {
+    // The team email's field labels (the default language's are used).
+    pub label_audience: String,
+    pub label_category: String,
+    pub label_language: String,
+    pub label_page: String,
+    pub label_username: String,
+    pub label_email: String,
+    pub label_received: String,
+    pub label_message: String,
+    /// "Answer in {language}." — the ticket's language, so the team answers in it.
+    pub team_answer_in: String,
+    // The acknowledgement.
+    /// Subject line, e.g. "We received your request {ticket_id}".
+    pub ack_subject: String,
+    /// "Hello {username}," (with a username) and "Hello," (without).
+    pub ack_greeting_named: String,
+    pub ack_greeting: String,
+    pub ack_intro: String,
+    /// "Your ticket number: {ticket_id}"
+    pub ack_ticket: String,
+    /// "Subject: {subject}"
+    pub ack_subject_line: String,
+    /// "We usually answer within {hours} hours."
+    pub ack_response: String,
+    /// "Support hours ({timezone}):", followed by the hours lines.
+    pub ack_hours: String,
+    pub ack_one_question: String,
+    /// "To add details, reply to this email."
+    pub ack_reply: String,
+    /// "How we handle your data: {url}"
+    pub ack_privacy: String,
+    /// "The {site_title} support team"
+    pub ack_signature: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,7 +278,32 @@ impl TicketContract {
                 }
             }
         }
+        self.check_messages()
+    }
+
+    /// Every language has its email words, and acknowledgements have their privacy link.
+    fn check_messages(&self) -> Result<(), ContractError> {
+        let fail = |msg: String| Err(ContractError::Inconsistent(msg));
+        if let Some(missing) = self
+            .languages
+            .iter()
+            .find(|l| !self.messages.languages.contains_key(*l))
+        {
+            return fail(format!("language `{missing}` has no email messages"));
+        }
+        if self.messages.acknowledge && self.messages.privacy_url.is_none() {
+            return fail("acknowledgements are on but there is no privacy_url".into());
+        }
         Ok(())
+    }
+
+    /// The email words of `language`, or of the default language (`None` only for a contract
+    /// that failed [`TicketContract::check`]).
+    pub fn messages_for(&self, language: &str) -> Option<&LanguageMessages> {
+        let languages = &self.messages.languages;
+        languages
+            .get(language)
+            .or_else(|| languages.get(&self.default_language))
     }
 
     pub fn field(&self, name: &str) -> Option<&FieldSpec> {
@@ -287,6 +387,23 @@ mod tests {
                     }],
                 }],
             }],
+            messages: Messages {
+                acknowledge: true,
+                privacy_url: Some("https://example.com/privacy".into()),
+                languages: ["en", "it"]
+                    .map(|code| (code.to_string(), sample_messages(code)))
+                    .into(),
+            },
+        }
+    }
+
+    fn sample_messages(code: &str) -> LanguageMessages {
+        LanguageMessages {
+            language_name: code.to_uppercase(),
+            site_title: "Help".into(),
+            hours: vec!["Monday–Friday 09:00–18:00".into()],
+            timezone: "Europe/Rome".into(),
+            strings: EmailStrings::default(),
         }
     }
 
@@ -294,6 +411,22 @@ mod tests {
     fn json_round_trip() {
         let c = sample();
         assert_eq!(TicketContract::from_json(&c.to_json()).unwrap(), c);
+    }
+
+    #[test]
+    fn every_language_needs_messages_and_acknowledgements_a_privacy_link() {
+        let mut c = sample();
+        c.messages.languages.remove("it");
+        assert!(matches!(c.check(), Err(ContractError::Inconsistent(m)) if m.contains("`it`")));
+        let mut c = sample();
+        c.messages.privacy_url = None;
+        assert!(c.check().is_err());
+        c.messages.acknowledge = false;
+        assert!(c.check().is_ok());
+        assert_eq!(
+            c.messages_for("fr").map(|m| m.language_name.as_str()),
+            Some("EN")
+        );
     }
 
     #[test]

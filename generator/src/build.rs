@@ -10,7 +10,8 @@ use rayon::prelude::*;
 
 use crate::assets::{self, AssetError};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::ids::{ArticleId, LangId};
+use crate::i18n::Strings;
+use crate::ids::{ArticleId, LangId, PerLanguage};
 use crate::links::{self, PageLinks};
 use crate::markdown::SiteLink;
 use crate::model::Site;
@@ -116,12 +117,12 @@ pub fn run(
 ) -> Result<(BuildReport, Staged), BuildError> {
     let started = Instant::now();
     let diagnostics = Diagnostics::default();
-    let Some(site) = load_model(options, hooks, &diagnostics)? else {
+    let Some((site, strings)) = load_model(options, hooks, &diagnostics)? else {
         return Err(BuildError::Content(diagnostics.into_sorted()));
     };
     let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
-    let strings = i18n::load(&options.site_dir, &codes, &diagnostics);
     let assets = assets::copy_theme_assets(&options.site_dir, &site, &staging)?;
+    let strings = i18n::page_strings(strings);
     let renderer = match Renderer::new(&site, &options.site_dir, strings, assets) {
         Ok(renderer) => renderer,
         Err(d) => {
@@ -163,13 +164,13 @@ pub fn run(
     Ok((report(&site, &pages, diagnostics, started), staged))
 }
 
-/// Steps 1 and 2: the content loaded and made into the site's model (`None` when the model
-/// lacks what every page needs; `diagnostics` say why).
+/// Steps 1 and 2: the content and the theme's UI strings loaded and made into the site's model
+/// (`None` when the model lacks what every page needs; `diagnostics` say why).
 fn load_model(
     options: &BuildOptions,
     hooks: &Hooks<'_>,
     diagnostics: &Diagnostics,
-) -> Result<Option<Site>, BuildError> {
+) -> Result<Option<(Site, PerLanguage<Strings>)>, BuildError> {
     hooks.step(Step::Load);
     let mut source = load::load(&options.content_dir, diagnostics).map_err(BuildError::Content)?;
     if let Some(base_url) = &options.base_url {
@@ -178,8 +179,15 @@ fn load_model(
     if let Some(endpoint) = &options.ticket_endpoint {
         source.config.ticket.endpoint = endpoint.clone();
     }
+    let codes: Vec<&str> = source
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let strings = i18n::load(&options.site_dir, &codes, diagnostics);
     hooks.step(Step::Model);
-    Ok(Site::build(source, diagnostics))
+    Ok(Site::build(source, &strings, diagnostics).map(|site| (site, strings)))
 }
 
 fn report(site: &Site, pages: &[Page], diagnostics: Diagnostics, started: Instant) -> BuildReport {

@@ -87,6 +87,16 @@ pub struct TicketConfig {
     pub min_fill_seconds: u64,
     #[serde(default = "default_max_body_kib")]
     pub max_body_kib: usize,
+    /// Whether submitters get an acknowledgement email (with their ticket number).
+    #[serde(default = "default_true")]
+    pub acknowledge: bool,
+    /// The privacy policy every acknowledgement links to (required when `acknowledge`).
+    #[serde(default)]
+    pub privacy_url: Option<String>,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -229,16 +239,7 @@ impl Config {
                 "write it like `https://help.example.com`",
             );
         }
-        if !self.ticket.fallback_email.contains('@') {
-            err(
-                "ticket.fallback_email",
-                format!(
-                    "`ticket.fallback_email` `{}` is not an email address",
-                    self.ticket.fallback_email
-                ),
-                "write the address support reads when the form is down",
-            );
-        }
+        self.ticket_problems(&mut err);
         for (i, dup) in duplicates(self.contact.departments.iter().map(|d| d.id.as_str())) {
             err(
                 &format!("contact.departments[{i}].id"),
@@ -247,6 +248,33 @@ impl Config {
             );
         }
         out
+    }
+
+    fn ticket_problems(&self, err: &mut Problem<'_>) {
+        let ticket = &self.ticket;
+        if !ticket.fallback_email.contains('@') {
+            err(
+                "ticket.fallback_email",
+                format!(
+                    "`ticket.fallback_email` `{}` is not an email address",
+                    ticket.fallback_email
+                ),
+                "write the address support reads when the form is down",
+            );
+        }
+        match &ticket.privacy_url {
+            None if ticket.acknowledge => err(
+                "ticket",
+                "`ticket.privacy_url` is missing: every acknowledgement email links to the privacy policy".into(),
+                "add `privacy_url: https://…/privacy` under `ticket:`, or `acknowledge: false` to send no acknowledgements",
+            ),
+            Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => err(
+                "ticket.privacy_url",
+                format!("`ticket.privacy_url` must be an absolute http(s) URL, not `{url}`"),
+                "write it like `https://example.com/privacy`",
+            ),
+            _ => {}
+        }
     }
 
     fn language_problems(&self, err: &mut Problem<'_>) {
@@ -355,7 +383,7 @@ fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> Vec<(usize, &'a str)>
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "title: T\nbase_url: https://h.example/docs\ndefault_language: en\nlanguages:\n  - {code: en, name: English}\n  - {code: ar, name: العربية}\naudiences: [users]\nticket: {endpoint: /api/tickets, fallback_email: a@b.c, response_hours: 24}\ncontact: {timezone: CET, hours: []}\n";
+    const MINIMAL: &str = "title: T\nbase_url: https://h.example/docs\ndefault_language: en\nlanguages:\n  - {code: en, name: English}\n  - {code: ar, name: العربية}\naudiences: [users]\nticket: {endpoint: /api/tickets, fallback_email: a@b.c, response_hours: 24, privacy_url: https://h.example/privacy}\ncontact: {timezone: CET, hours: []}\n";
 
     fn load(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let dir = tempfile::tempdir().unwrap();
@@ -400,6 +428,28 @@ mod tests {
                 (Some(6), "language code `AR` is not a folder-safe tag"),
                 (Some(8), "`ticket.fallback_email` `nobody` is not an email address"),
             ]
+        );
+    }
+
+    #[test]
+    fn acknowledgements_need_a_privacy_url() {
+        let without = MINIMAL.replace(", privacy_url: https://h.example/privacy", "");
+        let errors = load(&without).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, Some(8), "at `ticket:`");
+        assert!(errors[0]
+            .message
+            .contains("`ticket.privacy_url` is missing"));
+        let off = without.replace(
+            "response_hours: 24",
+            "response_hours: 24, acknowledge: false",
+        );
+        assert!(load(&off).is_ok());
+        let relative = MINIMAL.replace("https://h.example/privacy", "/privacy");
+        let errors = load(&relative).unwrap_err();
+        assert!(
+            errors[0].message.contains("absolute http(s) URL"),
+            "{errors:?}"
         );
     }
 

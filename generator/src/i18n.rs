@@ -14,6 +14,19 @@ pub const REFERENCE_LANGUAGE: &str = "en";
 
 pub type Strings = BTreeMap<String, String>;
 
+/// UI strings with this prefix are the words of the ticket worker's emails: they go into the
+/// ticket contract, not into pages.
+pub const EMAIL_PREFIX: &str = "email_";
+
+/// The strings pages get: all but the emails' (the contact page embeds its strings for the
+/// form's script).
+pub fn page_strings(mut strings: PerLanguage<Strings>) -> PerLanguage<Strings> {
+    for language in strings.iter_mut() {
+        language.retain(|key, _| !key.starts_with(EMAIL_PREFIX));
+    }
+    strings
+}
+
 /// Loads the strings of `languages` from `site_dir/i18n/`. A language without a file, or without a
 /// key the reference has, is an error; its missing keys borrow the reference's text so the rest of
 /// the build can still report its problems.

@@ -6,16 +6,19 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use ticket_function::contract::{self, TicketContract};
+use ticket_function::contract::TicketContract;
 
 use crate::config::{Config, Direction};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::KeyLines;
+use crate::i18n::Strings;
 use crate::ids::{ArticleId, AudienceId, CategoryId, LangId, PerLanguage, TiSlice, TiVec};
 use crate::load::{
     ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, LangSource, Source,
     CONTACT_FILE, INDEX_FILE,
 };
+
+mod contract;
 
 /// How many related articles an article shows.
 const RELATED_LIMIT: usize = 4;
@@ -83,7 +86,11 @@ pub enum Target {
 impl Site {
     /// Builds the model; every structural problem goes to `diagnostics`. Returns `None` only when
     /// the default language lacks what every page needs (home, contact, audiences).
-    pub fn build(source: Source, diagnostics: &Diagnostics) -> Option<Site> {
+    pub fn build(
+        source: Source,
+        strings: &PerLanguage<Strings>,
+        diagnostics: &Diagnostics,
+    ) -> Option<Site> {
         let Source {
             content_dir,
             config,
@@ -145,7 +152,16 @@ impl Site {
 
         let by_key = index_by_key(&audiences, &categories, &articles);
         compute_related(&mut articles, default_lang);
-        let contract = build_contract(&config, &langs, &audiences, &categories, default_lang);
+        let parts = contract::Parts {
+            config: &config,
+            langs: &langs,
+            homes: &homes,
+            audiences: &audiences,
+            categories: &categories,
+            strings,
+            default_lang,
+        };
+        let contract = contract::build_contract(&parts, diagnostics);
         let site = Site {
             content_dir,
             config,
@@ -686,114 +702,4 @@ fn compute_related(articles: &mut TiSlice<ArticleId, Article>, d: LangId) {
     for (article, related) in articles.iter_mut().zip(related) {
         article.related = related;
     }
-}
-
-/// The ticket contract: fields and limits from the settings, choices from the categories.
-fn build_contract(
-    config: &Config,
-    langs: &TiSlice<LangId, Language>,
-    audiences: &TiSlice<AudienceId, Audience>,
-    categories: &TiSlice<CategoryId, Category>,
-    d: LangId,
-) -> TicketContract {
-    use contract::{field, FieldKind, FieldSpec, Limits};
-    let t = &config.ticket;
-    let spec = |name: &str, kind, required, min_chars, max_chars| FieldSpec {
-        name: name.into(),
-        kind,
-        required,
-        min_chars,
-        max_chars,
-    };
-    TicketContract {
-        version: contract::CONTRACT_VERSION,
-        site_url: config.base_url.clone(),
-        endpoint: t.endpoint.clone(),
-        fallback_email: t.fallback_email.clone(),
-        response_hours: t.response_hours,
-        default_language: config.default_language.clone(),
-        languages: langs.iter().map(|l| l.code.clone()).collect(),
-        limits: Limits {
-            max_body_bytes: t.max_body_kib * 1024,
-            min_fill_ms: t.min_fill_seconds * 1000,
-            subject_words: [5, 7],
-        },
-        fields: vec![
-            spec(
-                field::USERNAME,
-                FieldKind::Line,
-                false,
-                0,
-                t.username_max_chars,
-            ),
-            spec(field::EMAIL, FieldKind::Email, true, 3, 254),
-            spec(
-                field::SUBJECT,
-                FieldKind::Line,
-                true,
-                3,
-                t.subject_max_chars,
-            ),
-            spec(
-                field::DESCRIPTION,
-                FieldKind::Text,
-                true,
-                10,
-                t.description_max_chars,
-            ),
-        ],
-        audiences: contract_audiences(langs, audiences, categories, d),
-    }
-}
-
-/// The contract's choices: audiences, their categories and subcategories, labelled in every
-/// language.
-fn contract_audiences(
-    langs: &TiSlice<LangId, Language>,
-    audiences: &TiSlice<AudienceId, Audience>,
-    categories: &TiSlice<CategoryId, Category>,
-    d: LangId,
-) -> Vec<contract::Audience> {
-    use contract::Subcategory;
-    let labels = |title: &dyn Fn(LangId) -> String| -> contract::Labels {
-        langs
-            .iter_enumerated()
-            .map(|(l, lang)| (lang.code.clone(), title(l)))
-            .collect()
-    };
-    audiences
-        .iter()
-        .map(|a| contract::Audience {
-            id: a.id.clone(),
-            labels: labels(&|l| a.docs[l].meta.title.clone()),
-            categories: a
-                .categories
-                .iter()
-                .map(|&c| {
-                    let category = &categories[c];
-                    contract::Category {
-                        id: category.id.clone(),
-                        queue: category.queue.clone(),
-                        labels: labels(&|l| category.docs[l].meta.title.clone()),
-                        subcategories: category.docs[d]
-                            .meta
-                            .subcategories
-                            .iter()
-                            .map(|s| Subcategory {
-                                id: s.id.clone(),
-                                labels: labels(&|l| {
-                                    let here = category.docs[l]
-                                        .meta
-                                        .subcategories
-                                        .iter()
-                                        .find(|x| x.id == s.id);
-                                    here.unwrap_or(s).title.clone()
-                                }),
-                            })
-                            .collect(),
-                    }
-                })
-                .collect(),
-        })
-        .collect()
 }
