@@ -123,16 +123,7 @@ impl Site {
         let (homes, contacts) = folders.home_and_contact(&config.title)?;
         check_departments(&config, &contacts, &langs, diagnostics);
 
-        let mut audiences = TiVec::new();
-        for id in &config.audiences {
-            let rel = format!("{id}/{INDEX_FILE}");
-            let docs = folders.required(&rel, |s| s.audiences.remove(id))?;
-            audiences.push(Audience {
-                id: id.clone(),
-                categories: Vec::new(),
-                docs,
-            });
-        }
+        let mut audiences = folders.audiences(&config.audiences)?;
 
         let mut categories = collect_categories(&mut folders, &audiences);
         sort_categories(&mut audiences, &mut categories, default_lang);
@@ -326,6 +317,20 @@ struct Folders<'a> {
 }
 
 impl Folders<'_> {
+    /// The audiences in the settings' order, each with its section doc in every language.
+    fn audiences(&mut self, ids: &[String]) -> Option<TiVec<AudienceId, Audience>> {
+        let audience = |folders: &mut Self, id: &String| {
+            let rel = format!("{id}/{INDEX_FILE}");
+            let docs = folders.required(&rel, |s| s.audiences.remove(id))?;
+            Some(Audience {
+                id: id.clone(),
+                categories: Vec::new(),
+                docs,
+            })
+        };
+        ids.iter().map(|id| audience(self, id)).collect()
+    }
+
     /// Every language's home and contact page (synthesized where a site has none).
     fn home_and_contact(
         &mut self,
