@@ -27,6 +27,7 @@ pub mod config;
 pub mod contract;
 pub mod http;
 pub mod mail;
+pub mod spool;
 pub mod store;
 pub mod ticket;
 
@@ -39,6 +40,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, Settings};
 pub use http::{handle, ClientAddr, Code, Deps, RequestId};
 pub use mail::{FileMailer, Mailer, MemoryMailer};
+pub use spool::{FileSpool, MemorySpool, Spool, SpoolEntry};
 pub use store::{FileStore, MemoryStore, TicketStore};
 pub use ticket::{Submission, Ticket};
 

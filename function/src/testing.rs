@@ -54,6 +54,7 @@ pub fn ticket(id: &str, submission: &str, queue: &str, received_at: &str) -> Tic
         page: None,
         status: "open".into(),
         client_hash: "00".into(),
+        arrived_via: None,
     }
 }
 

@@ -60,6 +60,18 @@ pub struct Ticket {
     pub status: String,
     /// Salted hash of the client address (see [`client_hash`]); never the address itself.
     pub client_hash: String,
+    /// How the ticket reached the table: absent for the form's own write, `fallback` for a
+    /// ticket that went to the team by the fallback email (replayed from the spool, or a late
+    /// write whose spool entry exists). The worker sends no team email for those.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrived_via: Option<ArrivedVia>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivedVia {
+    /// The team already has it by the fallback email.
+    Fallback,
 }
 
 impl Ticket {
@@ -92,6 +104,7 @@ impl Ticket {
             page: submission.page.clone(),
             status: STATUS_OPEN.to_owned(),
             client_hash: client_hash.to_owned(),
+            arrived_via: None,
         }
     }
 }
