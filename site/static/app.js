@@ -26,7 +26,7 @@
     }
   }
 
-  // --- search: the language's Pagefind bundle, /<lang>/pagefind/ (generator/src/search.rs) ---
+  // --- search: the language's Pagefind bundle, /<lang>/pagefind/ (generator/src/search/) ---
   // One instance per bundle, shared by the search page and the ticket form's suggestions.
   var bundles = {};
   function pagefindAt(url) {
