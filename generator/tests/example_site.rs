@@ -9,14 +9,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use helpcenter::build::{build, BuildError, BuildOptions};
 use helpcenter::config::{Config, Direction};
 use scraper::{ElementRef, Html, Selector};
 use sha2::{Digest, Sha256};
 use ticket_function::contract::TicketContract;
 
 const CONTENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
-const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../site");
 
 /// The built example, shared by every test of this file.
 struct Built {
@@ -32,21 +30,7 @@ fn site() -> &'static Built {
     BUILT.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let out = dir.path().join("public");
-        let options = BuildOptions {
-            content_dir: CONTENT.into(),
-            site_dir: SITE.into(),
-            out_dir: out.clone(),
-            base_url: None,
-            ticket_endpoint: None,
-        };
-        match build(&options) {
-            Ok(_) => {}
-            Err(BuildError::Content(diagnostics)) => {
-                let all: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-                panic!("the example content does not build:\n{}", all.join("\n"));
-            }
-            Err(e) => panic!("the example content does not build: {e}"),
-        }
+        cli_support::build_example(&out);
         let config = Config::load(Path::new(CONTENT)).expect("the example's helpcenter.yaml loads");
         let mut pages = BTreeMap::new();
         for entry in cli_support::files_under(&out) {

@@ -2,14 +2,13 @@
 //! `/<lang>/pagefind/`, holding that language's translated articles only, with its words findable
 //! without diacritics, and small enough for a quick first query.
 
+mod cli_support;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use helpcenter::build::{build, BuildOptions};
-
 const CONTENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
-const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../site");
 const LANGUAGES: [&str; 6] = ["en", "it", "es", "ru", "vi", "ar"];
 
 fn site() -> &'static Path {
@@ -17,14 +16,7 @@ fn site() -> &'static Path {
     let (_, out) = BUILT.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let out = dir.path().join("public");
-        let options = BuildOptions {
-            content_dir: CONTENT.into(),
-            site_dir: SITE.into(),
-            out_dir: out.clone(),
-            base_url: None,
-            ticket_endpoint: None,
-        };
-        build(&options).unwrap_or_else(|e| panic!("the example content does not build: {e}"));
+        cli_support::build_example(&out);
         (dir, out)
     });
     out

@@ -16,6 +16,26 @@ pub(crate) fn repo() -> PathBuf {
         .to_path_buf()
 }
 
+/// Builds the example help center (`content/` with the default theme) into `out`, or panics
+/// with every diagnostic.
+pub(crate) fn build_example(out: &Path) {
+    let options = helpcenter::build::BuildOptions {
+        content_dir: repo().join("content"),
+        site_dir: repo().join("site"),
+        out_dir: out.to_path_buf(),
+        base_url: None,
+        ticket_endpoint: None,
+    };
+    match helpcenter::build::build(&options) {
+        Ok(_) => {}
+        Err(helpcenter::build::BuildError::Content(diagnostics)) => {
+            let all: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            panic!("the example content does not build:\n{}", all.join("\n"));
+        }
+        Err(e) => panic!("the example content does not build: {e}"),
+    }
+}
+
 pub(crate) fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
