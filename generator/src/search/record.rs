@@ -322,7 +322,11 @@ impl Record {
             let has_main = r.bytes(1)[0] == 1;
             let variants = r.varint();
             let main = has_main.then(|| r.entry());
-            let variants = (0..variants).map(|_| (r.str(), r.entry())).collect();
+            // Most words have none: skip the (not inlined) collecting then.
+            let variants = match variants {
+                0 => Vec::new(),
+                n => (0..n).map(|_| (r.str(), r.entry())).collect(),
+            };
             Some(RecordWord {
                 key,
                 main,
