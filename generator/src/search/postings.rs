@@ -5,7 +5,7 @@
 use minicbor::encode::{Encoder, Error, Write};
 use minicbor::{Decoder, Encode};
 
-use super::format::{encode, PackedPage, Raw};
+use super::format::{encode, encode_with, PackedPage};
 use super::record::Entry;
 use super::tokenize::{Loc, MetaLoc};
 
@@ -14,9 +14,14 @@ const WORD_BYTES: usize = 48_000;
 /// The weight Pagefind takes for granted (body text): other weights are written as markers.
 const DEFAULT_WEIGHT: u8 = 25;
 
-/// Locations as Pagefind packs them: sorted by weight (the usual weight first) and position,
-/// delta-encoded, with `-(weight + 1), position` where the weight changes.
-pub(super) fn pack_locs(locs: &mut [Loc], out: &mut Vec<i32>) {
+/// Writes locations as Pagefind packs them (a CBOR array of integers): sorted by weight (the
+/// usual weight first) and position, delta-encoded, with `-(weight + 1), position` where the
+/// weight changes. Written with the `Encoder` straight into the entry rather than collected into a
+/// `Vec<i32>` and encoded from it: this runs for every word of every page.
+pub(super) fn write_locs<W: Write>(
+    e: &mut Encoder<W>,
+    locs: &mut [Loc],
+) -> Result<(), Error<W::Error>> {
     locs.sort_unstable_by_key(|l| {
         let weight = if l.weight == DEFAULT_WEIGHT {
             0
@@ -25,42 +30,60 @@ pub(super) fn pack_locs(locs: &mut [Loc], out: &mut Vec<i32>) {
         };
         (weight, l.position)
     });
+    let changes = changes(locs.iter().map(|l| l.weight), DEFAULT_WEIGHT);
+    e.array((locs.len() + changes) as u64)?;
     let (mut weight, mut last) = (DEFAULT_WEIGHT, 0);
     for loc in locs.iter() {
         if loc.weight != weight {
-            out.extend([-i32::from(loc.weight) - 1, loc.position as i32]);
+            e.i32(-i32::from(loc.weight) - 1)?.u32(loc.position)?;
             weight = loc.weight;
         } else {
-            out.push((loc.position - last) as i32);
+            e.u32(loc.position - last)?;
         }
         last = loc.position;
     }
+    Ok(())
+}
+
+/// How often a sequence of values changes, starting from `first`.
+fn changes<T: PartialEq>(values: impl Iterator<Item = T>, first: T) -> usize {
+    values
+        .scan(first, |last, v| Some(std::mem::replace(last, v) != *last))
+        .filter(|&changed| changed)
+        .count()
 }
 
 /// The packed locations of `locs`.
 #[cfg(test)]
 pub(super) fn packed_locs(mut locs: Vec<Loc>) -> Vec<i32> {
-    let mut packed = Vec::new();
-    pack_locs(&mut locs, &mut packed);
-    packed
+    let mut bytes = Vec::new();
+    write_locs(&mut Encoder::new(&mut bytes), &mut locs).expect("encoding into memory");
+    minicbor::decode(&bytes).expect("packed locations")
 }
 
-/// Meta locations: `-(field + 1)` then delta-encoded positions, per field.
-pub(super) fn pack_meta(metas: &mut [MetaLoc], out: &mut Vec<i32>) {
+/// Writes meta locations (a CBOR array of integers): `-(field + 1)` then delta-encoded
+/// positions, per field.
+pub(super) fn write_meta<W: Write>(
+    e: &mut Encoder<W>,
+    metas: &mut [MetaLoc],
+) -> Result<(), Error<W::Error>> {
     metas.sort_unstable_by_key(|m| (m.field, m.position));
+    let fields = changes(metas.iter().map(|m| Some(m.field)), None);
+    e.array((metas.len() + fields) as u64)?;
     let (mut field, mut last) = (None, 0);
     for meta in metas.iter() {
         if field != Some(meta.field) {
-            out.push(-(i32::from(meta.field) + 1));
+            e.i32(-(i32::from(meta.field) + 1))?;
             field = Some(meta.field);
             last = 0;
         }
-        out.push((meta.position - last) as i32);
+        e.u32(meta.position - last)?;
         last = meta.position;
     }
+    Ok(())
 }
 
-/// The locations [`pack_locs`] packed (their forms are not written).
+/// The locations [`write_locs`] packed (their forms are not written).
 fn unpack_locs(packed: &[i32]) -> Vec<Loc> {
     let mut locs = Vec::with_capacity(packed.len());
     let (mut weight, mut last, mut values) = (DEFAULT_WEIGHT, 0u32, packed.iter());
@@ -95,9 +118,7 @@ pub(super) fn cap_locations(entry: &[u8], keep: usize, out: &mut Vec<u8>) {
         locs.sort_by_key(|l| (std::cmp::Reverse(l.weight), l.position));
         locs.truncate(keep);
     }
-    let mut capped = Vec::with_capacity(keep + 2);
-    pack_locs(&mut locs, &mut capped);
-    encode(capped.as_slice(), out);
+    encode_with(out, |e| write_locs(e, &mut locs));
     out.extend_from_slice(rest);
 }
 
@@ -113,8 +134,7 @@ impl PageList {
     pub(super) fn push(&mut self, page: u64, entry: Entry<'_>) {
         let packed = PackedPage {
             page_number: page - self.last_page,
-            locs: Raw(entry.locs),
-            meta_locs: Raw(entry.metas),
+            locations: entry.0,
         };
         encode(&packed, &mut self.bytes);
         self.last_page = page;
@@ -270,34 +290,24 @@ mod tests {
     #[test]
     fn capping_a_word_list_keeps_its_pages() {
         let entry = |positions: &[u32]| {
-            let mut packed = Vec::new();
-            pack_locs(
-                &mut positions
-                    .iter()
-                    .map(|&position| Loc {
-                        position,
-                        weight: BODY_WEIGHT,
-                        original: None,
-                    })
-                    .collect::<Vec<_>>(),
-                &mut packed,
-            );
-            let (mut locs, mut metas) = (Vec::new(), Vec::new());
-            encode(packed.as_slice(), &mut locs);
-            pack_meta(&mut [], &mut packed);
-            encode([0; 0].as_slice(), &mut metas);
-            (locs, metas)
+            let mut locs: Vec<Loc> = positions
+                .iter()
+                .map(|&position| Loc {
+                    position,
+                    weight: BODY_WEIGHT,
+                    original: None,
+                })
+                .collect();
+            let mut bytes = Vec::new();
+            encode_with(&mut bytes, |e| {
+                write_locs(e, &mut locs)?;
+                write_meta(e, &mut [])
+            });
+            bytes
         };
         let mut postings = PageList::default();
         for (page, positions) in [(0, &[1, 5, 9][..]), (300, &[2])] {
-            let (locs, metas) = entry(positions);
-            postings.push(
-                page,
-                Entry {
-                    locs: &locs,
-                    metas: &metas,
-                },
-            );
+            postings.push(page, Entry(&entry(positions)));
         }
         postings.cap(2);
         let mut bytes = Vec::new();

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use pagefind_stem::Stemmer;
 
 use super::compress::{compress, FRAGMENT_LEVEL};
-use super::format::{encode, Fragment};
-use super::postings::{pack_locs, pack_meta};
+use super::format::{encode_with, Fragment};
+use super::postings::{write_locs, write_meta};
 use super::tokenize::{tokenize, Loc, MetaLoc, PageWords, Slot};
 use super::words::{stemmer, Dictionary};
 
@@ -99,7 +99,6 @@ impl Indexer {
                 dictionary,
                 words,
                 json,
-                packed,
                 entry,
             } = scratch;
             let dictionary = dictionary.for_language(&self.languages[l], self.fold_strokes);
@@ -128,7 +127,7 @@ impl Indexer {
                     .iter()
                     .map(|(n, v)| (Box::from(*n), Box::from(*v)))
                     .collect(),
-                words: encode_record(words, dictionary, packed, entry).into(),
+                words: encode_record(words, dictionary, entry).into(),
                 fragment: compress(json, FRAGMENT_LEVEL).into(),
                 hash: foldhash::fast::FixedState::with_seed(0).hash_one(&json[..]),
             }
@@ -142,7 +141,6 @@ struct Scratch {
     dictionary: Dictionary,
     words: PageWords,
     json: Vec<u8>,
-    packed: Vec<i32>,
     entry: Vec<u8>,
 }
 
@@ -152,26 +150,34 @@ thread_local! {
 
 /// Per word: `key`, then the page's entry (locations, meta locations) if it has locations
 /// without diacritics, then its variants (form, entry). Entries are already CBOR, minus the page
-/// number that is known only when the bundle is written.
-fn encode_record(
-    words: &mut PageWords,
-    dictionary: &Dictionary,
-    packed: &mut Vec<i32>,
-    entry: &mut Vec<u8>,
-) -> Vec<u8> {
+/// number that is known only when the bundle is written, and one run of bytes (one length).
+fn encode_record(words: &mut PageWords, dictionary: &Dictionary, entry: &mut Vec<u8>) -> Vec<u8> {
     let mut out = Vec::with_capacity(words.used * 16);
     for slot in words.slots_mut() {
         let key = &dictionary.keys[slot.number as usize];
         varint(&mut out, key.len() as u64);
         out.extend_from_slice(key.as_bytes());
-        encode_forms(&mut out, slot, packed, entry);
+        encode_forms(&mut out, slot, entry);
     }
     out
 }
 
 /// A word's locations grouped by form: the word itself (no diacritics) first, then its forms in
 /// order, as Pagefind does; meta-only forms come last.
-fn encode_forms(out: &mut Vec<u8>, slot: &mut Slot, packed: &mut Vec<i32>, entry: &mut Vec<u8>) {
+fn encode_forms(out: &mut Vec<u8>, slot: &mut Slot, entry: &mut Vec<u8>) {
+    let plain = slot.locs.iter().all(|l| l.original.is_none())
+        && slot.metas.iter().all(|m| m.original.is_none());
+    if plain {
+        // Most words have no forms with diacritics: one group, the word's, with nothing to sort
+        // or group (sorting and allocating the groups was a quarter of encoding a record).
+        let has_main = !slot.locs.is_empty() || !slot.metas.is_empty();
+        out.push(u8::from(has_main));
+        varint(out, 0);
+        if has_main {
+            write_entry(out, entry, None, &mut slot.locs, &mut slot.metas);
+        }
+        return;
+    }
     slot.locs.sort_by(|a, b| a.original.cmp(&b.original));
     slot.metas.sort_by(|a, b| a.original.cmp(&b.original));
     let loc_groups = group(&mut slot.locs, |l| &l.original);
@@ -196,45 +202,39 @@ fn encode_forms(out: &mut Vec<u8>, slot: &mut Slot, packed: &mut Vec<i32>, entry
     let variants = loc_groups.iter().filter(|(f, _)| f.is_some()).count() + meta_only().count();
     out.push(u8::from(has_main));
     varint(out, variants as u64);
-    let mut write =
-        |out: &mut Vec<u8>, form: Option<&str>, locs: &mut [Loc], metas: &mut [MetaLoc]| {
-            if let Some(form) = form {
-                varint(out, form.len() as u64);
-                out.extend_from_slice(form.as_bytes());
-            }
-            packed.clear();
-            pack_locs(locs, packed);
-            write_packed(out, packed, entry);
-            packed.clear();
-            pack_meta(metas, packed);
-            write_packed(out, packed, entry);
-        };
     if has_main {
-        write(
-            out,
-            None,
-            &mut slot.locs[main_locs],
-            &mut slot.metas[main_metas],
-        );
+        let (locs, metas) = (&mut slot.locs[main_locs], &mut slot.metas[main_metas]);
+        write_entry(out, entry, None, locs, metas);
     }
     for (form, range) in loc_groups.iter().filter(|(f, _)| f.is_some()) {
         let metas = &mut slot.metas[metas_of(form)];
-        write(out, form.as_deref(), &mut slot.locs[range.clone()], metas);
+        let locs = &mut slot.locs[range.clone()];
+        write_entry(out, entry, form.as_deref(), locs, metas);
     }
     for (form, range) in meta_only() {
-        write(
-            out,
-            form.as_deref(),
-            &mut [],
-            &mut slot.metas[range.clone()],
-        );
+        let metas = &mut slot.metas[range.clone()];
+        write_entry(out, entry, form.as_deref(), &mut [], metas);
     }
 }
 
-/// Packed locations as CBOR, after their length.
-fn write_packed(out: &mut Vec<u8>, packed: &[i32], entry: &mut Vec<u8>) {
+/// A form (unless the word's own), then its entry: locations and meta locations, after their
+/// length.
+fn write_entry(
+    out: &mut Vec<u8>,
+    entry: &mut Vec<u8>,
+    form: Option<&str>,
+    locs: &mut [Loc],
+    metas: &mut [MetaLoc],
+) {
+    if let Some(form) = form {
+        varint(out, form.len() as u64);
+        out.extend_from_slice(form.as_bytes());
+    }
     entry.clear();
-    encode(packed, entry);
+    encode_with(entry, |e| {
+        write_locs(e, locs)?;
+        write_meta(e, metas)
+    });
     varint(out, entry.len() as u64);
     out.extend_from_slice(entry);
 }
@@ -282,25 +282,20 @@ impl<'a> Reader<'a> {
         self.0 = rest;
         head
     }
-    /// A string as its bytes (records only hold the UTF-8 they were given), or encoded locations.
+    /// A string as its bytes (records only hold the UTF-8 they were given), or an entry.
     fn str(&mut self) -> &'a [u8] {
         let len = self.varint() as usize;
         self.bytes(len)
     }
     fn entry(&mut self) -> Entry<'a> {
-        Entry {
-            locs: self.str(),
-            metas: self.str(),
-        }
+        Entry(self.str())
     }
 }
 
-/// A word's locations on a page (without the page number), as encoded CBOR.
+/// A word's locations on a page, then its meta locations (without the page number): two CBOR
+/// arrays, as encoded.
 #[derive(Clone, Copy)]
-pub(super) struct Entry<'a> {
-    pub(super) locs: &'a [u8],
-    pub(super) metas: &'a [u8],
-}
+pub(super) struct Entry<'a>(pub(super) &'a [u8]);
 
 /// One word of a page's record.
 pub(super) struct RecordWord<'a> {
@@ -327,7 +322,11 @@ impl Record {
             let has_main = r.bytes(1)[0] == 1;
             let variants = r.varint();
             let main = has_main.then(|| r.entry());
-            let variants = (0..variants).map(|_| (r.str(), r.entry())).collect();
+            // Most words have none: skip the (not inlined) collecting then.
+            let variants = match variants {
+                0 => Vec::new(),
+                n => (0..n).map(|_| (r.str(), r.entry())).collect(),
+            };
             Some(RecordWord {
                 key,
                 main,
