@@ -4,14 +4,33 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use yaml_rust2::parser::{Event, Parser};
 
 /// Lines by path, written the way serde_norway writes paths in its errors: `title`,
 /// `ticket.fallback_email`, `subcategories[0].id`, `departments.press`. A list item's path
 /// (`home.popular[2]`) has the line where the item starts.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// The YAML is walked the first time a line is asked for: most documents never have a problem,
+/// and the walk is a second parse of every front matter of the site.
+#[derive(Debug, Clone, Default)]
 pub struct KeyLines {
+    /// The YAML and the line of its file it starts at.
+    source: Option<(String, usize)>,
+    scanned: OnceLock<Scanned>,
+}
+
+impl PartialEq for KeyLines {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for KeyLines {}
+
+#[derive(Debug, Clone, Default)]
+struct Scanned {
     first: HashMap<String, usize>,
     /// Where a key is set a second time (YAML forbids it; serde reports it without the line).
     repeated: HashMap<String, usize>,
@@ -27,7 +46,33 @@ impl KeyLines {
     /// Lines of `yaml`, which starts at line `first_line` of its file. Text that is not valid YAML
     /// gives the lines found before the error (serde reports the error itself).
     pub fn scan(yaml: &str, first_line: usize) -> KeyLines {
-        let mut lines = KeyLines::default();
+        KeyLines {
+            source: Some((yaml.to_string(), first_line)),
+            scanned: OnceLock::new(),
+        }
+    }
+
+    /// The line where `path` is set (its first time).
+    pub fn get(&self, path: &str) -> Option<usize> {
+        self.scanned().first.get(path).copied()
+    }
+
+    /// The line where `path` is set a second time.
+    pub fn repeated(&self, path: &str) -> Option<usize> {
+        self.scanned().repeated.get(path).copied()
+    }
+
+    fn scanned(&self) -> &Scanned {
+        self.scanned.get_or_init(|| match &self.source {
+            Some((yaml, first_line)) => Scanned::scan(yaml, *first_line),
+            None => Scanned::default(),
+        })
+    }
+}
+
+impl Scanned {
+    fn scan(yaml: &str, first_line: usize) -> Scanned {
+        let mut lines = Scanned::default();
         let mut stack: Vec<Frame> = Vec::new();
         let mut parser = Parser::new_from_str(yaml);
         while let Ok((event, mark)) = parser.next_token() {
@@ -75,16 +120,6 @@ impl KeyLines {
             }
         }
         lines
-    }
-
-    /// The line where `path` is set (its first time).
-    pub fn get(&self, path: &str) -> Option<usize> {
-        self.first.get(path).copied()
-    }
-
-    /// The line where `path` is set a second time.
-    pub fn repeated(&self, path: &str) -> Option<usize> {
-        self.repeated.get(path).copied()
     }
 
     fn record(&mut self, path: String, line: usize) {
