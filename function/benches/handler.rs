@@ -9,9 +9,11 @@ use bytes::Bytes;
 use criterion::{criterion_group, BatchSize, Criterion};
 use http::Request;
 use ticket_function::testing::{contract, valid_json};
-use ticket_function::{handle, ClientAddr, Config, Deps, ManualClock, MemoryMailer, MemoryStore};
+use ticket_function::{
+    handle, ClientAddr, Config, Deps, ManualClock, MemoryMailer, MemorySpool, MemoryStore,
+};
 
-type BenchDeps = Deps<MemoryStore, MemoryMailer, ManualClock>;
+type BenchDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
 
 fn deps() -> BenchDeps {
     let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
@@ -19,6 +21,7 @@ fn deps() -> BenchDeps {
     Deps::new(
         MemoryStore::new(),
         MemoryMailer::new(),
+        MemorySpool::new(),
         ManualClock::at_fixed_instant(),
         config,
     )

@@ -27,8 +27,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Longest wait for the store before falling back to email.
     pub store_timeout: Duration,
-    /// Longest wait for the mailer before answering `503`.
+    /// Longest wait for the mailer (then the spool is still tried).
     pub mail_timeout: Duration,
+    /// Longest wait for the spool write after the fallback email.
+    pub spool_timeout: Duration,
 }
 
 impl Config {
@@ -45,6 +47,7 @@ impl Config {
             max_body_bytes: contract.limits.max_body_bytes,
             store_timeout: Duration::from_secs(2),
             mail_timeout: Duration::from_secs(2),
+            spool_timeout: Duration::from_secs(1),
             contract: Arc::new(contract),
         }
     }
@@ -58,6 +61,9 @@ pub struct Settings {
     pub tickets_table: String,
     /// `SUBMISSION_TTL_DAYS`: how long a `submission_id` is remembered for idempotent retries.
     pub submission_ttl: Duration,
+    /// `UPLOADS_BUCKET`: the private S3 bucket whose `spool/` keeps tickets the table could not
+    /// take.
+    pub uploads_bucket: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,14 +91,14 @@ pub enum ConfigError {
     },
 }
 
-/// The Lambda's whole budget; the store and the mail timeouts together must leave room in it.
+/// The Lambda's whole budget; the store, mail and spool timeouts together must leave room in it.
 pub const FUNCTION_BUDGET: Duration = Duration::from_secs(10);
 
 /// Time kept back from the budget for parsing, answering and the Lambda runtime itself.
 const BUDGET_MARGIN: Duration = Duration::from_secs(1);
 
 /// Every environment variable the function reads, for the README and error messages.
-pub const VARIABLES: [&str; 11] = [
+pub const VARIABLES: [&str; 13] = [
     "TICKETS_TABLE",
     "TICKET_CONTRACT",
     "FALLBACK_EMAIL",
@@ -104,6 +110,8 @@ pub const VARIABLES: [&str; 11] = [
     "DYNAMODB_TIMEOUT_MS",
     "SES_TIMEOUT_MS",
     "SUBMISSION_TTL_DAYS",
+    "UPLOADS_BUCKET",
+    "S3_TIMEOUT_MS",
 ];
 
 impl Settings {
@@ -137,22 +145,11 @@ impl Settings {
         if client_hash_salt.chars().count() < 16 {
             return Err(env.invalid("CLIENT_HASH_SALT", "[hidden]", "at least 16 characters"));
         }
-        let store_timeout =
-            Duration::from_millis(env.number("DYNAMODB_TIMEOUT_MS", 2_500, 100..=8_000)?);
-        let mail_timeout =
-            Duration::from_millis(env.number("SES_TIMEOUT_MS", 4_000, 100..=8_000)?);
-        if store_timeout + mail_timeout > FUNCTION_BUDGET - BUDGET_MARGIN {
-            let value = format!(
-                "{} + {}",
-                store_timeout.as_millis(),
-                mail_timeout.as_millis()
-            );
-            let wants = format!(
-                "together at most {} ms, to fit the Lambda's 10 s",
-                (FUNCTION_BUDGET - BUDGET_MARGIN).as_millis()
-            );
-            return Err(env.invalid("DYNAMODB_TIMEOUT_MS + SES_TIMEOUT_MS", &value, &wants));
-        }
+        let (store_timeout, mail_timeout, spool_timeout) = timeouts(&env)?;
+        let uploads_bucket = env.bucket(
+            "UPLOADS_BUCKET",
+            "the private S3 bucket that keeps tickets under spool/ while DynamoDB is down",
+        )?;
         let max_body_bytes = env.number(
             "MAX_BODY_BYTES",
             contract.limits.max_body_bytes as u64,
@@ -167,6 +164,7 @@ impl Settings {
             max_body_bytes: max_body_bytes as usize,
             store_timeout,
             mail_timeout,
+            spool_timeout,
             contract: Arc::new(contract),
         };
         let ttl_days = env.number("SUBMISSION_TTL_DAYS", 7, 1..=365)?;
@@ -174,8 +172,32 @@ impl Settings {
             config,
             tickets_table,
             submission_ttl: Duration::from_secs(ttl_days * 86_400),
+            uploads_bucket,
         })
     }
+}
+
+/// DynamoDB, SES and S3 timeouts: each in its range, and one after the other (store, fallback
+/// email, spool write) within the Lambda's budget.
+fn timeouts(env: &Vars<'_>) -> Result<(Duration, Duration, Duration), ConfigError> {
+    let store = Duration::from_millis(env.number("DYNAMODB_TIMEOUT_MS", 2_500, 100..=8_000)?);
+    let mail = Duration::from_millis(env.number("SES_TIMEOUT_MS", 4_000, 100..=8_000)?);
+    let spool = Duration::from_millis(env.number("S3_TIMEOUT_MS", 1_500, 100..=8_000)?);
+    if store + mail + spool > FUNCTION_BUDGET - BUDGET_MARGIN {
+        let value = format!(
+            "{} + {} + {}",
+            store.as_millis(),
+            mail.as_millis(),
+            spool.as_millis()
+        );
+        let wants = format!(
+            "together at most {} ms, to fit the Lambda's 10 s",
+            (FUNCTION_BUDGET - BUDGET_MARGIN).as_millis()
+        );
+        let name = "DYNAMODB_TIMEOUT_MS + SES_TIMEOUT_MS + S3_TIMEOUT_MS";
+        return Err(env.invalid(name, &value, &wants));
+    }
+    Ok((store, mail, spool))
 }
 
 /// Loads the contract and checks that the function understands every field it names.
@@ -250,6 +272,29 @@ impl Vars<'_> {
         }
     }
 
+    /// An S3 bucket name: 3–63 lowercase letters, digits, `-` and `.`, starting and ending with a
+    /// letter or digit (the rules for buckets that path-style and virtual-hosted URLs both take).
+    fn bucket(&self, name: &'static str, wants: &'static str) -> Result<String, ConfigError> {
+        let value = self.required(name, wants)?;
+        let allowed =
+            |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.';
+        let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let bytes = value.as_bytes();
+        match (3..=63).contains(&bytes.len())
+            && bytes.iter().copied().all(allowed)
+            && edge(bytes.first())
+            && edge(bytes.last())
+            && !value.contains("..")
+        {
+            true => Ok(value),
+            false => Err(self.invalid(
+                name,
+                &value,
+                "an S3 bucket name: 3 to 63 lowercase letters, digits, '-' or '.'",
+            )),
+        }
+    }
+
     fn number(
         &self,
         name: &'static str,
@@ -293,6 +338,7 @@ mod tests {
                 "https://help.example.com, http://127.0.0.1:1111/",
             ),
             ("CLIENT_HASH_SALT", "0123456789abcdef"),
+            ("UPLOADS_BUCKET", "helpcenter-uploads"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -322,6 +368,40 @@ mod tests {
             Duration::from_millis(6_500)
         );
         assert_eq!(s.submission_ttl, Duration::from_secs(7 * 86_400));
+        assert_eq!(s.uploads_bucket, "helpcenter-uploads");
+        assert_eq!(s.config.spool_timeout, Duration::from_millis(1_500));
+    }
+
+    #[test]
+    fn the_spool_settings_are_checked() {
+        let message = error_with("UPLOADS_BUCKET", None);
+        assert!(
+            message.contains("UPLOADS_BUCKET") && message.contains("missing"),
+            "{message}"
+        );
+        for bad in [
+            "ab",
+            "Uploads",
+            "uploads_bucket",
+            "-uploads",
+            "uploads.",
+            "a..b",
+        ] {
+            let message = error_with("UPLOADS_BUCKET", Some(bad));
+            assert!(message.contains("S3 bucket name"), "{bad}: {message}");
+        }
+        assert!(error_with("S3_TIMEOUT_MS", Some("soon")).contains("S3_TIMEOUT_MS"));
+        assert!(error_with("S3_TIMEOUT_MS", Some("50")).contains("from 100 to 8000"));
+        // 2500 + 4000 + 3000 > 9000: the three calls must fit the budget one after the other.
+        let message = error_with("S3_TIMEOUT_MS", Some("3000"));
+        assert!(
+            message.contains("S3_TIMEOUT_MS") && message.contains("10 s"),
+            "{message}"
+        );
+        let mut v = vars(&fixture());
+        v.insert("S3_TIMEOUT_MS".into(), "2500".into());
+        let s = Settings::from_map(&v).unwrap();
+        assert_eq!(s.config.spool_timeout, Duration::from_millis(2_500));
     }
 
     fn error_with(name: &str, value: Option<&str>) -> String {

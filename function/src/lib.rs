@@ -10,23 +10,25 @@
 //!   with the generator), [`config`] (settings), [`clock`], [`ticket`] (a valid submission → the
 //!   stored ticket, its id), [`store`] (the [`TicketStore`] trait, [`FileStore`],
 //!   [`MemoryStore`]), [`mail`] (the [`Mailer`] trait, the fallback email, MIME through
-//!   `mail-builder`, [`FileMailer`], [`MemoryMailer`]).
+//!   `mail-builder`, [`FileMailer`], [`MemoryMailer`]), [`spool`] (the [`Spool`] of tickets
+//!   the store could not take, [`FileSpool`], [`MemorySpool`]) and [`replay`] (spool → store).
 //! - [`http`]: the HTTP request path — `parse`, `validate` and their field problem `code`s,
 //!   `cors`, `ratelimit`, `handler` ([`handle`]) and `response`.
-//! - `aws` (feature `aws`): one file per service (`dynamodb`, `ses`) behind the small traits,
-//!   `http_lambda` (the handler on Lambda) and the SDK's shared timeouts; the AWS SDK is used
-//!   nowhere else.
+//! - `aws` (feature `aws`): one file per service (`dynamodb`, `ses`, `s3`) behind the small
+//!   traits, `http_lambda` (the handler on Lambda) and the SDK's shared timeouts; the AWS SDK is
+//!   used nowhere else.
 //! - `src/bin/ticket-function.rs` (feature `aws`): the Lambda binary, wiring only.
 //! - `testing` (feature `testing`, on for this crate's own tests and benches): shared fixtures.
 //!
 //! Without the `aws` feature (the generator's `helpcenter serve`), the crate has no AWS SDK and no
-//! Lambda runtime: [`handle`] runs with [`FileStore`] and [`FileMailer`].
+//! Lambda runtime: [`handle`] runs with [`FileStore`], [`FileMailer`] and [`FileSpool`].
 
 pub mod clock;
 pub mod config;
 pub mod contract;
 pub mod http;
 pub mod mail;
+pub mod replay;
 pub mod spool;
 pub mod store;
 pub mod ticket;
@@ -40,6 +42,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, Settings};
 pub use http::{handle, ClientAddr, Code, Deps, RequestId};
 pub use mail::{FileMailer, Mailer, MemoryMailer};
+pub use replay::{replay_spool, ReplayReport};
 pub use spool::{FileSpool, MemorySpool, Spool, SpoolEntry};
 pub use store::{FileStore, MemoryStore, TicketStore};
 pub use ticket::{Submission, Ticket};
@@ -52,7 +55,7 @@ mod send_check {
 
     /// `helpcenter serve` runs the handler on a multi-threaded runtime: its future must be `Send`.
     #[allow(dead_code)]
-    fn handler_future_is_send(deps: &Deps<FileStore, FileMailer, SystemClock>) {
+    fn handler_future_is_send(deps: &Deps<FileStore, FileMailer, FileSpool, SystemClock>) {
         assert_send(handle(::http::Request::new(bytes::Bytes::new()), deps));
     }
 }

@@ -275,10 +275,11 @@ async fn a_silent_dynamodb_times_out_into_the_email_fallback() {
 }
 
 #[tokio::test]
-async fn dynamodb_and_email_down_answers_503_with_the_fallback_address() {
+async fn dynamodb_email_and_spool_down_answers_503_with_the_fallback_address() {
     let options = StackOptions {
         dynamodb_endpoint: Some(CLOSED.into()),
         ses_endpoint: Some(CLOSED.into()),
+        s3_endpoint: Some(CLOSED.into()),
         ..Default::default()
     };
     let (deps, _, _) = stack(options).await;

@@ -8,9 +8,11 @@ use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use serde_json::{json, Value};
 use ticket_function::testing::{contract, valid_json};
-use ticket_function::{handle, ClientAddr, Config, Deps, ManualClock, MemoryMailer, MemoryStore};
+use ticket_function::{
+    handle, ClientAddr, Config, Deps, ManualClock, MemoryMailer, MemorySpool, MemoryStore,
+};
 
-type TestDeps = Deps<MemoryStore, MemoryMailer, ManualClock>;
+type TestDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
 
 const SITE: &str = "https://help.example.com";
 
@@ -20,6 +22,7 @@ fn deps(rate_limit_per_minute: u32) -> TestDeps {
     Deps::new(
         MemoryStore::new(),
         MemoryMailer::new(),
+        MemorySpool::new(),
         ManualClock::at_fixed_instant(),
         config,
     )

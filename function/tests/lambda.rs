@@ -168,6 +168,7 @@ fn lambda_command(runtime_api: &str) -> Command {
         .env("SENDER_EMAIL", support::SENDER)
         .env("ALLOWED_ORIGINS", support::SITE)
         .env("CLIENT_HASH_SALT", "lambda-test-salt-0123456789")
+        .env("UPLOADS_BUCKET", "helpcenter-uploads")
         .stdin(Stdio::null());
     command
 }

@@ -11,10 +11,10 @@ use ticket_function::http::parse::{parse_body, Format, ParseError};
 use ticket_function::http::validate::validate;
 use ticket_function::testing::{contract, valid_json};
 use ticket_function::{
-    handle, ClientAddr, Code, Config, Deps, ManualClock, MemoryMailer, MemoryStore,
+    handle, ClientAddr, Code, Config, Deps, ManualClock, MemoryMailer, MemorySpool, MemoryStore,
 };
 
-type TestDeps = Deps<MemoryStore, MemoryMailer, ManualClock>;
+type TestDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
 
 /// Text that mixes the characters validation cares about with anything else.
 fn tricky_text() -> impl Strategy<Value = String> {
@@ -111,6 +111,7 @@ fn post(body: &[u8], format: Format) -> (Response<Bytes>, TestDeps) {
     let deps = Deps::new(
         MemoryStore::new(),
         MemoryMailer::new(),
+        MemorySpool::new(),
         ManualClock::at_fixed_instant(),
         config,
     );

@@ -18,10 +18,6 @@ use ticket_function::ticket::new_ticket_id;
 const HTTP_FUNCTION: &str = "TicketFunction";
 const WORKER: &str = "TicketWorker";
 
-/// The HTTP function's spool settings. W2 adds them to `config::VARIABLES`; until that is
-/// merged they are allowed here by name (lead: drop this list once `VARIABLES` has them).
-const SPOOL_VARIABLES: [&str; 2] = ["UPLOADS_BUCKET", "S3_TIMEOUT_MS"];
-
 /// Every setting the worker reads (issue 9's design), plus the log filter.
 const WORKER_VARIABLES: [&str; 13] = [
     "TICKETS_TABLE",
@@ -73,7 +69,7 @@ fn the_function_is_arm64_on_provided_al2023_within_the_budget() {
     }
     for name in names {
         assert!(
-            VARIABLES.contains(&name) || name == "RUST_LOG" || SPOOL_VARIABLES.contains(&name),
+            VARIABLES.contains(&name) || name == "RUST_LOG",
             "{name} is a setting the function reads"
         );
     }

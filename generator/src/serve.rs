@@ -23,7 +23,7 @@ use futures_util::Stream;
 use http::{header, HeaderValue, Method, StatusCode};
 use serde::Serialize;
 use ticket_function::contract::{TicketContract, CONTRACT_FILE};
-use ticket_function::{ClientAddr, Config, Deps, FileMailer, FileStore, SystemClock};
+use ticket_function::{ClientAddr, Config, Deps, FileMailer, FileSpool, FileStore, SystemClock};
 use tokio::sync::watch;
 
 use crate::build::{run, BuildError, BuildOptions, BuildReport, Hooks, Progress};
@@ -80,13 +80,15 @@ pub enum Live {
     Failed { site: u64, message: String },
 }
 
-type LocalDeps = Deps<FileStore, FileMailer, SystemClock>;
+type LocalDeps = Deps<FileStore, FileMailer, FileSpool, SystemClock>;
 
 /// The site being served and what the tabs know about it.
 pub struct Preview {
     options: BuildOptions,
     pub tickets_dir: PathBuf,
     pub outbox_dir: PathBuf,
+    /// Tickets the store could not take (`.helpcenter/spool/`), one JSON file each.
+    pub spool_dir: PathBuf,
     origin: String,
     site: RwLock<Arc<Snapshot>>,
     ticket: RwLock<Option<Ticket>>,
@@ -141,6 +143,7 @@ pub async fn bind(options: &ServeOptions) -> Result<Server, ServeError> {
         },
         tickets_dir: options.state_dir.join("tickets"),
         outbox_dir: options.state_dir.join("outbox"),
+        spool_dir: options.state_dir.join("spool"),
         origin: url.clone(),
         site: RwLock::default(),
         ticket: RwLock::default(),
@@ -247,9 +250,11 @@ impl Preview {
             .map_err(|e| state(contract_path, &e))?;
         let store = FileStore::open(&self.tickets_dir).map_err(|e| state(&self.tickets_dir, &e))?;
         let mailer = FileMailer::new(&self.outbox_dir).map_err(|e| state(&self.outbox_dir, &e))?;
+        let spool = FileSpool::open(&self.spool_dir).map_err(|e| state(&self.spool_dir, &e))?;
         let deps = Deps::new(
             store,
             mailer,
+            spool,
             SystemClock,
             Config::local(contract, vec![self.origin.clone()]),
         );

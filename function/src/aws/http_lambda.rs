@@ -11,12 +11,13 @@ use lambda_http::{Body, RequestExt};
 use crate::clock::Clock;
 use crate::http::{handle, ClientAddr, Deps, RequestId};
 use crate::mail::Mailer;
+use crate::spool::Spool;
 use crate::store::TicketStore;
 
 /// Serves Lambda invocations (API Gateway HTTP API, REST API, Function URL, ALB) until the
 /// runtime stops.
-pub async fn run<S: TicketStore, M: Mailer, C: Clock>(
-    deps: Arc<Deps<S, M, C>>,
+pub async fn run<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
+    deps: Arc<Deps<S, M, P, C>>,
 ) -> Result<(), lambda_http::Error> {
     lambda_http::run(lambda_http::service_fn(
         move |event: lambda_http::Request| {

@@ -1,6 +1,7 @@
 //! The AWS side (feature `aws`), one file per service behind the crate's small traits:
 //! [`dynamodb`] keeps tickets ([`TicketStore`](crate::TicketStore)), [`ses`] sends email
-//! ([`Mailer`](crate::Mailer)), [`http_lambda`] serves [`handle`](crate::handle) on Lambda. This
+//! ([`Mailer`](crate::Mailer)), [`s3`] keeps the fallback spool ([`Spool`](crate::Spool)),
+//! [`http_lambda`] serves [`handle`](crate::handle) on Lambda. This
 //! file holds what every SDK client shares: the environment's settings, short explicit timeouts
 //! and few retries, so a slow service leaves time for the fallback. The AWS SDK is used nowhere
 //! else in the crate.
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 pub use aws_config;
 pub use aws_sdk_dynamodb;
+pub use aws_sdk_s3;
 pub use aws_sdk_sesv2;
 
 use aws_config::retry::RetryConfig;
@@ -17,13 +19,15 @@ use aws_config::{BehaviorVersion, SdkConfig};
 
 pub mod dynamodb;
 pub mod http_lambda;
+pub mod s3;
 pub mod ses;
 
 pub use dynamodb::{dynamodb_config, DynamoStore, PARTITION_KEY, QUEUE_INDEX, TTL_ATTRIBUTE};
+pub use s3::{s3_config, S3Spool};
 pub use ses::{sesv2_config, SesMailer};
 
 /// The SDK's shared settings from the standard environment (`AWS_REGION`, credentials,
-/// `AWS_ENDPOINT_URL[_DYNAMODB|_SESV2]`).
+/// `AWS_ENDPOINT_URL[_DYNAMODB|_SESV2|_S3]`).
 pub async fn load_sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest()).load().await
 }

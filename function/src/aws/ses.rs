@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use aws_config::SdkConfig;
-use aws_sdk_sesv2::error::DisplayErrorContext;
+use aws_sdk_sesv2::error::{DisplayErrorContext, SdkError};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 
@@ -42,7 +42,26 @@ impl Mailer for SesMailer {
             .content(EmailContent::builder().raw(raw).build())
             .send()
             .await
-            .map_err(|e| MailError::Unavailable(DisplayErrorContext(&e).to_string()))?;
+            .map_err(send_error)?;
         Ok(())
+    }
+}
+
+/// A timeout (or an unreadable answer) after the request went out may still be delivered: the
+/// fallback counts it as sent. A refused connection or an SES error is a plain failure.
+fn send_error<E, R>(err: SdkError<E, R>) -> MailError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let maybe_sent = match &err {
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => true,
+        SdkError::DispatchFailure(failure) => failure.is_timeout(),
+        _ => false,
+    };
+    let message = DisplayErrorContext(&err).to_string();
+    match maybe_sent {
+        true => MailError::TimedOut(message),
+        false => MailError::Unavailable(message),
     }
 }

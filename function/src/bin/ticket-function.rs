@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use ticket_function::aws::{self, aws_sdk_dynamodb, aws_sdk_sesv2, DynamoStore, SesMailer};
+use ticket_function::aws::{
+    self, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, DynamoStore, S3Spool, SesMailer,
+};
 use ticket_function::config::Settings;
 use ticket_function::{Deps, SystemClock};
 
@@ -28,8 +30,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     aws::http_lambda::run(Arc::new(deps)).await
 }
 
-/// The store and the mailer from the settings and the SDK environment.
-async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, SystemClock> {
+/// The store, the mailer and the spool from the settings and the SDK environment.
+async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, S3Spool, SystemClock> {
     let shared = aws::load_sdk_config().await;
     let dynamodb = aws_sdk_dynamodb::Client::from_conf(
         aws::dynamodb_config(&shared, settings.config.store_timeout).build(),
@@ -37,8 +39,18 @@ async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, SystemClock> {
     let ses = aws_sdk_sesv2::Client::from_conf(
         aws::sesv2_config(&shared, settings.config.mail_timeout).build(),
     );
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws::s3_config(&shared, settings.config.spool_timeout).build(),
+    );
     let store = DynamoStore::new(dynamodb, &settings.tickets_table, settings.submission_ttl);
-    Deps::new(store, SesMailer::new(ses), SystemClock, settings.config)
+    let spool = S3Spool::new(s3, &settings.uploads_bucket);
+    Deps::new(
+        store,
+        SesMailer::new(ses),
+        spool,
+        SystemClock,
+        settings.config,
+    )
 }
 
 /// JSON lines on stdout (CloudWatch reads them); each carries the request span with its id.

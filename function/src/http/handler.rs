@@ -1,6 +1,6 @@
-//! The request handler: request → parse → validate → store | email → response. A plain async
-//! function over `http` types with its store, mailer, clock and settings passed in, so the Lambda
-//! adapter, `helpcenter serve`, the tests and the bench all run exactly the same code.
+//! The request handler: request → parse → validate → store | fallback → response. A plain async
+//! function over `http` types with its store, mailer, spool, clock and settings passed in, so
+//! the Lambda adapter, `helpcenter serve`, the tests and the bench all run exactly the same code.
 
 use std::net::IpAddr;
 
@@ -11,34 +11,39 @@ use serde_json::json;
 use tracing::Instrument;
 
 use super::cors::Cors;
+use super::fallback::fall_back;
 use super::parse::{media_format, parse_body};
 use super::ratelimit::RateLimiter;
 use super::response::{json_response, Answer, Saved};
 use super::validate::validate;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::mail::{fallback_email, Mailer};
+use crate::mail::Mailer;
+use crate::spool::Spool;
 use crate::store::{PutOutcome, TicketStore};
 use crate::ticket::{client_hash, new_submission_id, new_ticket_id, Ticket};
 
 /// Everything the handler works with. Build once, share (e.g. in an `Arc`) between requests:
 /// the rate limiter's state lives here.
-pub struct Deps<S, M, C> {
+pub struct Deps<S, M, P, C> {
     pub store: S,
     pub mailer: M,
+    /// Where a ticket the store could not take waits (after its fallback email).
+    pub spool: P,
     pub clock: C,
     pub config: Config,
     limiter: RateLimiter,
     cors: Cors,
 }
 
-impl<S: TicketStore, M: Mailer, C: Clock> Deps<S, M, C> {
-    pub fn new(store: S, mailer: M, clock: C, config: Config) -> Self {
+impl<S: TicketStore, M: Mailer, P: Spool, C: Clock> Deps<S, M, P, C> {
+    pub fn new(store: S, mailer: M, spool: P, clock: C, config: Config) -> Self {
         let limiter = RateLimiter::new(config.rate_limit_per_minute);
         let cors = Cors::new(&config.allowed_origins);
         Deps {
             store,
             mailer,
+            spool,
             clock,
             config,
             limiter,
@@ -58,9 +63,9 @@ pub struct ClientAddr(pub IpAddr);
 pub struct RequestId(pub String);
 
 /// Handles one request. Never panics on request data; every answer is complete HTTP.
-pub async fn handle<S: TicketStore, M: Mailer, C: Clock>(
+pub async fn handle<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
     request: Request<Bytes>,
-    deps: &Deps<S, M, C>,
+    deps: &Deps<S, M, P, C>,
 ) -> Response<Bytes> {
     let request_id = match request.extensions().get::<RequestId>() {
         Some(RequestId(id)) => id.clone(),
@@ -91,9 +96,9 @@ pub async fn handle<S: TicketStore, M: Mailer, C: Clock>(
     .await
 }
 
-async fn submit<S: TicketStore, M: Mailer, C: Clock>(
+async fn submit<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
     request: &Request<Bytes>,
-    deps: &Deps<S, M, C>,
+    deps: &Deps<S, M, P, C>,
 ) -> Response<Bytes> {
     let config = &deps.config;
     let content_type = request
@@ -140,10 +145,11 @@ async fn submit<S: TicketStore, M: Mailer, C: Clock>(
     answer.saved(&raw, saved)
 }
 
-/// Store, else email, else lost. A fresh id is drawn when the random part clashed.
-async fn save<S: TicketStore, M: Mailer, C: Clock>(
+/// Store, else the fallback (email, then spool). A fresh id is drawn when the random part
+/// clashed.
+async fn save<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
     ticket: &mut Ticket,
-    deps: &Deps<S, M, C>,
+    deps: &Deps<S, M, P, C>,
 ) -> Saved {
     const ID_ATTEMPTS: usize = 3;
     for _ in 0..ID_ATTEMPTS {
@@ -158,47 +164,19 @@ async fn save<S: TicketStore, M: Mailer, C: Clock>(
             }
             Ok(Ok(PutOutcome::IdTaken)) => ticket.ticket_id = new_ticket_id(deps.clock.now()),
             Ok(Err(error)) => {
-                tracing::error!(error = %error, "store failed, emailing the ticket");
+                tracing::error!(error = %error, "store failed, falling back");
                 break;
             }
             Err(_) => {
                 tracing::error!(
                     timeout_ms = deps.config.store_timeout.as_millis() as u64,
-                    "store timed out, emailing the ticket"
+                    "store timed out, falling back (its write may still land)"
                 );
                 break;
             }
         }
     }
-    email(ticket, deps).await
-}
-
-async fn email<S: TicketStore, M: Mailer, C: Clock>(
-    ticket: &Ticket,
-    deps: &Deps<S, M, C>,
-) -> Saved {
-    let config = &deps.config;
-    let email = fallback_email(
-        ticket,
-        &config.contract,
-        &config.sender_email,
-        &config.fallback_email,
-        deps.clock.now(),
-    );
-    match tokio::time::timeout(config.mail_timeout, deps.mailer.send(&email)).await {
-        Ok(Ok(())) => {
-            tracing::warn!(outcome = "emailed", ticket_id = %ticket.ticket_id, "ticket sent to the fallback address");
-            Saved::Emailed(ticket.ticket_id.clone())
-        }
-        Ok(Err(error)) => {
-            tracing::error!(error = %error, ticket_id = %ticket.ticket_id, "email failed too: ticket lost, client told");
-            Saved::Lost
-        }
-        Err(_) => {
-            tracing::error!(ticket_id = %ticket.ticket_id, "email timed out too: ticket lost, client told");
-            Saved::Lost
-        }
-    }
+    fall_back(ticket, deps).await
 }
 
 /// The client address: the transport's, else the nearest proxy's `X-Forwarded-For` entry.
@@ -225,10 +203,11 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
     use crate::mail::MemoryMailer;
+    use crate::spool::MemorySpool;
     use crate::store::MemoryStore;
     use crate::testing::{contract, valid_json};
 
-    type TestDeps = Deps<MemoryStore, MemoryMailer, ManualClock>;
+    type TestDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
 
     fn deps() -> TestDeps {
         let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
@@ -236,6 +215,7 @@ mod tests {
         Deps::new(
             MemoryStore::new(),
             MemoryMailer::new(),
+            MemorySpool::new(),
             ManualClock::at_fixed_instant(),
             config,
         )
@@ -254,12 +234,16 @@ mod tests {
         post("application/json", json.to_string())
     }
 
-    fn run(request: Request<Bytes>, deps: &TestDeps) -> Response<Bytes> {
+    fn run_on<F: std::future::Future>(future: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
             .unwrap()
-            .block_on(handle(request, deps))
+            .block_on(future)
+    }
+
+    fn run(request: Request<Bytes>, deps: &TestDeps) -> Response<Bytes> {
+        run_on(handle(request, deps))
     }
 
     fn body(response: &Response<Bytes>) -> serde_json::Value {
@@ -295,9 +279,58 @@ mod tests {
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].reply_to.as_deref(), Some("ada@example.org"));
         deps.mailer.set_failing(true);
+        deps.spool.set_failing(true);
         let response = run(post_json(&valid_json()), &deps);
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(body(&response)["fallback_email"], "support@example.com");
+    }
+
+    #[test]
+    fn a_failed_store_is_emailed_and_spooled() {
+        let deps = deps();
+        deps.store.set_failing(true);
+        let answer = body(&run(post_json(&valid_json()), &deps));
+        let id = answer["ticket_id"].as_str().unwrap();
+        let entry = run_on(deps.spool.get(id)).unwrap().expect("spooled");
+        assert!(entry.fallback_emailed);
+        assert_eq!(entry.ticket.submission_id, valid_json()["submission_id"]);
+        assert_eq!(entry.ticket.arrived_via, None, "replay marks it");
+        // Email down too: the spool alone has it, and the answer says so.
+        deps.mailer.set_failing(true);
+        let mut second = valid_json();
+        second["submission_id"] = "0f8b1c2e-5a6d-4e7f-9a0b-000000000002".into();
+        let response = run(post_json(&second), &deps);
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let answer = body(&response);
+        assert_eq!(answer["status"], "spooled");
+        let id = answer["ticket_id"].as_str().unwrap();
+        let entry = run_on(deps.spool.get(id)).unwrap().expect("spooled");
+        assert!(
+            !entry.fallback_emailed,
+            "the worker must still tell the team"
+        );
+        assert!(deps.store.is_empty());
+    }
+
+    #[test]
+    fn a_spooled_form_post_thanks_with_its_status() {
+        let deps = deps();
+        deps.store.set_failing(true);
+        deps.mailer.set_failing(true);
+        let response = run(
+            post(
+                "application/x-www-form-urlencoded",
+                form_body(&valid_json()),
+            ),
+            &deps,
+        );
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response.headers()[LOCATION].to_str().unwrap();
+        assert!(
+            location.contains("/contact/thanks/?ticket=HC-"),
+            "{location}"
+        );
+        assert!(location.ends_with("&status=spooled"), "{location}");
     }
 
     #[test]

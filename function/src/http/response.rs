@@ -18,7 +18,10 @@ use crate::contract::field;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Saved {
     Stored(String),
+    /// The store failed; the fallback email went out (the spool may have it too).
     Emailed(String),
+    /// The store failed and the email did not (or may not have) gone out; the spool has it.
+    Spooled(String),
     Lost,
 }
 
@@ -39,10 +42,17 @@ impl Answer<'_> {
                 StatusCode::ACCEPTED,
                 json!({"ticket_id": id, "status": "emailed"}),
             ),
+            (Format::Json, Saved::Spooled(id)) => json_response(
+                StatusCode::ACCEPTED,
+                json!({"ticket_id": id, "status": "spooled"}),
+            ),
             (Format::Json, Saved::Lost) => self.unavailable(),
             (Format::Form, Saved::Stored(id)) => self.redirect(&self.thanks_url(raw, &id, None)),
             (Format::Form, Saved::Emailed(id)) => {
                 self.redirect(&self.thanks_url(raw, &id, Some("emailed")))
+            }
+            (Format::Form, Saved::Spooled(id)) => {
+                self.redirect(&self.thanks_url(raw, &id, Some("spooled")))
             }
             (Format::Form, Saved::Lost) => self.back_to_form(raw, &[("form", "unavailable")]),
         }

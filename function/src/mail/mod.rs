@@ -41,6 +41,9 @@ pub struct Email {
 pub enum MailError {
     #[error("email could not be sent: {0}")]
     Unavailable(String),
+    /// The mail service took the request but did not answer in time: it may still deliver it.
+    #[error("email service did not answer in time (it may still deliver): {0}")]
+    TimedOut(String),
     #[error("email file {path}: {source}")]
     Io {
         path: PathBuf,

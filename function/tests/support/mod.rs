@@ -1,4 +1,4 @@
-//! Helpers for the tests that talk to moto's server (DynamoDB + SES v2) on 127.0.0.1, started by
+//! Helpers for the tests that talk to moto's server (DynamoDB + SES v2 + S3) on 127.0.0.1, started by
 //! `tests/run`. The table is created from `function/template.yaml`, never from a second copy.
 #![allow(dead_code)]
 
@@ -13,10 +13,12 @@ use ticket_function::aws::aws_sdk_dynamodb::types::{
     ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use ticket_function::aws::{
-    aws_config, aws_sdk_dynamodb, aws_sdk_sesv2, dynamodb_config, sesv2_config, DynamoStore,
-    SesMailer,
+    aws_config, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, dynamodb_config, s3_config,
+    sesv2_config, DynamoStore, S3Spool, SesMailer,
 };
 use ticket_function::{Config, Deps, ManualClock};
+
+pub(crate) mod spool;
 
 pub(crate) const SENDER: &str = "tickets@example.com";
 pub(crate) const FALLBACK: &str = "support@example.com";
@@ -24,7 +26,7 @@ pub(crate) const SITE: &str = "https://help.example.com";
 /// A port nothing listens on: connections are refused at once.
 pub(crate) const CLOSED: &str = "http://127.0.0.1:1";
 
-pub(crate) type Stack = Deps<DynamoStore, SesMailer, ManualClock>;
+pub(crate) type Stack = Deps<DynamoStore, SesMailer, S3Spool, ManualClock>;
 
 /// moto's address, from the test runner. Missing means the tests were not started by it: fail
 /// loudly rather than pass without having tested anything.
@@ -184,12 +186,81 @@ pub(crate) async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) 
 pub(crate) struct StackOptions {
     pub(crate) dynamodb_endpoint: Option<String>,
     pub(crate) ses_endpoint: Option<String>,
+    pub(crate) s3_endpoint: Option<String>,
     pub(crate) rate_limit_per_minute: u32,
 }
 
-/// The handler's dependencies against moto: a fresh table from the template, SES with the
-/// sender identity created, production timeouts, and a clock that starts now.
+/// The table and the uploads bucket a stack works on (made fresh by [`stack`]).
+#[derive(Clone)]
+pub(crate) struct Resources {
+    pub(crate) table: String,
+    pub(crate) bucket: String,
+}
+
+/// An S3 client for moto with path-style addressing (bucket names do not resolve as hosts).
+pub(crate) fn s3_admin(shared: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(shared)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+/// The handler's dependencies against moto: a fresh table from the template and a fresh uploads
+/// bucket, SES with the sender identity created, production timeouts, a clock that starts now.
 pub(crate) async fn stack(options: StackOptions) -> (Stack, String, aws_sdk_dynamodb::Client) {
+    let resources = fresh_resources().await;
+    let admin = aws_sdk_dynamodb::Client::new(&sdk_config().await);
+    (stack_on(options, &resources).await, resources.table, admin)
+}
+
+/// A table from the template and an uploads bucket no other test uses; the SES sender identity.
+pub(crate) async fn fresh_resources() -> Resources {
+    let shared = sdk_config().await;
+    let resources = Resources {
+        table: unique("tickets"),
+        bucket: unique("uploads"),
+    };
+    create_table(&aws_sdk_dynamodb::Client::new(&shared), &resources.table).await;
+    s3_admin(&shared)
+        .create_bucket()
+        .bucket(&resources.bucket)
+        .send()
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "CreateBucket {}: {}",
+                resources.bucket,
+                aws_sdk_s3::error::DisplayErrorContext(&e)
+            )
+        });
+    // Makes the sender usable at once; it may exist from another test already.
+    let _ = aws_sdk_sesv2::Client::new(&shared)
+        .create_email_identity()
+        .email_identity(SENDER)
+        .send()
+        .await;
+    resources
+}
+
+/// Another stack on the same table and bucket (e.g. with other services down).
+pub(crate) async fn stack_on(options: StackOptions, resources: &Resources) -> Stack {
+    let (store, mailer, spool, config) = clients(options, resources).await;
+    Deps::new(
+        store,
+        mailer,
+        spool,
+        ManualClock::new(SystemTime::now()),
+        config,
+    )
+}
+
+/// The store, mailer and spool of a stack and its settings (production timeouts), for tests
+/// that wrap one of them.
+pub(crate) async fn clients(
+    options: StackOptions,
+    resources: &Resources,
+) -> (DynamoStore, SesMailer, S3Spool, Config) {
     let shared = sdk_config().await;
     let mut config = Config::local(ticket_function::testing::contract(), vec![SITE.into()]);
     config.fallback_email = FALLBACK.into();
@@ -197,33 +268,25 @@ pub(crate) async fn stack(options: StackOptions) -> (Stack, String, aws_sdk_dyna
     config.rate_limit_per_minute = options.rate_limit_per_minute;
     config.store_timeout = Duration::from_millis(2_500);
     config.mail_timeout = Duration::from_millis(4_000);
-    let admin = aws_sdk_dynamodb::Client::new(&shared);
-    let table = unique("tickets");
-    create_table(&admin, &table).await;
-    let ses_admin = aws_sdk_sesv2::Client::new(&shared);
-    // Makes the sender usable at once; it may exist from another test already.
-    let _ = ses_admin
-        .create_email_identity()
-        .email_identity(SENDER)
-        .send()
-        .await;
-
-    let mut dynamo = dynamodb_config(&shared, config.store_timeout);
-    if let Some(url) = options.dynamodb_endpoint {
-        dynamo = dynamo.endpoint_url(url);
-    }
-    let mut ses = sesv2_config(&shared, config.mail_timeout);
-    if let Some(url) = options.ses_endpoint {
-        ses = ses.endpoint_url(url);
-    }
+    config.spool_timeout = Duration::from_millis(1_500);
+    let endpoint = |url: Option<String>| url.unwrap_or_else(endpoint);
+    let dynamo = dynamodb_config(&shared, config.store_timeout)
+        .endpoint_url(endpoint(options.dynamodb_endpoint))
+        .build();
+    let ses = sesv2_config(&shared, config.mail_timeout)
+        .endpoint_url(endpoint(options.ses_endpoint))
+        .build();
+    let s3 = s3_config(&shared, config.spool_timeout)
+        .endpoint_url(endpoint(options.s3_endpoint))
+        .build();
     let store = DynamoStore::new(
-        aws_sdk_dynamodb::Client::from_conf(dynamo.build()),
-        &table,
+        aws_sdk_dynamodb::Client::from_conf(dynamo),
+        &resources.table,
         Duration::from_secs(86_400),
     );
-    let mailer = SesMailer::new(aws_sdk_sesv2::Client::from_conf(ses.build()));
-    let deps = Deps::new(store, mailer, ManualClock::new(SystemTime::now()), config);
-    (deps, table, admin)
+    let mailer = SesMailer::new(aws_sdk_sesv2::Client::from_conf(ses));
+    let spool = S3Spool::new(aws_sdk_s3::Client::from_conf(s3), &resources.bucket);
+    (store, mailer, spool, config)
 }
 
 pub(crate) fn json_request(body: &serde_json::Value) -> http::Request<Bytes> {
