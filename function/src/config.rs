@@ -229,20 +229,29 @@ pub fn parse_origins(list: &str) -> Result<Vec<String>, ConfigError> {
     Ok(origins)
 }
 
-struct Vars<'a>(&'a HashMap<String, String>);
+/// Reads settings from a map with the messages above (shared with the worker's settings).
+pub(crate) struct Vars<'a>(pub(crate) &'a HashMap<String, String>);
 
 impl Vars<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
     }
 
-    fn required(&self, name: &'static str, wants: &'static str) -> Result<String, ConfigError> {
+    pub(crate) fn required(
+        &self,
+        name: &'static str,
+        wants: &'static str,
+    ) -> Result<String, ConfigError> {
         self.get(name)
             .map(str::to_owned)
             .ok_or(ConfigError::Missing { name, wants })
     }
 
-    fn email(&self, name: &'static str, wants: &'static str) -> Result<String, ConfigError> {
+    pub(crate) fn email(
+        &self,
+        name: &'static str,
+        wants: &'static str,
+    ) -> Result<String, ConfigError> {
         let value = self.required(name, wants)?;
         match is_valid_email(&value) {
             true => Ok(value),
@@ -250,7 +259,7 @@ impl Vars<'_> {
         }
     }
 
-    fn number(
+    pub(crate) fn number(
         &self,
         name: &'static str,
         default: u64,
@@ -269,7 +278,7 @@ impl Vars<'_> {
         }
     }
 
-    fn invalid(&self, name: &'static str, value: &str, wants: &str) -> ConfigError {
+    pub(crate) fn invalid(&self, name: &'static str, value: &str, wants: &str) -> ConfigError {
         ConfigError::Invalid {
             name,
             value: value.into(),
