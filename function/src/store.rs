@@ -216,38 +216,6 @@ impl TicketStore for MemoryStore {
     }
 }
 
-impl NoticeStore for MemoryStore {
-    async fn claim_notice(&self, id: &str, notice: Notice, at: &str) -> Result<bool, StoreError> {
-        self.check_up()?;
-        let known = lock(&self.index).tickets.contains_key(id);
-        Ok(known && lock(&self.notices).claim(id, notice, at))
-    }
-
-    async fn release_notice(&self, id: &str, notice: Notice, at: &str) -> Result<(), StoreError> {
-        self.check_up()?;
-        lock(&self.notices).release(id, notice, at);
-        Ok(())
-    }
-
-    async fn count_ack(
-        &self,
-        counter: &str,
-        limit: u32,
-        _: SystemTime,
-    ) -> Result<bool, StoreError> {
-        self.check_up()?;
-        Ok(lock(&self.notices).count(counter, limit))
-    }
-
-    async fn set_arrived_via(&self, ticket_id: &str, via: ArrivedVia) -> Result<(), StoreError> {
-        self.check_up()?;
-        if let Some(ticket) = lock(&self.index).tickets.get_mut(ticket_id) {
-            ticket.arrived_via = Some(via);
-        }
-        Ok(())
-    }
-}
-
 /// Tickets as JSON lines in `<dir>/tickets.jsonl`, for `helpcenter serve`: readable with any text
 /// tool, appended to (never rewritten), and indexed in memory at open. One process per directory.
 ///
@@ -360,45 +328,12 @@ impl TicketStore for FileStore {
     }
 }
 
-impl NoticeStore for FileStore {
-    async fn claim_notice(&self, id: &str, notice: Notice, at: &str) -> Result<bool, StoreError> {
-        let known = lock(&self.state).0.tickets.contains_key(id);
-        Ok(known && lock(&self.notices).claim(id, notice, at))
-    }
-
-    async fn release_notice(&self, id: &str, notice: Notice, at: &str) -> Result<(), StoreError> {
-        lock(&self.notices).release(id, notice, at);
-        Ok(())
-    }
-
-    async fn count_ack(
-        &self,
-        counter: &str,
-        limit: u32,
-        _: SystemTime,
-    ) -> Result<bool, StoreError> {
-        Ok(lock(&self.notices).count(counter, limit))
-    }
-
-    async fn set_arrived_via(&self, ticket_id: &str, via: ArrivedVia) -> Result<(), StoreError> {
-        let mut state = lock(&self.state);
-        let Some(mut ticket) = state.0.tickets.get(ticket_id).cloned() else {
-            return Ok(());
-        };
-        if ticket.arrived_via == Some(via) {
-            return Ok(());
-        }
-        ticket.arrived_via = Some(via);
-        self.append(&mut state, &ticket)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::ticket;
 
-    fn block_on<F: Future>(f: F) -> F::Output {
+    pub(super) fn block_on<F: Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()
@@ -492,68 +427,5 @@ mod tests {
         std::fs::write(dir.path().join(FileStore::FILE_NAME), "not json\n{}\n").unwrap();
         let err = FileStore::open(dir.path()).unwrap_err().to_string();
         assert!(err.contains("line 1"), "{err}");
-    }
-
-    async fn keeps_notices(store: &impl NoticeStore) {
-        let t = ticket(
-            "HC-000000005-EEEE",
-            "sub-n-0001",
-            "billing",
-            "2025-01-02T00:00:05.000Z",
-        );
-        store.put(&t).await.unwrap();
-        let id = t.ticket_id.as_str();
-        assert!(!store
-            .claim_notice("HC-NOPE", Notice::Team, "t1")
-            .await
-            .unwrap());
-        assert!(store.claim_notice(id, Notice::Team, "t1").await.unwrap());
-        assert!(!store.claim_notice(id, Notice::Team, "t2").await.unwrap());
-        assert!(store.claim_notice(id, Notice::Ack, "t1").await.unwrap());
-        store.release_notice(id, Notice::Team, "t2").await.unwrap();
-        assert!(
-            !store.claim_notice(id, Notice::Team, "t3").await.unwrap(),
-            "not ours"
-        );
-        store.release_notice(id, Notice::Team, "t1").await.unwrap();
-        assert!(store.claim_notice(id, Notice::Team, "t3").await.unwrap());
-        let later = SystemTime::UNIX_EPOCH;
-        let counted = [
-            store.count_ack("ack#a#h", 2, later).await.unwrap(),
-            store.count_ack("ack#a#h", 2, later).await.unwrap(),
-            store.count_ack("ack#a#h", 2, later).await.unwrap(),
-            store.count_ack("ack#b#h", 2, later).await.unwrap(),
-        ];
-        assert_eq!(counted, [true, true, false, true]);
-        store
-            .set_arrived_via(id, ArrivedVia::Fallback)
-            .await
-            .unwrap();
-        store
-            .set_arrived_via("HC-NOPE", ArrivedVia::Fallback)
-            .await
-            .unwrap();
-        let stored = store.get(id).await.unwrap().unwrap();
-        assert_eq!(stored.arrived_via, Some(ArrivedVia::Fallback));
-    }
-
-    #[test]
-    fn local_stores_keep_notices_and_the_fallback_mark() {
-        block_on(keeps_notices(&MemoryStore::new()));
-        let dir = tempfile::tempdir().unwrap();
-        block_on(keeps_notices(&FileStore::open(dir.path()).unwrap()));
-        let reopened = FileStore::open(dir.path()).unwrap();
-        let ticket = block_on(reopened.get("HC-000000005-EEEE"))
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            ticket.arrived_via,
-            Some(ArrivedVia::Fallback),
-            "the last line wins"
-        );
-        assert_eq!(
-            block_on(reopened.list_queue("billing", 10)).unwrap().len(),
-            1
-        );
     }
 }

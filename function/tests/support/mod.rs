@@ -26,6 +26,7 @@ pub(crate) const SITE: &str = "https://help.example.com";
 pub(crate) const CLOSED: &str = "http://127.0.0.1:1";
 
 pub(crate) mod stream;
+pub(crate) mod worker;
 
 pub(crate) type Stack = Deps<DynamoStore, SesMailer, ManualClock>;
 
