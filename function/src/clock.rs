@@ -72,6 +72,40 @@ pub fn rfc3339_ms(t: SystemTime) -> String {
     )
 }
 
+/// The inverse of [`rfc3339_ms`] (that exact shape only: what tickets carry in `received_at`).
+pub fn parse_rfc3339_ms(text: &str) -> Option<SystemTime> {
+    let b = text.as_bytes();
+    let shape = b.len() == 24 && b[23] == b'Z' && b[10] == b'T' && b[19] == b'.';
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u64>().ok();
+    if !shape {
+        return None;
+    }
+    let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hh, mm, ss, ms) = (
+        number(11..13)?,
+        number(14..16)?,
+        number(17..19)?,
+        number(20..23)?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let days = u64::try_from(days_from_civil(y as i64, m as u32, d as u32)).ok()?;
+    let secs = days * 86_400 + hh * 3600 + mm * 60 + ss;
+    Some(UNIX_EPOCH + Duration::from_millis(secs * 1000 + ms))
+}
+
+/// (year, month, day) → days since 1970-01-01, proleptic Gregorian (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -98,6 +132,22 @@ mod tests {
         // A leap day.
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
         assert_eq!(rfc3339_ms(leap), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn parses_what_it_formats() {
+        for ms in [0, 951_782_400_000, 1_735_787_045_678, 4_102_444_799_999] {
+            let t = UNIX_EPOCH + Duration::from_millis(ms);
+            assert_eq!(parse_rfc3339_ms(&rfc3339_ms(t)), Some(t));
+        }
+        for bad in [
+            "",
+            "2025-01-02T03:04:05Z",
+            "2025-13-02T03:04:05.678Z",
+            "x025-01-02T03:04:05.678Z",
+        ] {
+            assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
+        }
     }
 
     #[test]

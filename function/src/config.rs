@@ -251,20 +251,29 @@ pub fn parse_origins(list: &str) -> Result<Vec<String>, ConfigError> {
     Ok(origins)
 }
 
-struct Vars<'a>(&'a HashMap<String, String>);
+/// Reads settings from a map with the messages above (shared with the worker's settings).
+pub(crate) struct Vars<'a>(pub(crate) &'a HashMap<String, String>);
 
 impl Vars<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
     }
 
-    fn required(&self, name: &'static str, wants: &'static str) -> Result<String, ConfigError> {
+    pub(crate) fn required(
+        &self,
+        name: &'static str,
+        wants: &'static str,
+    ) -> Result<String, ConfigError> {
         self.get(name)
             .map(str::to_owned)
             .ok_or(ConfigError::Missing { name, wants })
     }
 
-    fn email(&self, name: &'static str, wants: &'static str) -> Result<String, ConfigError> {
+    pub(crate) fn email(
+        &self,
+        name: &'static str,
+        wants: &'static str,
+    ) -> Result<String, ConfigError> {
         let value = self.required(name, wants)?;
         match is_valid_email(&value) {
             true => Ok(value),
@@ -274,7 +283,11 @@ impl Vars<'_> {
 
     /// An S3 bucket name: 3–63 lowercase letters, digits, `-` and `.`, starting and ending with a
     /// letter or digit (the rules for buckets that path-style and virtual-hosted URLs both take).
-    fn bucket(&self, name: &'static str, wants: &'static str) -> Result<String, ConfigError> {
+    pub(crate) fn bucket(
+        &self,
+        name: &'static str,
+        wants: &'static str,
+    ) -> Result<String, ConfigError> {
         let value = self.required(name, wants)?;
         let allowed =
             |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.';
@@ -295,7 +308,7 @@ impl Vars<'_> {
         }
     }
 
-    fn number(
+    pub(crate) fn number(
         &self,
         name: &'static str,
         default: u64,
@@ -314,7 +327,7 @@ impl Vars<'_> {
         }
     }
 
-    fn invalid(&self, name: &'static str, value: &str, wants: &str) -> ConfigError {
+    pub(crate) fn invalid(&self, name: &'static str, value: &str, wants: &str) -> ConfigError {
         ConfigError::Invalid {
             name,
             value: value.into(),

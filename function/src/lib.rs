@@ -28,10 +28,12 @@ pub mod config;
 pub mod contract;
 pub mod http;
 pub mod mail;
+pub mod notify;
 pub mod replay;
 pub mod spool;
 pub mod store;
 pub mod ticket;
+pub mod worker;
 
 #[cfg(feature = "aws")]
 pub mod aws;
@@ -44,7 +46,7 @@ pub use http::{handle, ClientAddr, Code, Deps, RequestId};
 pub use mail::{FileMailer, Mailer, MemoryMailer};
 pub use replay::{replay_spool, ReplayReport};
 pub use spool::{FileSpool, MemorySpool, Spool, SpoolEntry};
-pub use store::{FileStore, MemoryStore, TicketStore};
+pub use store::{FileStore, MemoryStore, Notice, NoticeStore, TicketStore};
 pub use ticket::{Submission, Ticket};
 
 #[cfg(test)]

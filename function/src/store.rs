@@ -8,8 +8,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::SystemTime;
 
-use crate::ticket::Ticket;
+use crate::ticket::{ArrivedVia, Ticket};
+
+mod notices;
+use notices::Notices;
 
 /// What a conditional put did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +63,64 @@ pub trait TicketStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<Ticket>, StoreError>> + Send;
 }
 
+/// One email the worker sends per ticket, claimed in the ticket's item before sending (see
+/// [`NoticeStore`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Notice {
+    /// The team email to the queue's address.
+    Team,
+    /// The acknowledgement to the submitter.
+    Ack,
+}
+
+impl Notice {
+    /// The ticket item's attribute holding the claim (RFC 3339 time of the claim).
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Notice::Team => "team_notified_at",
+            Notice::Ack => "ack_notified_at",
+        }
+    }
+}
+
+/// What the ticket worker needs from a store besides tickets: conditional claims that make each
+/// email go out once, the hourly acknowledgement counters, and the fallback mark.
+pub trait NoticeStore: TicketStore {
+    /// Claims `notice` of a stored ticket by recording `at`, unless it was claimed before.
+    /// `true`: this call claimed it (send now); `false`: claimed already, or no such ticket.
+    fn claim_notice(
+        &self,
+        ticket_id: &str,
+        notice: Notice,
+        at: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Withdraws the claim made at `at` (its send failed) so that a retry sends; a claim made by
+    /// someone else stays.
+    fn release_notice(
+        &self,
+        ticket_id: &str,
+        notice: Notice,
+        at: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Counts one acknowledgement under `counter` unless it reached `limit`; `false` when over
+    /// the limit. The counter may be forgotten after `expires_at`.
+    fn count_ack(
+        &self,
+        counter: &str,
+        limit: u32,
+        expires_at: SystemTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Marks a stored ticket as arrived by `via`; a missing ticket is left alone.
+    fn set_arrived_via(
+        &self,
+        ticket_id: &str,
+        via: ArrivedVia,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
 /// The in-memory index both local stores keep.
 #[derive(Debug, Default)]
 struct Index {
@@ -103,6 +165,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     index: Mutex<Index>,
+    notices: Mutex<Notices>,
     failing: AtomicBool,
 }
 
@@ -157,11 +220,13 @@ impl TicketStore for MemoryStore {
 /// tool, appended to (never rewritten), and indexed in memory at open. One process per directory.
 ///
 /// Writes are small blocking appends made under the lock; that is fine for one person testing
-/// the form on a laptop, which is all this store is for.
+/// the form on a laptop, which is all this store is for. A changed ticket (its `arrived_via`) is
+/// appended again: the last line of a ticket id wins. Notice claims stay in memory.
 #[derive(Debug)]
 pub struct FileStore {
     path: PathBuf,
     state: Mutex<(Index, File)>,
+    notices: Mutex<Notices>,
 }
 
 impl FileStore {
@@ -186,11 +251,27 @@ impl FileStore {
         Ok(FileStore {
             path,
             state: Mutex::new((index, file)),
+            notices: Mutex::default(),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Appends `ticket` as one line, then indexes it.
+    fn append(&self, (index, file): &mut (Index, File), ticket: &Ticket) -> Result<(), StoreError> {
+        let mut line = serde_json::to_string(ticket)
+            .map_err(|e| StoreError::Unavailable(format!("cannot serialise ticket: {e}")))?;
+        line.push('\n');
+        file.write_all(line.as_bytes())
+            .and_then(|()| file.flush())
+            .map_err(|source| StoreError::Io {
+                path: self.path.clone(),
+                source,
+            })?;
+        index.insert(ticket.clone());
+        Ok(())
     }
 }
 
@@ -231,20 +312,10 @@ fn read_index(path: &Path, mut file: &File) -> Result<Index, StoreError> {
 impl TicketStore for FileStore {
     async fn put(&self, ticket: &Ticket) -> Result<PutOutcome, StoreError> {
         let mut state = lock(&self.state);
-        let (index, file) = &mut *state;
-        if let Some(outcome) = index.outcome_for(ticket) {
+        if let Some(outcome) = state.0.outcome_for(ticket) {
             return Ok(outcome);
         }
-        let mut line = serde_json::to_string(ticket)
-            .map_err(|e| StoreError::Unavailable(format!("cannot serialise ticket: {e}")))?;
-        line.push('\n');
-        file.write_all(line.as_bytes())
-            .and_then(|()| file.flush())
-            .map_err(|source| StoreError::Io {
-                path: self.path.clone(),
-                source,
-            })?;
-        index.insert(ticket.clone());
+        self.append(&mut state, ticket)?;
         Ok(PutOutcome::Stored)
     }
 
@@ -262,7 +333,7 @@ mod tests {
     use super::*;
     use crate::testing::ticket;
 
-    fn block_on<F: Future>(f: F) -> F::Output {
+    pub(super) fn block_on<F: Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()

@@ -4,7 +4,11 @@
 //! server-sent events (see `serve/live.js`, injected into every page served): they reload when
 //! their page changed and show a failed build's errors over the page. The ticket function's own
 //! handler answers the form in-process: tickets go to JSON lines and fallback emails to files under
-//! the state folder, so the whole site works without AWS.
+//! the state folder, so the whole site works without AWS. After each stored ticket the ticket
+//! worker's notify code runs in-process too (`serve/notify.rs`): team email and acknowledgement
+//! land in the outbox.
+
+mod notify;
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
@@ -106,6 +110,7 @@ struct Snapshot {
 struct Ticket {
     contract_json: Vec<u8>,
     deps: Arc<LocalDeps>,
+    notify: Arc<notify::LocalNotify>,
 }
 
 /// A successful rebuild.
@@ -258,9 +263,11 @@ impl Preview {
             SystemClock,
             Config::local(contract, vec![self.origin.clone()]),
         );
+        let notify = notify::LocalNotify::new(&deps).map_err(|e| state(&self.spool_dir, &e))?;
         *ticket = Some(Ticket {
             contract_json: json.clone(),
             deps: Arc::new(deps),
+            notify: Arc::new(notify),
         });
         Ok(())
     }
@@ -459,8 +466,8 @@ async fn ticket(
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .as_ref()
-        .map(|t| t.deps.clone());
-    let Some(deps) = deps else {
+        .map(|t| (t.deps.clone(), t.notify.clone()));
+    let Some((deps, notify)) = deps else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             "the site has not been built yet",
@@ -475,6 +482,7 @@ async fn ticket(
     };
     parts.extensions.insert(ClientAddr(peer.ip()));
     let response = ticket_function::handle(http::Request::from_parts(parts, bytes), &deps).await;
+    notify.after(&deps, &response);
     response.map(Body::from)
 }
 

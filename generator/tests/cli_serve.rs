@@ -43,8 +43,14 @@ fn lines(reader: impl std::io::Read + Send + 'static) -> Receiver<String> {
 }
 
 fn serve(dir: &Path) -> Served {
+    serve_with(dir, &[])
+}
+
+/// `helpcenter serve` with `env` added to its environment.
+fn serve_with(dir: &Path, env: &[(&str, &str)]) -> Served {
     let mut child = Command::new(BIN)
         .args(["serve", "--port", "0"])
+        .envs(env.iter().copied())
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -257,6 +263,91 @@ fn the_ticket_form_works_locally() {
     let stored =
         std::fs::read_to_string(dir.path().join(".helpcenter/tickets/tickets.jsonl")).unwrap();
     assert_eq!(stored.lines().count(), 1);
+}
+
+/// The `.eml` files of the outbox once `count` are there.
+fn outbox(dir: &Path, count: usize) -> Vec<(String, Vec<u8>)> {
+    let outbox = dir.join(".helpcenter/outbox");
+    let started = std::time::Instant::now();
+    loop {
+        let files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&outbox)
+            .into_iter()
+            .flatten()
+            .map_while(Result::ok)
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .filter(|(name, _)| name.ends_with(".eml"))
+            .map(|(name, path)| (name, std::fs::read(path).unwrap_or_default()))
+            .collect();
+        if files.len() >= count || started.elapsed() > PATIENCE {
+            return files;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_stored_ticket_sends_the_team_email_and_the_acknowledgement_to_the_outbox() {
+    let dir = workspace(&fixture("minimal"));
+    let served = serve_with(
+        dir.path(),
+        &[("QUEUE_ROUTES", r#"{"*": "team@tiny.example"}"#)],
+    );
+    let ticket = serde_json::json!({
+        "submission_id": "7c1e2a9b-0d4f-4e5a-8b6c-9d0e1f2a3b4c",
+        "language": "it", "audience": "users", "category": "account", "subcategory": "sign-in",
+        "username": "Ada", "email": "ada@example.org", "subject": "Non riesco ad accedere da stamattina",
+        "description": "La pagina di accesso dice che la password è sbagliata.",
+        "page": "/it/users/account/reset-password/", "website": "", "elapsed_ms": 42000,
+    });
+    let response = ureq::post(&format!("{}/api/tickets", served.url))
+        .header("origin", &served.url)
+        .header("content-type", "application/json")
+        .send(ticket.to_string())
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let answer: Value = serde_json::from_reader(response.into_body().into_reader()).unwrap();
+    let id = answer["ticket_id"].as_str().unwrap();
+    let mut files = outbox(dir.path(), 2);
+    files.sort();
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, [format!("{id}.ack.eml"), format!("{id}.team.eml")]);
+    let parse = |bytes| mail_parser::MessageParser::default().parse(bytes).unwrap();
+    let first = |a: Option<&mail_parser::Address<'_>>| {
+        a.and_then(|a| a.first()?.address().map(str::to_owned))
+    };
+
+    let ack = parse(&files[0].1);
+    assert_eq!(first(ack.to()).as_deref(), Some("ada@example.org"));
+    assert_eq!(first(ack.reply_to()).as_deref(), Some("team@tiny.example"));
+    assert_eq!(
+        ack.subject(),
+        Some(format!("Abbiamo ricevuto la tua richiesta {id}").as_str())
+    );
+    let text = ack.body_text(0).unwrap().replace("\r\n", "\n");
+    assert!(text.starts_with("Ciao Ada,\n"), "{text}");
+    assert!(
+        text.contains("Oggetto: Non riesco ad accedere da stamattina"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("password è sbagliata"),
+        "never the description: {text}"
+    );
+
+    let team = parse(&files[1].1);
+    assert_eq!(first(team.to()).as_deref(), Some("team@tiny.example"));
+    assert_eq!(first(team.reply_to()).as_deref(), Some("ada@example.org"));
+    let subject = format!("[{id}] Non riesco ad accedere da stamattina");
+    assert_eq!(team.subject(), Some(subject.as_str()));
+    let text = team.body_text(0).unwrap().replace("\r\n", "\n");
+    assert!(
+        text.contains("Italiano (it)\nAnswer in Italiano"),
+        "English labels, Italian stated: {text}"
+    );
+    assert!(
+        text.contains("La pagina di accesso dice che la password è sbagliata."),
+        "{text}"
+    );
 }
 
 #[test]

@@ -10,6 +10,10 @@
 //! the guard), the ticket's own condition catches an id clash. Keying the ticket by its id (rather
 //! than by submission id) keeps `GetItem` by the id support reads out on the phone; guard items
 //! have no `queue`, so the sparse `queue-received_at` index lists tickets only, oldest first.
+//!
+//! The ticket worker ([`NoticeStore`]) adds `team_notified_at` / `ack_notified_at` (conditional
+//! claims) and `arrived_via` to ticket items, and keeps acknowledgement counters: `pk` =
+//! `ack#<address hash>#<hour>`, `count` (number) and `expires_at`.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -22,8 +26,8 @@ use aws_sdk_dynamodb::types::{
 };
 
 use super::{retry_config, timeout_config};
-use crate::store::{PutOutcome, StoreError, TicketStore};
-use crate::ticket::Ticket;
+use crate::store::{Notice, NoticeStore, PutOutcome, StoreError, TicketStore};
+use crate::ticket::{ArrivedVia, Ticket};
 
 /// The table's partition key.
 pub const PARTITION_KEY: &str = "pk";
@@ -257,6 +261,107 @@ impl TicketStore for DynamoStore {
             }
         }
         Ok(tickets)
+    }
+}
+
+impl DynamoStore {
+    /// UpdateItem of `pk` with `update` under `condition` (`names` must all be used, as
+    /// DynamoDB refuses unused ones); `Ok(false)` when the condition failed.
+    async fn update_if(
+        &self,
+        pk: &str,
+        update: &str,
+        condition: &str,
+        names: &[(&str, &str)],
+        values: Vec<(&str, AttributeValue)>,
+    ) -> Result<bool, StoreError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PARTITION_KEY, s(pk.to_owned()))
+            .update_expression(update)
+            .condition_expression(condition);
+        for (name, attribute) in names {
+            request = request.expression_attribute_names(*name, *attribute);
+        }
+        for (name, value) in values {
+            request = request.expression_attribute_values(name, value);
+        }
+        match request.send().await {
+            Ok(_) => Ok(true),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+}
+
+impl NoticeStore for DynamoStore {
+    async fn claim_notice(&self, id: &str, notice: Notice, at: &str) -> Result<bool, StoreError> {
+        self.update_if(
+            id,
+            "SET #at = :at",
+            "attribute_exists(#pk) AND attribute_not_exists(#at)",
+            &[("#pk", PARTITION_KEY), ("#at", notice.attribute())],
+            vec![(":at", s(at.to_owned()))],
+        )
+        .await
+    }
+
+    async fn release_notice(&self, id: &str, notice: Notice, at: &str) -> Result<(), StoreError> {
+        self.update_if(
+            id,
+            "REMOVE #at",
+            "attribute_exists(#pk) AND #at = :at",
+            &[("#pk", PARTITION_KEY), ("#at", notice.attribute())],
+            vec![(":at", s(at.to_owned()))],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn count_ack(
+        &self,
+        counter: &str,
+        limit: u32,
+        expires_at: SystemTime,
+    ) -> Result<bool, StoreError> {
+        let expires = expires_at.duration_since(UNIX_EPOCH).unwrap_or_default();
+        self.update_if(
+            counter,
+            "ADD #count :one SET #expires = if_not_exists(#expires, :expires)",
+            "attribute_not_exists(#count) OR #count < :limit",
+            &[("#count", "count"), ("#expires", TTL_ATTRIBUTE)],
+            vec![
+                (":one", AttributeValue::N("1".into())),
+                (":limit", AttributeValue::N(limit.to_string())),
+                (":expires", AttributeValue::N(expires.as_secs().to_string())),
+            ],
+        )
+        .await
+    }
+
+    async fn set_arrived_via(&self, ticket_id: &str, via: ArrivedVia) -> Result<(), StoreError> {
+        // The ticket's own serialized form, as `put` writes it.
+        let value = serde_json::to_value(via)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        self.update_if(
+            ticket_id,
+            "SET #via = :via",
+            "attribute_exists(#pk)",
+            &[("#pk", PARTITION_KEY), ("#via", "arrived_via")],
+            vec![(":via", s(value))],
+        )
+        .await
+        .map(drop)
     }
 }
 

@@ -1,7 +1,8 @@
 //! The AWS side (feature `aws`), one file per service behind the crate's small traits:
 //! [`dynamodb`] keeps tickets ([`TicketStore`](crate::TicketStore)), [`ses`] sends email
 //! ([`Mailer`](crate::Mailer)), [`s3`] keeps the fallback spool ([`Spool`](crate::Spool)),
-//! [`http_lambda`] serves [`handle`](crate::handle) on Lambda. This
+//! [`http_lambda`] serves [`handle`](crate::handle) on Lambda, [`stream`] turns the table's
+//! stream events into the ticket worker's records. This
 //! file holds what every SDK client shares: the environment's settings, short explicit timeouts
 //! and few retries, so a slow service leaves time for the fallback. The AWS SDK is used nowhere
 //! else in the crate.
@@ -21,6 +22,7 @@ pub mod dynamodb;
 pub mod http_lambda;
 pub mod s3;
 pub mod ses;
+pub mod stream;
 
 pub use dynamodb::{dynamodb_config, DynamoStore, PARTITION_KEY, QUEUE_INDEX, TTL_ATTRIBUTE};
 pub use s3::{s3_config, S3Spool};
@@ -49,6 +51,21 @@ pub fn timeout_config(operation: Duration) -> TimeoutConfig {
         .operation_attempt_timeout(operation * 2 / 5)
         .operation_timeout(operation)
         .build()
+}
+
+/// JSON lines on stdout (CloudWatch reads them), for both binaries; each carries the current
+/// span. `RUST_LOG` filters (default `info`). No timestamps: CloudWatch stamps every line.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_target(false)
+        .without_time()
+        .init();
 }
 
 #[cfg(test)]

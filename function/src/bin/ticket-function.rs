@@ -14,7 +14,7 @@ use ticket_function::{Deps, SystemClock};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     let started = Instant::now();
-    init_logging();
+    aws::init_logging();
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {
@@ -51,19 +51,4 @@ async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, S3Spool, Syste
         SystemClock,
         settings.config,
     )
-}
-
-/// JSON lines on stdout (CloudWatch reads them); each carries the request span with its id.
-/// `RUST_LOG` filters (default `info`). No timestamps: CloudWatch stamps every line.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_current_span(true)
-        .with_span_list(false)
-        .with_target(false)
-        .without_time()
-        .init();
 }

@@ -10,7 +10,8 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use ticket_function::aws::aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    TimeToLiveSpecification,
 };
 use ticket_function::aws::{
     aws_config, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, dynamodb_config, s3_config,
@@ -25,6 +26,9 @@ pub(crate) const FALLBACK: &str = "support@example.com";
 pub(crate) const SITE: &str = "https://help.example.com";
 /// A port nothing listens on: connections are refused at once.
 pub(crate) const CLOSED: &str = "http://127.0.0.1:1";
+
+pub(crate) mod stream;
+pub(crate) mod worker;
 
 pub(crate) type Stack = Deps<DynamoStore, SesMailer, S3Spool, ManualClock>;
 
@@ -111,8 +115,9 @@ fn key_schema(value: &serde_norway::Value) -> Vec<KeySchemaElement> {
         .collect()
 }
 
-/// CreateTable (+ UpdateTimeToLive) from the template's table definition, under `name`.
-pub(crate) async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+/// CreateTable (+ UpdateTimeToLive) from the template's table definition, under `name`; the
+/// ARN of its stream.
+pub(crate) async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) -> Option<String> {
     let template = template();
     let (_, table) = resource(&template, "AWS::DynamoDB::Table");
     let mut create = client
@@ -155,13 +160,30 @@ pub(crate) async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) 
                 .expect("complete index"),
         );
     }
-    create.send().await.unwrap_or_else(|e| {
+    if let Some(view) = table["StreamSpecification"]["StreamViewType"].as_str() {
+        create = create.stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(view))
+                .build()
+                .expect("complete stream specification"),
+        );
+    }
+    let created = create.send().await.unwrap_or_else(|e| {
         panic!(
             "CreateTable {name}: {}",
             aws_sdk_dynamodb::error::DisplayErrorContext(&e)
         )
     });
-    let ttl = &table["TimeToLiveSpecification"];
+    enable_ttl(client, name, &table["TimeToLiveSpecification"]).await;
+    created
+        .table_description()
+        .and_then(|t| t.latest_stream_arn())
+        .map(str::to_owned)
+}
+
+/// UpdateTimeToLive as the template's `TimeToLiveSpecification` says.
+async fn enable_ttl(client: &aws_sdk_dynamodb::Client, name: &str, ttl: &serde_norway::Value) {
     client
         .update_time_to_live()
         .table_name(name)
@@ -309,6 +331,15 @@ pub(crate) fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {
 
 /// GET a path of moto's own API (e.g. `/moto-api/data.json`) as JSON, over plain HTTP/1.0.
 pub(crate) fn moto_get(path: &str) -> serde_json::Value {
+    moto_http(
+        &format!("GET {path} HTTP/1.0\r\nAccept: application/json\r\n"),
+        "",
+    )
+}
+
+/// One request to moto over plain HTTP/1.0 (`head`: the request line and headers but `Host`),
+/// its 200 answer as JSON.
+pub(crate) fn moto_http(head: &str, body: &str) -> serde_json::Value {
     let url = endpoint();
     let host = url.trim_start_matches("http://");
     let mut stream =
@@ -316,11 +347,7 @@ pub(crate) fn moto_get(path: &str) -> serde_json::Value {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .expect("set timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: application/json\r\n\r\n"
-    )
-    .expect("send");
+    write!(stream, "{head}Host: {host}\r\n\r\n{body}").expect("send");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read moto's answer");
     let text = String::from_utf8_lossy(&raw);

@@ -1,0 +1,150 @@
+//! The worker's settings, from its environment. Like the HTTP function's, a missing or bad
+//! setting fails at start with a message naming it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{load_contract, ConfigError, Vars};
+use crate::notify::{NotifyConfig, Routes, RoutesError, QUEUE_ROUTES};
+
+/// Every environment variable the worker reads, for the README and error messages.
+pub const WORKER_VARIABLES: [&str; 13] = [
+    "TICKETS_TABLE",
+    "TICKET_CONTRACT",
+    "FALLBACK_EMAIL",
+    "SENDER_EMAIL",
+    "UPLOADS_BUCKET",
+    QUEUE_ROUTES,
+    "ACK_LIMIT_PER_HOUR",
+    "SPOOL_SETTLE_SECONDS",
+    "DYNAMODB_TIMEOUT_MS",
+    "SES_TIMEOUT_MS",
+    "S3_TIMEOUT_MS",
+    "TICKET_RETENTION_DAYS",
+    "RUST_LOG",
+];
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub notify: NotifyConfig,
+    /// `TICKETS_TABLE`.
+    pub tickets_table: String,
+    /// `UPLOADS_BUCKET`: its `spool/` holds the fallback spool.
+    pub uploads_bucket: String,
+    pub store_timeout: Duration,
+    pub mail_timeout: Duration,
+    pub s3_timeout: Duration,
+    /// `TICKET_RETENTION_DAYS`: the TTL of helper items the worker writes (the submission
+    /// guards of tickets replayed from the spool).
+    pub ticket_retention: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerSettingsError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Routes(#[from] RoutesError),
+}
+
+impl WorkerSettings {
+    pub fn from_env() -> Result<WorkerSettings, WorkerSettingsError> {
+        WorkerSettings::from_map(&std::env::vars().collect())
+    }
+
+    /// Reads the settings from `vars` (the environment, or a map in tests).
+    pub fn from_map(vars: &HashMap<String, String>) -> Result<Self, WorkerSettingsError> {
+        let env = Vars(vars);
+        let tickets_table = env.required("TICKETS_TABLE", "the DynamoDB table of tickets")?;
+        let contract =
+            load_contract(&env.required("TICKET_CONTRACT", "the path of ticket-contract.json")?)?;
+        let fallback = env.email(
+            "FALLBACK_EMAIL",
+            "the address of every queue without a route in QUEUE_ROUTES",
+        )?;
+        let sender_email =
+            env.email("SENDER_EMAIL", "the SES-verified address emails come from")?;
+        let uploads_bucket = env.required(
+            "UPLOADS_BUCKET",
+            "the private bucket whose spool/ the worker reads",
+        )?;
+        let routes = Routes::parse(env.get(QUEUE_ROUTES), &fallback, &contract)?;
+        let millis = |name, default| -> Result<Duration, ConfigError> {
+            Ok(Duration::from_millis(env.number(
+                name,
+                default,
+                100..=8_000,
+            )?))
+        };
+        let notify = NotifyConfig {
+            ack_limit_per_hour: env.number("ACK_LIMIT_PER_HOUR", 3, 1..=1_000)? as u32,
+            spool_settle: Duration::from_secs(env.number("SPOOL_SETTLE_SECONDS", 15, 0..=300)?),
+            contract: Arc::new(contract),
+            sender_email,
+            routes,
+        };
+        Ok(WorkerSettings {
+            notify,
+            tickets_table,
+            uploads_bucket,
+            store_timeout: millis("DYNAMODB_TIMEOUT_MS", 2_500)?,
+            mail_timeout: millis("SES_TIMEOUT_MS", 4_000)?,
+            s3_timeout: millis("S3_TIMEOUT_MS", 1_500)?,
+            ticket_retention: Duration::from_secs(
+                env.number("TICKET_RETENTION_DAYS", 365, 1..=3_650)? * 86_400,
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars() -> HashMap<String, String> {
+        let contract = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ticket-contract.json"
+        );
+        [
+            ("TICKETS_TABLE", "tickets"),
+            ("TICKET_CONTRACT", contract),
+            ("FALLBACK_EMAIL", "support@example.com"),
+            ("SENDER_EMAIL", "tickets@example.com"),
+            ("UPLOADS_BUCKET", "uploads"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    }
+
+    #[test]
+    fn defaults() {
+        let s = WorkerSettings::from_map(&vars()).unwrap();
+        assert_eq!(s.notify.ack_limit_per_hour, 3);
+        assert_eq!(s.notify.spool_settle, Duration::from_secs(15));
+        assert_eq!(s.notify.routes.address("billing"), "support@example.com");
+        assert_eq!(s.s3_timeout, Duration::from_millis(1_500));
+        assert_eq!(s.ticket_retention, Duration::from_secs(365 * 86_400));
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        for (name, value) in [
+            (QUEUE_ROUTES, Some("{\"billing\": \"nobody\"}")),
+            (QUEUE_ROUTES, Some("[1, 2]")),
+            ("ACK_LIMIT_PER_HOUR", Some("0")),
+            ("SPOOL_SETTLE_SECONDS", Some("soon")),
+            ("UPLOADS_BUCKET", None),
+        ] {
+            let mut v = vars();
+            match value {
+                Some(value) => v.insert(name.into(), value.into()),
+                None => v.remove(name),
+            };
+            let message = WorkerSettings::from_map(&v).unwrap_err().to_string();
+            assert!(message.contains(name), "{name}: {message}");
+        }
+    }
+}
