@@ -14,26 +14,10 @@ use ticket_function::aws::{PARTITION_KEY, QUEUE_INDEX, TTL_ATTRIBUTE};
 use ticket_function::config::{FUNCTION_BUDGET, VARIABLES};
 use ticket_function::spool::SPOOL_PREFIX;
 use ticket_function::ticket::new_ticket_id;
+use ticket_function::worker::WORKER_VARIABLES;
 
 const HTTP_FUNCTION: &str = "TicketFunction";
 const WORKER: &str = "TicketWorker";
-
-/// Every setting the worker reads (issue 9's design), plus the log filter.
-const WORKER_VARIABLES: [&str; 13] = [
-    "TICKETS_TABLE",
-    "TICKET_CONTRACT",
-    "FALLBACK_EMAIL",
-    "SENDER_EMAIL",
-    "UPLOADS_BUCKET",
-    "QUEUE_ROUTES",
-    "ACK_LIMIT_PER_HOUR",
-    "SPOOL_SETTLE_SECONDS",
-    "DYNAMODB_TIMEOUT_MS",
-    "SES_TIMEOUT_MS",
-    "S3_TIMEOUT_MS",
-    "TICKET_RETENTION_DAYS",
-    "RUST_LOG",
-];
 
 fn spool_objects() -> String {
     format!("!Sub ${{UploadsBucket.Arn}}/{SPOOL_PREFIX}*")
