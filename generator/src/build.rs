@@ -368,10 +368,7 @@ fn write_site_files(
             .map_err(io_error(&staging.dir().join(rel)))
     };
     let content = |d: Diagnostic| BuildError::Content(vec![d]);
-    let sitemap = renderer
-        .sitemap(&sitemap::entries(site, pages))
-        .map_err(content)?;
-    write(SITEMAP_FILE, sitemap.as_bytes())?;
+    write(SITEMAP_FILE, sitemap::sitemap_xml(site, pages).as_bytes())?;
     write(ROBOTS_FILE, renderer.robots().map_err(content)?.as_bytes())?;
     write(CONTRACT_FILE, site.contract.to_json().as_bytes())?;
     if !skip_search {

@@ -19,8 +19,7 @@ use crate::load::Doc;
 use crate::markdown::{self, SiteLink};
 use crate::model::{Site, Target};
 use crate::page::Page;
-use crate::sitemap;
-use crate::urls::{ROBOTS_FILE, SITEMAP_FILE};
+use crate::urls::ROBOTS_FILE;
 
 /// One rendered page, and what the build checks or indexes once all pages exist.
 pub struct Output {
@@ -99,11 +98,6 @@ impl<'s> Renderer<'s> {
         }
         .map_err(|d| vec![d])?;
         Ok(out)
-    }
-
-    /// `sitemap.xml` listing `entries`.
-    pub fn sitemap(&self, entries: &[sitemap::Entry]) -> Result<String, Diagnostic> {
-        self.fill(SITEMAP_FILE, &SitemapData { entries })
     }
 
     pub fn robots(&self) -> Result<String, Diagnostic> {
@@ -187,21 +181,10 @@ impl<'s> Renderer<'s> {
 }
 
 /// Templates a site needs even when its theme leaves them out; the theme's own copy wins.
-const BUILTIN: [(&str, &str); 2] = [
-    (
-        SITEMAP_FILE,
-        include_str!("../../../site/templates/sitemap.xml"),
-    ),
-    (
-        ROBOTS_FILE,
-        include_str!("../../../site/templates/robots.txt"),
-    ),
-];
-
-#[derive(Serialize)]
-struct SitemapData<'a> {
-    entries: &'a [sitemap::Entry],
-}
+const BUILTIN: [(&str, &str); 1] = [(
+    ROBOTS_FILE,
+    include_str!("../../../site/templates/robots.txt"),
+)];
 
 #[derive(Serialize)]
 struct RobotsData {
@@ -223,7 +206,7 @@ fn templates(site_dir: &Path) -> Result<Tera, Diagnostic> {
         };
         added.map_err(|e| template_error(&own, &e))?;
     }
-    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.autoescape_on(vec![".html"]);
     // Tera's own escaper also turns `/` into `&#x2F;`, which bloats every URL; these five
     // characters are all that HTML text and double-quoted attributes need.
     tera.set_escape_fn(escape);
@@ -270,23 +253,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sitemap_escapes_urls_with_the_builtin_template() {
+    fn a_theme_without_robots_txt_gets_the_builtin_one() {
         let theme = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(theme.path().join("templates")).unwrap();
         let tera = templates(theme.path()).unwrap();
-        let entries = [sitemap::Entry {
-            url: "https://h.example/en/?a=1&b=2".into(),
-            alternates: vec![sitemap::Alternate {
-                hreflang: "it".into(),
-                href: "https://h.example/it/".into(),
-            }],
-        }];
-        let context = tera::Context::from_serialize(SitemapData { entries: &entries }).unwrap();
-        let xml = tera.render(SITEMAP_FILE, &context).unwrap();
-        assert!(xml.contains("<loc>https://h.example/en/?a=1&amp;b=2</loc>"));
-        assert!(xml.contains(
-            "<xhtml:link rel=\"alternate\" hreflang=\"it\" href=\"https://h.example/it/\"/>"
-        ));
+        let data = RobotsData {
+            sitemap_url: "https://h.example/sitemap.xml".into(),
+        };
+        let context = tera::Context::from_serialize(data).unwrap();
+        let robots = tera.render(ROBOTS_FILE, &context).unwrap();
+        assert!(
+            robots.ends_with("Sitemap: https://h.example/sitemap.xml\n"),
+            "{robots}"
+        );
     }
 
     #[test]
