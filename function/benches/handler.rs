@@ -8,23 +8,14 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use criterion::{criterion_group, BatchSize, Criterion};
 use http::Request;
-use ticket_function::testing::{contract, valid_json};
-use ticket_function::{
-    handle, ClientAddr, Config, Deps, ManualClock, MemoryMailer, MemorySpool, MemoryStore,
-};
+use ticket_function::testing::{memory_deps, valid_json, MemoryDeps};
+use ticket_function::{handle, ClientAddr};
 
-type BenchDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
+type BenchDeps = MemoryDeps;
 
+/// No rate limit in the way of the measurement.
 fn deps() -> BenchDeps {
-    let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
-    config.rate_limit_per_minute = 1_000_000;
-    Deps::new(
-        MemoryStore::new(),
-        MemoryMailer::new(),
-        MemorySpool::new(),
-        ManualClock::at_fixed_instant(),
-        config,
-    )
+    memory_deps(1_000_000)
 }
 
 /// A new submission each time (a retry would take the cheaper duplicate path).

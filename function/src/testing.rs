@@ -1,12 +1,54 @@
 //! Shared fixtures for this crate's unit tests, integration tests and benches (feature
 //! `testing`, which the crate's own dev-dependency on itself turns on): the example contract, a
-//! valid submission, a ticket and its fallback email.
+//! valid submission, a ticket and its fallback email, and the handler's and the worker's
+//! dependencies in memory.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
+use crate::clock::ManualClock;
+use crate::config::Config;
 use crate::contract::TicketContract;
-use crate::mail::{fallback_email, Email};
+use crate::http::Deps;
+use crate::mail::{fallback_email, Email, MemoryMailer};
+use crate::notify::{NotifyConfig, Routes};
+use crate::spool::MemorySpool;
+use crate::store::MemoryStore;
 use crate::ticket::Ticket;
+use crate::worker::WorkerDeps;
+
+/// The site origin the memory handler allows.
+pub const SITE: &str = "https://help.example.com";
+
+pub type MemoryDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
+pub type MemoryWorker = WorkerDeps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
+
+/// The handler's dependencies in memory on a clock that stands still, allowing [`SITE`], with
+/// `rate_limit_per_minute` posts per client (0: no limit).
+pub fn memory_deps(rate_limit_per_minute: u32) -> MemoryDeps {
+    let mut config = Config::local(contract(), vec![SITE.into()]);
+    config.rate_limit_per_minute = rate_limit_per_minute;
+    Deps::new(
+        MemoryStore::new(),
+        MemoryMailer::new(),
+        MemorySpool::new(),
+        ManualClock::at_fixed_instant(),
+        config,
+    )
+}
+
+/// The worker's dependencies in memory, every queue routed to `support@example.com`, sending
+/// from `tickets@example.com`.
+pub fn memory_worker() -> MemoryWorker {
+    let routes = Routes::fallback_only("support@example.com");
+    WorkerDeps {
+        store: MemoryStore::new(),
+        mailer: MemoryMailer::new(),
+        spool: MemorySpool::new(),
+        clock: ManualClock::at_fixed_instant(),
+        config: NotifyConfig::local(Arc::new(contract()), "tickets@example.com", routes),
+    }
+}
 
 /// The example contract in `tests/fixtures/ticket-contract.json`.
 pub const CONTRACT_JSON: &str = include_str!("../tests/fixtures/ticket-contract.json");

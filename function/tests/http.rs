@@ -7,25 +7,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use serde_json::{json, Value};
-use ticket_function::testing::{contract, valid_json};
-use ticket_function::{
-    handle, ClientAddr, Config, Deps, ManualClock, MemoryMailer, MemorySpool, MemoryStore,
-};
+use ticket_function::testing::{memory_deps, valid_json, MemoryDeps, SITE};
+use ticket_function::{handle, ClientAddr};
 
-type TestDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
-
-const SITE: &str = "https://help.example.com";
+type TestDeps = MemoryDeps;
 
 fn deps(rate_limit_per_minute: u32) -> TestDeps {
-    let mut config = Config::local(contract(), vec![SITE.into()]);
-    config.rate_limit_per_minute = rate_limit_per_minute;
-    Deps::new(
-        MemoryStore::new(),
-        MemoryMailer::new(),
-        MemorySpool::new(),
-        ManualClock::at_fixed_instant(),
-        config,
-    )
+    memory_deps(rate_limit_per_minute)
 }
 
 fn request(content_type: &str, origin: Option<&str>, body: impl Into<Bytes>) -> Request<Bytes> {

@@ -101,13 +101,17 @@ fn next_event(events: &Receiver<(String, Value)>) -> (String, Value) {
         .expect("an event about the build")
 }
 
-/// Status and body of a page.
-fn get(url: &str) -> (u16, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// An HTTP client that hands back 4xx/5xx answers instead of failing on them.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
-        .into();
-    let mut response = agent.get(url).call().unwrap();
+        .into()
+}
+
+/// Status and body of a page.
+fn get(url: &str) -> (u16, String) {
+    let mut response = agent().get(url).call().unwrap();
     (
         response.status().as_u16(),
         response.body_mut().read_to_string().unwrap(),
@@ -249,20 +253,24 @@ fn the_ticket_form_works_locally() {
         "description": "The sign-in page says my password is wrong, since this morning.",
         "page": "/en/users/account/reset-password/", "website": "", "elapsed_ms": 42000,
     });
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let response = agent
-        .post(&format!("{}/api/tickets", served.url))
-        .header("origin", &served.url)
-        .header("content-type", "application/json")
-        .send(ticket.to_string())
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 201);
+    let (status, _) = post_ticket(&served.url, &ticket);
+    assert_eq!(status, 201);
     let stored =
         std::fs::read_to_string(dir.path().join(".helpcenter/tickets/tickets.jsonl")).unwrap();
     assert_eq!(stored.lines().count(), 1);
+}
+
+/// Posts `ticket` as JSON to the local endpoint from the site's origin: status and answer.
+fn post_ticket(url: &str, ticket: &Value) -> (u16, Value) {
+    let response = agent()
+        .post(&format!("{url}/api/tickets"))
+        .header("origin", url)
+        .header("content-type", "application/json")
+        .send(ticket.to_string())
+        .unwrap();
+    let status = response.status().as_u16();
+    let answer = serde_json::from_reader(response.into_body().into_reader()).unwrap_or_default();
+    (status, answer)
 }
 
 /// The `.eml` files of the outbox once `count` are there.
@@ -299,13 +307,8 @@ fn a_stored_ticket_sends_the_team_email_and_the_acknowledgement_to_the_outbox() 
         "description": "La pagina di accesso dice che la password è sbagliata.",
         "page": "/it/users/account/reset-password/", "website": "", "elapsed_ms": 42000,
     });
-    let response = ureq::post(&format!("{}/api/tickets", served.url))
-        .header("origin", &served.url)
-        .header("content-type", "application/json")
-        .send(ticket.to_string())
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 201);
-    let answer: Value = serde_json::from_reader(response.into_body().into_reader()).unwrap();
+    let (status, answer) = post_ticket(&served.url, &ticket);
+    assert_eq!(status, 201);
     let id = answer["ticket_id"].as_str().unwrap();
     let mut files = outbox(dir.path(), 2);
     files.sort();

@@ -201,24 +201,12 @@ mod tests {
     use http::header::{LOCATION, RETRY_AFTER};
 
     use super::*;
-    use crate::clock::ManualClock;
-    use crate::mail::MemoryMailer;
-    use crate::spool::MemorySpool;
-    use crate::store::MemoryStore;
-    use crate::testing::{contract, valid_json};
+    use crate::testing::{memory_deps, valid_json, MemoryDeps};
 
-    type TestDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
+    type TestDeps = MemoryDeps;
 
     fn deps() -> TestDeps {
-        let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
-        config.rate_limit_per_minute = 5;
-        Deps::new(
-            MemoryStore::new(),
-            MemoryMailer::new(),
-            MemorySpool::new(),
-            ManualClock::at_fixed_instant(),
-            config,
-        )
+        memory_deps(5)
     }
 
     fn post(content_type: &str, body: impl Into<Bytes>) -> Request<Bytes> {

@@ -2,56 +2,25 @@
 
 use super::*;
 use crate::clock::ManualClock;
-use crate::mail::MemoryMailer;
-use crate::spool::{MemorySpool, SpoolEntry};
-use crate::store::{MemoryStore, TicketStore};
-use crate::testing::{contract, ticket};
+use crate::spool::SpoolEntry;
+use crate::store::TicketStore;
+use crate::testing::{contract, memory_worker, ticket, MemoryWorker};
 
-struct Local {
-    store: MemoryStore,
-    mailer: MemoryMailer,
-    spool: MemorySpool,
-    clock: ManualClock,
-    config: NotifyConfig,
+/// A stored ticket numbered `n`, received now.
+async fn stored(local: &MemoryWorker, n: u32) -> Ticket {
+    let id = format!("HC-00000000{n}-AAAA");
+    let t = ticket(
+        &id,
+        &format!("sub-{n}"),
+        "billing",
+        &rfc3339_ms(local.clock.now()),
+    );
+    local.store.put(&t).await.unwrap();
+    t
 }
 
-impl Local {
-    fn new() -> Local {
-        let routes = Routes::fallback_only("support@example.com");
-        Local {
-            store: MemoryStore::new(),
-            mailer: MemoryMailer::new(),
-            spool: MemorySpool::new(),
-            clock: ManualClock::at_fixed_instant(),
-            config: NotifyConfig::local(Arc::new(contract()), "tickets@example.com", routes),
-        }
-    }
-
-    fn notifier(&self) -> Notifier<'_, MemoryStore, MemoryMailer, MemorySpool, ManualClock> {
-        Notifier {
-            store: &self.store,
-            mailer: &self.mailer,
-            spool: &self.spool,
-            clock: &self.clock,
-            config: &self.config,
-        }
-    }
-
-    async fn stored(&self, n: u32) -> Ticket {
-        let id = format!("HC-00000000{n}-AAAA");
-        let t = ticket(
-            &id,
-            &format!("sub-{n}"),
-            "billing",
-            &rfc3339_ms(self.clock.now()),
-        );
-        self.store.put(&t).await.unwrap();
-        t
-    }
-
-    fn sent_ids(&self) -> Vec<String> {
-        self.mailer.sent().into_iter().map(|e| e.id).collect()
-    }
+fn sent_ids(local: &MemoryWorker) -> Vec<String> {
+    local.mailer.sent().into_iter().map(|e| e.id).collect()
 }
 
 const BOTH: Notified = Notified {
@@ -61,8 +30,8 @@ const BOTH: Notified = Notified {
 
 #[tokio::test]
 async fn each_email_goes_once() {
-    let local = Local::new();
-    let t = local.stored(1).await;
+    let local = memory_worker();
+    let t = stored(&local, 1).await;
     assert_eq!(local.notifier().notify(&t).await.unwrap(), BOTH);
     let again = local.notifier().notify(&t).await.unwrap();
     assert_eq!(
@@ -70,15 +39,15 @@ async fn each_email_goes_once() {
         (Step::AlreadyClaimed, Step::AlreadyClaimed)
     );
     assert_eq!(
-        local.sent_ids(),
+        sent_ids(&local),
         ["HC-000000001-AAAA.team", "HC-000000001-AAAA.ack"]
     );
 }
 
 #[tokio::test]
 async fn a_failed_send_is_retried_and_then_sent_once() {
-    let local = Local::new();
-    let t = local.stored(1).await;
+    let local = memory_worker();
+    let t = stored(&local, 1).await;
     local.mailer.set_failing(true);
     let error = local.notifier().notify(&t).await.unwrap_err();
     assert!(
@@ -94,27 +63,26 @@ async fn a_failed_send_is_retried_and_then_sent_once() {
     local.mailer.set_failing(false);
     assert_eq!(local.notifier().notify(&t).await.unwrap(), BOTH);
     local.notifier().notify(&t).await.unwrap();
-    assert_eq!(local.sent_ids().len(), 2);
+    assert_eq!(sent_ids(&local).len(), 2);
 }
 
 #[tokio::test]
 async fn three_acknowledgements_per_address_and_hour() {
-    let local = Local::new();
+    let local = memory_worker();
     let mut steps = Vec::new();
     for n in 1..=4 {
-        let t = local.stored(n).await;
+        let t = stored(&local, n).await;
         steps.push(local.notifier().notify(&t).await.unwrap().ack);
         local.clock.advance(Duration::from_secs(60));
     }
     assert_eq!(steps, [Step::Sent, Step::Sent, Step::Sent, Step::OverLimit]);
-    let team = local
-        .sent_ids()
+    let team = sent_ids(&local)
         .iter()
         .filter(|id| id.ends_with(".team"))
         .count();
     assert_eq!(team, 4, "every ticket is routed");
     local.clock.advance(Duration::from_secs(3600));
-    let t = local.stored(5).await;
+    let t = stored(&local, 5).await;
     assert_eq!(
         local.notifier().notify(&t).await.unwrap().ack,
         Step::Sent,
@@ -124,8 +92,8 @@ async fn three_acknowledgements_per_address_and_hour() {
 
 #[tokio::test]
 async fn a_late_write_of_a_fallback_ticket_gets_only_its_acknowledgement() {
-    let local = Local::new();
-    let t = local.stored(1).await;
+    let local = memory_worker();
+    let t = stored(&local, 1).await;
     let entry = SpoolEntry {
         ticket: t.clone(),
         fallback_emailed: true,
@@ -133,7 +101,7 @@ async fn a_late_write_of_a_fallback_ticket_gets_only_its_acknowledgement() {
     local.spool.put(&entry).await.unwrap();
     let done = local.notifier().notify(&t).await.unwrap();
     assert_eq!((done.team, done.ack), (Step::ArrivedByFallback, Step::Sent));
-    assert_eq!(local.sent_ids(), ["HC-000000001-AAAA.ack"]);
+    assert_eq!(sent_ids(&local), ["HC-000000001-AAAA.ack"]);
     assert_eq!(local.spool.get(&t.ticket_id).await.unwrap(), None);
     let stored = local.store.get(&t.ticket_id).await.unwrap().unwrap();
     assert_eq!(stored.arrived_via, Some(ArrivedVia::Fallback));
@@ -141,8 +109,8 @@ async fn a_late_write_of_a_fallback_ticket_gets_only_its_acknowledgement() {
 
 #[tokio::test]
 async fn no_address_or_acknowledgements_off_is_team_only() {
-    let mut local = Local::new();
-    let mut t = local.stored(1).await;
+    let mut local = memory_worker();
+    let mut t = stored(&local, 1).await;
     t.email = None;
     assert_eq!(
         local.notifier().notify(&t).await.unwrap().ack,
@@ -151,24 +119,24 @@ async fn no_address_or_acknowledgements_off_is_team_only() {
     let mut contract = contract();
     contract.messages.acknowledge = false;
     local.config.contract = Arc::new(contract);
-    let t = local.stored(2).await;
+    let t = stored(&local, 2).await;
     assert_eq!(
         local.notifier().notify(&t).await.unwrap().ack,
         Step::NotWanted
     );
-    assert!(local.sent_ids().iter().all(|id| id.ends_with(".team")));
+    assert!(sent_ids(&local).iter().all(|id| id.ends_with(".team")));
 }
 
 #[tokio::test]
 async fn a_spool_that_cannot_be_read_sends_nothing_yet() {
-    let local = Local::new();
-    let t = local.stored(1).await;
+    let local = memory_worker();
+    let t = stored(&local, 1).await;
     local.spool.set_failing(true);
     assert!(matches!(
         local.notifier().notify(&t).await,
         Err(NotifyError::Spool(_))
     ));
-    assert!(local.sent_ids().is_empty());
+    assert!(sent_ids(&local).is_empty());
 }
 
 #[test]

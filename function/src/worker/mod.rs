@@ -124,22 +124,13 @@ pub async fn handle_records<S: NoticeStore, M: Mailer, P: Spool, C: Clock>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::Routes;
-    use crate::testing::{contract, ticket};
-    use crate::{ManualClock, MemoryMailer, MemorySpool, MemoryStore, TicketStore};
+    use crate::testing::{memory_worker, ticket};
+    use crate::TicketStore;
 
     #[tokio::test]
     async fn the_schedule_replays_entries_once_they_have_settled() {
-        let routes = Routes::fallback_only("support@example.com");
-        let clock = ManualClock::at_fixed_instant();
-        let received = crate::clock::rfc3339_ms(clock.now());
-        let deps = WorkerDeps {
-            store: MemoryStore::new(),
-            mailer: MemoryMailer::new(),
-            spool: MemorySpool::new(),
-            clock,
-            config: NotifyConfig::local(contract().into(), "tickets@example.com", routes),
-        };
+        let deps = memory_worker();
+        let received = crate::clock::rfc3339_ms(deps.clock.now());
         let entry = crate::SpoolEntry {
             ticket: ticket("HC-000000001-AAAA", "s1", "billing", &received),
             fallback_emailed: true,
@@ -154,14 +145,7 @@ mod tests {
 
     #[tokio::test]
     async fn failed_records_are_reported_by_sequence_number() {
-        let routes = Routes::fallback_only("support@example.com");
-        let deps = WorkerDeps {
-            store: MemoryStore::new(),
-            mailer: MemoryMailer::new(),
-            spool: MemorySpool::new(),
-            clock: ManualClock::at_fixed_instant(),
-            config: NotifyConfig::local(contract().into(), "tickets@example.com", routes),
-        };
+        let deps = memory_worker();
         let stored = ticket(
             "HC-000000001-AAAA",
             "s1",
