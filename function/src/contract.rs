@@ -9,12 +9,16 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod attachments;
+
+pub use attachments::{Attachments, FileType, MIB};
+
 /// The file name of the contract at the root of the built site.
 pub const CONTRACT_FILE: &str = "ticket-contract.json";
 
 /// Version of the JSON shape; bumped on incompatible changes so an old function refuses a new site.
-/// 2: `messages` (what the ticket worker writes to people).
-pub const CONTRACT_VERSION: u32 = 2;
+/// 2: `messages` (what the ticket worker writes to people). 3: `attachments`.
+pub const CONTRACT_VERSION: u32 = 3;
 
 /// Names of the submission's fields, as sent in JSON and as the HTML form's control names.
 pub mod field {
@@ -32,6 +36,8 @@ pub mod field {
     pub const HONEYPOT: &str = "website";
     /// Milliseconds the visitor spent on the form, filled by the page's script.
     pub const ELAPSED_MS: &str = "elapsed_ms";
+    /// The files: upload keys (JSON, from the page's script) or file parts (multipart form).
+    pub const ATTACHMENTS: &str = "attachments";
 
     /// The text fields the function stores; the contract says which of them the form has and
     /// their limits. `page` is filled by the page itself and has a built-in rule when the contract
@@ -42,7 +48,7 @@ pub mod field {
     pub const CHOICE_FIELDS: [&str; 4] = [LANGUAGE, AUDIENCE, CATEGORY, SUBCATEGORY];
 
     /// Fields the function itself defines (not listed in the contract's `fields`).
-    pub const FUNCTION_FIELDS: [&str; 3] = [SUBMISSION_ID, HONEYPOT, ELAPSED_MS];
+    pub const FUNCTION_FIELDS: [&str; 4] = [SUBMISSION_ID, HONEYPOT, ELAPSED_MS, ATTACHMENTS];
 
     /// Whether `name` is a field the function understands at all (used to check a contract at
     /// start).
@@ -73,6 +79,8 @@ pub struct TicketContract {
     /// Every language the site is built in; `language` must be one of these.
     pub languages: Vec<String>,
     pub limits: Limits,
+    /// How many files of which types and sizes a ticket may carry.
+    pub attachments: Attachments,
     /// The form's text fields in display order, with their character limits.
     pub fields: Vec<FieldSpec>,
     /// Audiences → categories → subcategories, in display order.
@@ -278,7 +286,20 @@ impl TicketContract {
                 }
             }
         }
+        if let Some(problem) = self.attachments.problem() {
+            return fail(format!("attachments: {problem}"));
+        }
         self.check_messages()
+    }
+
+    /// A sibling of the ticket endpoint (`…/tickets` → `…/uploads`): the function answers
+    /// upload slots and feedback under the same base.
+    pub fn sibling_endpoint(&self, name: &str) -> String {
+        let base = self.endpoint.trim_end_matches('/');
+        match base.rsplit_once('/') {
+            Some((parent, _)) => format!("{parent}/{name}"),
+            None => name.to_owned(),
+        }
     }
 
     /// Every language has its email words, and acknowledgements have their privacy link.
@@ -367,6 +388,7 @@ mod tests {
                 min_fill_ms: 3000,
                 subject_words: [5, 7],
             },
+            attachments: Attachments::default(),
             fields: vec![FieldSpec {
                 name: field::SUBJECT.into(),
                 kind: FieldKind::Line,
@@ -454,6 +476,17 @@ mod tests {
             .iter()
             .all(|f| field::is_known(&f.name)));
         assert!(!field::is_known("phone"));
+    }
+
+    #[test]
+    fn siblings_of_the_endpoint() {
+        let mut c = sample();
+        assert_eq!(c.sibling_endpoint("uploads"), "/api/uploads");
+        c.endpoint = "https://api.example.com/tickets/".into();
+        assert_eq!(
+            c.sibling_endpoint("uploads"),
+            "https://api.example.com/uploads"
+        );
     }
 
     #[test]

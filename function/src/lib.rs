@@ -11,7 +11,9 @@
 //!   stored ticket, its id), [`store`] (the [`TicketStore`] trait, [`FileStore`],
 //!   [`MemoryStore`]), [`mail`] (the [`Mailer`] trait, the fallback email, MIME through
 //!   `mail-builder`, [`FileMailer`], [`MemoryMailer`]), [`spool`] (the [`Spool`] of tickets
-//!   the store could not take, [`FileSpool`], [`MemorySpool`]) and [`replay`] (spool → store).
+//!   the store could not take, [`FileSpool`], [`MemorySpool`]), [`replay`] (spool → store) and
+//!   [`uploads`] (attachments' files: the [`Uploads`] trait, [`FileUploads`], [`MemoryUploads`],
+//!   where files live, their types sniffed from their bytes).
 //! - [`http`]: the HTTP request path — `parse`, `validate` and their field problem `code`s,
 //!   `cors`, `ratelimit`, `handler` ([`handle`]) and `response`.
 //! - `aws` (feature `aws`): one file per service (`dynamodb`, `ses`, `s3`) behind the small
@@ -33,6 +35,7 @@ pub mod replay;
 pub mod spool;
 pub mod store;
 pub mod ticket;
+pub mod uploads;
 pub mod worker;
 
 #[cfg(feature = "aws")]
@@ -47,7 +50,8 @@ pub use mail::{FileMailer, Mailer, MemoryMailer};
 pub use replay::{replay_spool, ReplayReport};
 pub use spool::{FileSpool, MemorySpool, Spool, SpoolEntry};
 pub use store::{FileStore, MemoryStore, Notice, NoticeStore, TicketStore};
-pub use ticket::{Submission, Ticket};
+pub use ticket::{Attachment, Submission, Ticket};
+pub use uploads::{FileUploads, MemoryUploads, Uploads};
 
 #[cfg(test)]
 mod send_check {
@@ -57,7 +61,9 @@ mod send_check {
 
     /// `helpcenter serve` runs the handler on a multi-threaded runtime: its future must be `Send`.
     #[allow(dead_code)]
-    fn handler_future_is_send(deps: &Deps<FileStore, FileMailer, FileSpool, SystemClock>) {
+    fn handler_future_is_send(
+        deps: &Deps<FileStore, FileMailer, FileSpool, FileUploads, SystemClock>,
+    ) {
         assert_send(handle(::http::Request::new(bytes::Bytes::new()), deps));
     }
 }

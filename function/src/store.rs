@@ -329,11 +329,11 @@ impl TicketStore for FileStore {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::testing::ticket;
 
-    pub(super) fn block_on<F: Future>(f: F) -> F::Output {
+    pub(crate) fn block_on<F: Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()

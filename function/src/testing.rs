@@ -15,12 +15,13 @@ use crate::notify::{NotifyConfig, Routes};
 use crate::spool::MemorySpool;
 use crate::store::MemoryStore;
 use crate::ticket::Ticket;
+use crate::uploads::MemoryUploads;
 use crate::worker::WorkerDeps;
 
 /// The site origin the memory handler allows.
 pub const SITE: &str = "https://help.example.com";
 
-pub type MemoryDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
+pub type MemoryDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, MemoryUploads, ManualClock>;
 pub type MemoryWorker = WorkerDeps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
 
 /// The handler's dependencies in memory on a clock that stands still, allowing [`SITE`], with
@@ -32,6 +33,7 @@ pub fn memory_deps(rate_limit_per_minute: u32) -> MemoryDeps {
         MemoryStore::new(),
         MemoryMailer::new(),
         MemorySpool::new(),
+        MemoryUploads::new(),
         ManualClock::at_fixed_instant(),
         config,
     )
@@ -97,6 +99,8 @@ pub fn ticket(id: &str, submission: &str, queue: &str, received_at: &str) -> Tic
         status: "open".into(),
         client_hash: "00".into(),
         arrived_via: None,
+        attachments: Vec::new(),
+        attachments_failed: Vec::new(),
     }
 }
 
@@ -118,3 +122,11 @@ pub fn email(subject: &str) -> Email {
         SystemTime::UNIX_EPOCH,
     )
 }
+
+/// A real 1×1 PNG (67 bytes), for attachments.
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0,
+    1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0D, 0x49, 0x44, 0x41, 0x54,
+    0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0, 0x49, 0x45, 0x4E,
+    0x44, 0xAE, 0x42, 0x60, 0x82,
+];

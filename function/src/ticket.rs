@@ -65,6 +65,25 @@ pub struct Ticket {
     /// write whose spool entry exists). The worker sends no team email for those.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrived_via: Option<ArrivedVia>,
+    /// The files, in the order they were sent, under `tickets/<ticket_id>/` in the uploads bucket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+    /// Names of files the person sent that could not be kept (the bucket was unreachable): the
+    /// team email says so, and the answer tells the person to send them by replying.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments_failed: Vec<String>,
+}
+
+/// One file of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Its key in the uploads bucket.
+    pub key: String,
+    /// The file name as sent (made safe: see `uploads::safe_name`).
+    pub name: String,
+    pub size: u64,
+    /// Judged from its first bytes, never from its name or the browser's claim.
+    pub content_type: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +124,8 @@ impl Ticket {
             status: STATUS_OPEN.to_owned(),
             client_hash: client_hash.to_owned(),
             arrived_via: None,
+            attachments: Vec::new(),
+            attachments_failed: Vec::new(),
         }
     }
 }
@@ -150,6 +171,17 @@ pub fn normalise_ticket_id(input: &str) -> Option<String> {
         .collect();
     let valid = digits.len() == 13 && digits.bytes().all(|b| CROCKFORD.contains(&b));
     valid.then(|| format!("HC-{}-{}", &digits[..9], &digits[9..]))
+}
+
+/// `len` random Crockford base32 digits.
+pub fn random_base32(len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    for chunk in random_bytes::<32>().chunks(8).take(len.div_ceil(12)) {
+        let n = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        out.push_str(&base32(n, 12));
+    }
+    out.truncate(len);
+    out
 }
 
 fn base32(mut value: u64, width: usize) -> String {

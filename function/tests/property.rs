@@ -12,9 +12,10 @@ use ticket_function::http::validate::validate;
 use ticket_function::testing::{contract, valid_json};
 use ticket_function::{
     handle, ClientAddr, Code, Config, Deps, ManualClock, MemoryMailer, MemorySpool, MemoryStore,
+    MemoryUploads,
 };
 
-type TestDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
+type TestDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, MemoryUploads, ManualClock>;
 
 /// Text that mixes the characters validation cares about with anything else.
 fn tricky_text() -> impl Strategy<Value = String> {
@@ -112,6 +113,7 @@ fn post(body: &[u8], format: Format) -> (Response<Bytes>, TestDeps) {
         MemoryStore::new(),
         MemoryMailer::new(),
         MemorySpool::new(),
+        MemoryUploads::new(),
         ManualClock::at_fixed_instant(),
         config,
     );

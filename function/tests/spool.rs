@@ -14,8 +14,8 @@ use support::{
 };
 use ticket_function::testing::valid_json;
 use ticket_function::{
-    handle, replay_spool, Clock, Deps, Mailer, ManualClock, ReplayReport, Spool, SpoolEntry,
-    TicketStore,
+    handle, replay_spool, Clock, Deps, Mailer, ManualClock, MemoryUploads, ReplayReport, Spool,
+    SpoolEntry, TicketStore, Uploads,
 };
 
 fn table_down() -> StackOptions {
@@ -26,11 +26,12 @@ fn table_down() -> StackOptions {
 }
 
 /// Posts a fresh submission; the answer's status code, `status` and ticket id.
-async fn post<S, M, P>(deps: &Deps<S, M, P, ManualClock>) -> (StatusCode, String, String)
+async fn post<S, M, P, U>(deps: &Deps<S, M, P, U, ManualClock>) -> (StatusCode, String, String)
 where
     S: TicketStore,
     M: Mailer,
     P: Spool,
+    U: Uploads,
 {
     let mut sent = valid_json();
     sent["submission_id"] = json!(support::unique("spool"));
@@ -176,11 +177,11 @@ async fn replay_of_an_already_stored_submission_doubles_nothing() {
 #[tokio::test]
 async fn a_timeout_is_not_a_failure_the_late_write_lands_once() {
     let resources = fresh_resources().await;
-    let (store, mailer, spool, mut config) = clients(StackOptions::default(), &resources).await;
+    let (store, mailer, spool, _, mut config) = clients(StackOptions::default(), &resources).await;
     config.store_timeout = Duration::from_millis(500);
     let (late, mut committed) = LateStore::new(store, Duration::from_millis(1_500));
     let clock = ManualClock::new(std::time::SystemTime::now());
-    let deps = Deps::new(late, mailer, spool, clock, config);
+    let deps = Deps::new(late, mailer, spool, MemoryUploads::new(), clock, config);
 
     let (status, said, id) = post(&deps).await;
     assert_eq!((status, said.as_str()), (StatusCode::ACCEPTED, "emailed"));

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use ticket_function::contract::{Attachments, FileType};
 
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{self, KeyLines};
@@ -93,6 +94,41 @@ pub struct TicketConfig {
     /// The privacy policy every acknowledgement links to (required when `acknowledge`).
     #[serde(default)]
     pub privacy_url: Option<String>,
+    /// Files on tickets: how many, how large, which types (`max_files: 0` turns them off).
+    #[serde(default)]
+    pub attachments: AttachmentsConfig,
+}
+
+/// `ticket.attachments`; each key may be left out for its default.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttachmentsConfig {
+    pub max_files: u32,
+    pub max_file_mib: u32,
+    pub types: Vec<FileType>,
+}
+
+impl Default for AttachmentsConfig {
+    fn default() -> Self {
+        let d = Attachments::default();
+        AttachmentsConfig {
+            max_files: d.max_files,
+            max_file_mib: d.max_file_mib,
+            types: d.types,
+        }
+    }
+}
+
+impl AttachmentsConfig {
+    /// The contract's limits; the post without JavaScript keeps Lambda's fixed limit.
+    pub fn limits(&self) -> Attachments {
+        Attachments {
+            max_files: self.max_files,
+            max_file_mib: self.max_file_mib,
+            types: self.types.clone(),
+            ..Attachments::default()
+        }
+    }
 }
 
 fn default_true() -> bool {
@@ -274,6 +310,13 @@ impl Config {
                 "write it like `https://example.com/privacy`",
             ),
             _ => {}
+        }
+        if let Some(problem) = ticket.attachments.limits().problem() {
+            err(
+                "ticket.attachments",
+                format!("`ticket.attachments`: {problem}"),
+                "keep max_files at most 20, max_file_mib from 1 to 5120, each type once",
+            );
         }
     }
 

@@ -27,7 +27,9 @@ use futures_util::Stream;
 use http::{header, HeaderValue, Method, StatusCode};
 use serde::Serialize;
 use ticket_function::contract::{TicketContract, CONTRACT_FILE};
-use ticket_function::{ClientAddr, Config, Deps, FileMailer, FileSpool, FileStore, SystemClock};
+use ticket_function::{
+    ClientAddr, Config, Deps, FileMailer, FileSpool, FileStore, FileUploads, SystemClock,
+};
 use tokio::sync::watch;
 
 use crate::build::{run, BuildError, BuildOptions, BuildReport, Hooks, Progress};
@@ -40,6 +42,8 @@ pub const LOCAL_ENDPOINT: &str = "/api/tickets";
 /// Server-sent events telling open tabs about builds.
 pub const EVENTS_PATH: &str = "/_helpcenter/events";
 const SCRIPT_PATH: &str = "/_helpcenter/live.js";
+/// Where upload slots and attachment links point: serve plays the bucket.
+pub const UPLOADS_PATH: &str = "/_helpcenter/uploads";
 const LIVE_JS: &str = include_str!("serve/live.js");
 /// How long the watcher waits for more events before a batch counts as one change: an editor's
 /// save (write, rename, metadata) arrives as one.
@@ -84,7 +88,7 @@ pub enum Live {
     Failed { site: u64, message: String },
 }
 
-type LocalDeps = Deps<FileStore, FileMailer, FileSpool, SystemClock>;
+type LocalDeps = Deps<FileStore, FileMailer, FileSpool, FileUploads, SystemClock>;
 
 /// The site being served and what the tabs know about it.
 pub struct Preview {
@@ -93,6 +97,8 @@ pub struct Preview {
     pub outbox_dir: PathBuf,
     /// Tickets the store could not take (`.helpcenter/spool/`), one JSON file each.
     pub spool_dir: PathBuf,
+    /// Attachments (`.helpcenter/uploads/`), laid out as in the bucket.
+    pub uploads_dir: PathBuf,
     origin: String,
     site: RwLock<Arc<Snapshot>>,
     ticket: RwLock<Option<Ticket>>,
@@ -149,6 +155,7 @@ pub async fn bind(options: &ServeOptions) -> Result<Server, ServeError> {
         tickets_dir: options.state_dir.join("tickets"),
         outbox_dir: options.state_dir.join("outbox"),
         spool_dir: options.state_dir.join("spool"),
+        uploads_dir: options.state_dir.join("uploads"),
         origin: url.clone(),
         site: RwLock::default(),
         ticket: RwLock::default(),
@@ -256,10 +263,14 @@ impl Preview {
         let store = FileStore::open(&self.tickets_dir).map_err(|e| state(&self.tickets_dir, &e))?;
         let mailer = FileMailer::new(&self.outbox_dir).map_err(|e| state(&self.outbox_dir, &e))?;
         let spool = FileSpool::open(&self.spool_dir).map_err(|e| state(&self.spool_dir, &e))?;
+        let uploads_url = format!("{}{UPLOADS_PATH}", self.origin);
+        let uploads = FileUploads::open(&self.uploads_dir, &uploads_url)
+            .map_err(|e| state(&self.uploads_dir, &e))?;
         let deps = Deps::new(
             store,
             mailer,
             spool,
+            uploads,
             SystemClock,
             Config::local(contract, vec![self.origin.clone()]),
         );

@@ -170,15 +170,13 @@ fn unavailable<E: std::error::Error + 'static>(err: E) -> StoreError {
     StoreError::Unavailable(DisplayErrorContext(&err).to_string())
 }
 
-/// Every ticket field as a string attribute (absent optional fields are left out), plus `pk`.
+/// Every ticket field as an attribute (absent optional fields and empty lists are left out):
+/// text as strings, the attachments as a list of maps; plus `pk`.
 pub fn ticket_item(ticket: &Ticket) -> HashMap<String, AttributeValue> {
     let mut item: HashMap<String, AttributeValue> = match serde_json::to_value(ticket) {
         Ok(serde_json::Value::Object(fields)) => fields
             .into_iter()
-            .filter_map(|(name, value)| match value {
-                serde_json::Value::String(v) => Some((name, s(v))),
-                _ => None,
-            })
+            .filter_map(|(name, value)| Some((name, attribute(value)?)))
             .collect(),
         _ => HashMap::new(),
     };
@@ -186,16 +184,44 @@ pub fn ticket_item(ticket: &Ticket) -> HashMap<String, AttributeValue> {
     item
 }
 
+fn attribute(value: serde_json::Value) -> Option<AttributeValue> {
+    use serde_json::Value;
+    Some(match value {
+        Value::String(v) => AttributeValue::S(v),
+        Value::Number(n) => AttributeValue::N(n.to_string()),
+        Value::Bool(b) => AttributeValue::Bool(b),
+        Value::Array(list) => AttributeValue::L(list.into_iter().filter_map(attribute).collect()),
+        Value::Object(map) => AttributeValue::M(
+            map.into_iter()
+                .filter_map(|(k, v)| Some((k, attribute(v)?)))
+                .collect(),
+        ),
+        Value::Null => return None,
+    })
+}
+
+fn json(value: &AttributeValue) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    Some(match value {
+        AttributeValue::S(v) => Value::String(v.clone()),
+        AttributeValue::N(n) => Value::Number(n.parse().ok()?),
+        AttributeValue::Bool(b) => Value::Bool(*b),
+        AttributeValue::L(list) => Value::Array(list.iter().filter_map(json).collect()),
+        AttributeValue::M(map) => Value::Object(
+            map.iter()
+                .filter_map(|(k, v)| Some((k.clone(), json(v)?)))
+                .collect(),
+        ),
+        _ => return None,
+    })
+}
+
 /// The inverse of [`ticket_item`]; other attributes (`pk`, `expires_at`) are ignored.
 pub fn ticket_from_item(item: &HashMap<String, AttributeValue>) -> Result<Ticket, StoreError> {
     let fields: serde_json::Map<String, serde_json::Value> = item
         .iter()
-        .filter_map(|(name, value)| {
-            value
-                .as_s()
-                .ok()
-                .map(|v| (name.clone(), serde_json::Value::String(v.clone())))
-        })
+        .filter(|(name, _)| name.as_str() != TTL_ATTRIBUTE)
+        .filter_map(|(name, value)| Some((name.clone(), json(value)?)))
         .collect();
     serde_json::from_value(serde_json::Value::Object(fields))
         .map_err(|e| StoreError::Unavailable(format!("ticket item of unexpected shape: {e}")))
@@ -380,6 +406,18 @@ mod tests {
         let item = ticket_item(&t);
         assert_eq!(item[PARTITION_KEY], s(t.ticket_id.clone()));
         assert!(!item.contains_key("username"), "absent fields are left out");
+        assert!(!item.contains_key("attachments"), "so are empty lists");
+        assert_eq!(ticket_from_item(&item).unwrap(), t);
+        let mut t = t;
+        t.attachments.push(crate::Attachment {
+            key: "tickets/HC-000000001-AAAA/0123456789/shot.png".into(),
+            name: "shot.png".into(),
+            size: 12_345,
+            content_type: "image/png".into(),
+        });
+        t.attachments_failed.push("video.mp4".into());
+        let item = ticket_item(&t);
+        assert!(matches!(&item["attachments"], AttributeValue::L(list) if list.len() == 1));
         assert_eq!(ticket_from_item(&item).unwrap(), t);
     }
 }

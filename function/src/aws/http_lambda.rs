@@ -13,11 +13,12 @@ use crate::http::{handle, ClientAddr, Deps, RequestId};
 use crate::mail::Mailer;
 use crate::spool::Spool;
 use crate::store::TicketStore;
+use crate::uploads::Uploads;
 
 /// Serves Lambda invocations (API Gateway HTTP API, REST API, Function URL, ALB) until the
 /// runtime stops.
-pub async fn run<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
-    deps: Arc<Deps<S, M, P, C>>,
+pub async fn run<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
+    deps: Arc<Deps<S, M, P, U, C>>,
 ) -> Result<(), lambda_http::Error> {
     lambda_http::run(lambda_http::service_fn(
         move |event: lambda_http::Request| {

@@ -1,6 +1,7 @@
 //! The AWS side (feature `aws`), one file per service behind the crate's small traits:
 //! [`dynamodb`] keeps tickets ([`TicketStore`](crate::TicketStore)), [`ses`] sends email
-//! ([`Mailer`](crate::Mailer)), [`s3`] keeps the fallback spool ([`Spool`](crate::Spool)),
+//! ([`Mailer`](crate::Mailer)), [`s3`] keeps the fallback spool ([`Spool`](crate::Spool)) and
+//! [`uploads`] the attachments ([`Uploads`](crate::Uploads)) in the same bucket,
 //! [`http_lambda`] serves [`handle`](crate::handle) on Lambda, [`stream`] turns the table's
 //! stream events into the ticket worker's records. This
 //! file holds what every SDK client shares: the environment's settings, short explicit timeouts
@@ -23,10 +24,12 @@ pub mod http_lambda;
 pub mod s3;
 pub mod ses;
 pub mod stream;
+pub mod uploads;
 
 pub use dynamodb::{dynamodb_config, DynamoStore, PARTITION_KEY, QUEUE_INDEX, TTL_ATTRIBUTE};
 pub use s3::{s3_config, S3Spool};
 pub use ses::{sesv2_config, SesMailer};
+pub use uploads::S3Uploads;
 
 /// The SDK's shared settings from the standard environment (`AWS_REGION`, credentials,
 /// `AWS_ENDPOINT_URL[_DYNAMODB|_SESV2|_S3]`).

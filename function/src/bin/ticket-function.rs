@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use ticket_function::aws::{
-    self, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, DynamoStore, S3Spool, SesMailer,
+    self, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, DynamoStore, S3Spool, S3Uploads, SesMailer,
 };
 use ticket_function::config::Settings;
 use ticket_function::{Deps, SystemClock};
@@ -31,7 +31,7 @@ async fn main() -> Result<(), lambda_http::Error> {
 }
 
 /// The store, the mailer and the spool from the settings and the SDK environment.
-async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, S3Spool, SystemClock> {
+async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, S3Spool, S3Uploads, SystemClock> {
     let shared = aws::load_sdk_config().await;
     let dynamodb = aws_sdk_dynamodb::Client::from_conf(
         aws::dynamodb_config(&shared, settings.config.store_timeout).build(),
@@ -43,11 +43,13 @@ async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, S3Spool, Syste
         aws::s3_config(&shared, settings.config.spool_timeout).build(),
     );
     let store = DynamoStore::new(dynamodb, &settings.tickets_table, settings.submission_ttl);
-    let spool = S3Spool::new(s3, &settings.uploads_bucket);
+    let spool = S3Spool::new(s3.clone(), &settings.uploads_bucket);
+    let uploads = S3Uploads::new(s3, &settings.uploads_bucket);
     Deps::new(
         store,
         SesMailer::new(ses),
         spool,
+        uploads,
         SystemClock,
         settings.config,
     )

@@ -31,10 +31,21 @@ pub enum Code {
     InvalidFormat,
     /// Sent faster than a person can fill the form (`elapsed_ms` below `limits.min_fill_ms`).
     TooFast,
+    /// More files than the contract's `attachments.max_files`.
+    TooManyFiles,
+    /// A file over `attachments.max_file_mib`, or a post without JavaScript over `max_post_mib`.
+    TooLarge,
+    /// A file of zero bytes.
+    EmptyFile,
+    /// A file whose first bytes are not one of the allowed types (whatever its name or claim).
+    UnsupportedType,
+    /// An upload that is not there under this submission (never uploaded, expired, another
+    /// submission's).
+    UploadMissing,
 }
 
 impl Code {
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 16] = [
         Code::Required,
         Code::TooShort,
         Code::TooLong,
@@ -46,6 +57,11 @@ impl Code {
         Code::Repeated,
         Code::InvalidFormat,
         Code::TooFast,
+        Code::TooManyFiles,
+        Code::TooLarge,
+        Code::EmptyFile,
+        Code::UnsupportedType,
+        Code::UploadMissing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +77,11 @@ impl Code {
             Code::Repeated => "repeated",
             Code::InvalidFormat => "invalid_format",
             Code::TooFast => "too_fast",
+            Code::TooManyFiles => "too_many_files",
+            Code::TooLarge => "too_large",
+            Code::EmptyFile => "empty_file",
+            Code::UnsupportedType => "unsupported_type",
+            Code::UploadMissing => "upload_missing",
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::mail::{fallback_email, MailError, Mailer};
 use crate::spool::{Spool, SpoolEntry};
 use crate::store::TicketStore;
 use crate::ticket::Ticket;
+use crate::uploads::Uploads;
 
 /// What became of the fallback email.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,9 +26,9 @@ enum Emailed {
 }
 
 /// Email, then spool; see the module docs for the answer.
-pub(super) async fn fall_back<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
+pub(super) async fn fall_back<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     ticket: &Ticket,
-    deps: &Deps<S, M, P, C>,
+    deps: &Deps<S, M, P, U, C>,
 ) -> Saved {
     let emailed = email(ticket, deps).await;
     let entry = SpoolEntry {
@@ -46,9 +47,9 @@ pub(super) async fn fall_back<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
     }
 }
 
-async fn email<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
+async fn email<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     ticket: &Ticket,
-    deps: &Deps<S, M, P, C>,
+    deps: &Deps<S, M, P, U, C>,
 ) -> Emailed {
     let config = &deps.config;
     let email = fallback_email(
@@ -83,9 +84,9 @@ async fn email<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
 }
 
 /// Whether the spool took the entry.
-async fn spool<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
+async fn spool<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     entry: &SpoolEntry,
-    deps: &Deps<S, M, P, C>,
+    deps: &Deps<S, M, P, U, C>,
 ) -> bool {
     let timeout = deps.config.spool_timeout;
     let ticket_id = &entry.ticket.ticket_id;
@@ -117,6 +118,7 @@ mod tests {
     use crate::spool::MemorySpool;
     use crate::store::MemoryStore;
     use crate::testing::{contract, ticket};
+    use crate::uploads::MemoryUploads;
 
     /// A mailer that never answers, like SES accepting and going silent.
     struct SilentMailer;
@@ -136,13 +138,14 @@ mod tests {
         }
     }
 
-    fn deps<M: Mailer>(mailer: M) -> Deps<MemoryStore, M, MemorySpool, ManualClock> {
+    fn deps<M: Mailer>(mailer: M) -> Deps<MemoryStore, M, MemorySpool, MemoryUploads, ManualClock> {
         let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
         config.mail_timeout = Duration::from_millis(20);
         Deps::new(
             MemoryStore::new(),
             mailer,
             MemorySpool::new(),
+            MemoryUploads::new(),
             ManualClock::at_fixed_instant(),
             config,
         )
@@ -157,7 +160,9 @@ mod tests {
         )
     }
 
-    async fn spooled<M: Mailer>(deps: &Deps<MemoryStore, M, MemorySpool, ManualClock>) -> bool {
+    async fn spooled<M: Mailer>(
+        deps: &Deps<MemoryStore, M, MemorySpool, MemoryUploads, ManualClock>,
+    ) -> bool {
         let entry = deps.spool.get("HC-000000001-AAAA").await.unwrap();
         entry.expect("spooled").fallback_emailed
     }

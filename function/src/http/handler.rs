@@ -22,28 +22,32 @@ use crate::mail::Mailer;
 use crate::spool::Spool;
 use crate::store::{PutOutcome, TicketStore};
 use crate::ticket::{client_hash, new_submission_id, new_ticket_id, Ticket};
+use crate::uploads::Uploads;
 
 /// Everything the handler works with. Build once, share (e.g. in an `Arc`) between requests:
 /// the rate limiter's state lives here.
-pub struct Deps<S, M, P, C> {
+pub struct Deps<S, M, P, U, C> {
     pub store: S,
     pub mailer: M,
     /// Where a ticket the store could not take waits (after its fallback email).
     pub spool: P,
+    /// The attachments' files.
+    pub uploads: U,
     pub clock: C,
     pub config: Config,
     limiter: RateLimiter,
-    cors: Cors,
+    pub(super) cors: Cors,
 }
 
-impl<S: TicketStore, M: Mailer, P: Spool, C: Clock> Deps<S, M, P, C> {
-    pub fn new(store: S, mailer: M, spool: P, clock: C, config: Config) -> Self {
+impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U, C> {
+    pub fn new(store: S, mailer: M, spool: P, uploads: U, clock: C, config: Config) -> Self {
         let limiter = RateLimiter::new(config.rate_limit_per_minute);
         let cors = Cors::new(&config.allowed_origins);
         Deps {
             store,
             mailer,
             spool,
+            uploads,
             clock,
             config,
             limiter,
@@ -63,9 +67,9 @@ pub struct ClientAddr(pub IpAddr);
 pub struct RequestId(pub String);
 
 /// Handles one request. Never panics on request data; every answer is complete HTTP.
-pub async fn handle<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
+pub async fn handle<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     request: Request<Bytes>,
-    deps: &Deps<S, M, P, C>,
+    deps: &Deps<S, M, P, U, C>,
 ) -> Response<Bytes> {
     let request_id = match request.extensions().get::<RequestId>() {
         Some(RequestId(id)) => id.clone(),
@@ -96,9 +100,9 @@ pub async fn handle<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
     .await
 }
 
-async fn submit<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
+async fn submit<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     request: &Request<Bytes>,
-    deps: &Deps<S, M, P, C>,
+    deps: &Deps<S, M, P, U, C>,
 ) -> Response<Bytes> {
     let config = &deps.config;
     let content_type = request
@@ -147,9 +151,9 @@ async fn submit<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
 
 /// Store, else the fallback (email, then spool). A fresh id is drawn when the random part
 /// clashed.
-async fn save<S: TicketStore, M: Mailer, P: Spool, C: Clock>(
+async fn save<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     ticket: &mut Ticket,
-    deps: &Deps<S, M, P, C>,
+    deps: &Deps<S, M, P, U, C>,
 ) -> Saved {
     const ID_ATTEMPTS: usize = 3;
     for _ in 0..ID_ATTEMPTS {

@@ -15,7 +15,7 @@ use ticket_function::aws::aws_sdk_dynamodb::types::{
 };
 use ticket_function::aws::{
     aws_config, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, dynamodb_config, s3_config,
-    sesv2_config, DynamoStore, S3Spool, SesMailer,
+    sesv2_config, DynamoStore, S3Spool, S3Uploads, SesMailer,
 };
 use ticket_function::{Config, Deps, ManualClock};
 
@@ -30,7 +30,7 @@ pub(crate) const CLOSED: &str = "http://127.0.0.1:1";
 pub(crate) mod stream;
 pub(crate) mod worker;
 
-pub(crate) type Stack = Deps<DynamoStore, SesMailer, S3Spool, ManualClock>;
+pub(crate) type Stack = Deps<DynamoStore, SesMailer, S3Spool, S3Uploads, ManualClock>;
 
 /// moto's address, from the test runner. Missing means the tests were not started by it: fail
 /// loudly rather than pass without having tested anything.
@@ -267,22 +267,23 @@ pub(crate) async fn fresh_resources() -> Resources {
 
 /// Another stack on the same table and bucket (e.g. with other services down).
 pub(crate) async fn stack_on(options: StackOptions, resources: &Resources) -> Stack {
-    let (store, mailer, spool, config) = clients(options, resources).await;
+    let (store, mailer, spool, uploads, config) = clients(options, resources).await;
     Deps::new(
         store,
         mailer,
         spool,
+        uploads,
         ManualClock::new(SystemTime::now()),
         config,
     )
 }
 
-/// The store, mailer and spool of a stack and its settings (production timeouts), for tests
+/// The store, mailer, spool and uploads of a stack and its settings (production timeouts), for tests
 /// that wrap one of them.
 pub(crate) async fn clients(
     options: StackOptions,
     resources: &Resources,
-) -> (DynamoStore, SesMailer, S3Spool, Config) {
+) -> (DynamoStore, SesMailer, S3Spool, S3Uploads, Config) {
     let shared = sdk_config().await;
     let mut config = Config::local(ticket_function::testing::contract(), vec![SITE.into()]);
     config.fallback_email = FALLBACK.into();
@@ -307,8 +308,10 @@ pub(crate) async fn clients(
         Duration::from_secs(86_400),
     );
     let mailer = SesMailer::new(aws_sdk_sesv2::Client::from_conf(ses));
-    let spool = S3Spool::new(aws_sdk_s3::Client::from_conf(s3), &resources.bucket);
-    (store, mailer, spool, config)
+    let s3 = aws_sdk_s3::Client::from_conf(s3);
+    let spool = S3Spool::new(s3.clone(), &resources.bucket);
+    let uploads = S3Uploads::new(s3, &resources.bucket);
+    (store, mailer, spool, uploads, config)
 }
 
 pub(crate) fn json_request(body: &serde_json::Value) -> http::Request<Bytes> {

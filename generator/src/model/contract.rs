@@ -56,6 +56,7 @@ pub(super) fn build_contract(parts: &Parts<'_>, diagnostics: &Diagnostics) -> Ti
             min_fill_ms: t.min_fill_seconds * 1000,
             subject_words: [5, 7],
         },
+        attachments: t.attachments.limits(),
         fields: vec![
             spec(
                 field::USERNAME,
