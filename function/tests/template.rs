@@ -14,13 +14,18 @@ use ticket_function::aws::{PARTITION_KEY, QUEUE_INDEX, TTL_ATTRIBUTE};
 use ticket_function::config::{FUNCTION_BUDGET, VARIABLES};
 use ticket_function::spool::SPOOL_PREFIX;
 use ticket_function::ticket::new_ticket_id;
+use ticket_function::uploads::{PENDING_PREFIX, TICKETS_PREFIX};
 use ticket_function::worker::WORKER_VARIABLES;
 
 const HTTP_FUNCTION: &str = "TicketFunction";
 const WORKER: &str = "TicketWorker";
 
+fn objects(prefix: &str) -> String {
+    format!("!Sub ${{UploadsBucket.Arn}}/{prefix}*")
+}
+
 fn spool_objects() -> String {
-    format!("!Sub ${{UploadsBucket.Arn}}/{SPOOL_PREFIX}*")
+    objects(SPOOL_PREFIX)
 }
 
 #[test]
@@ -312,8 +317,8 @@ fn uploads_expire_by_prefix_and_the_spool_never_does() {
         let rule = rules.iter().find(|r| prefix(r) == p);
         text(&rule.unwrap_or_else(|| panic!("a rule for {p}"))["ExpirationInDays"])
     };
-    assert_eq!(expiry("pending/"), "1");
-    assert_eq!(expiry("tickets/"), "!Ref TicketRetentionDays");
+    assert_eq!(expiry(PENDING_PREFIX), "1");
+    assert_eq!(expiry(TICKETS_PREFIX), "!Ref TicketRetentionDays");
 }
 
 #[test]
@@ -328,22 +333,53 @@ fn permissions_are_least_privilege() {
             "dynamodb:Query",
             "ses:SendEmail",
             "s3:PutObject",
+            "s3:GetObject",
+            "s3:DeleteObject",
+            "s3:ListBucket",
             "logs:CreateLogStream",
             "logs:PutLogEvents"
         ]
     );
-    // It writes spool entries and nothing else in the bucket; it never reads them back.
-    assert_eq!(
-        allowing(&statements, "s3:PutObject").resources,
-        [spool_objects()]
-    );
-    for action in ["s3:GetObject", "s3:DeleteObject", "s3:ListBucket"] {
-        assert!(!actions(&statements).contains(&action), "{action}");
-    }
+    // Spool entries are written, never read back; attachments live under their two prefixes.
+    let on = |action: &str| allowing(&statements, action).resources.clone();
+    let attachments = [objects(PENDING_PREFIX), objects(TICKETS_PREFIX)];
+    let mut writes = vec![spool_objects()];
+    writes.extend(attachments.clone());
+    assert_eq!(on("s3:PutObject"), writes);
+    assert_eq!(on("s3:GetObject"), attachments);
+    assert_eq!(on("s3:DeleteObject"), attachments);
+    assert_eq!(on("s3:ListBucket"), ["!GetAtt UploadsBucket.Arn"]);
     assert_eq!(
         allowing(&statements, "dynamodb:Query").resources,
         [format!("!Sub ${{TicketsTable.Arn}}/index/{QUEUE_INDEX}")]
     );
+}
+
+#[test]
+fn slots_are_routed_and_the_bucket_takes_puts_from_the_site_only() {
+    let template = template();
+    let events = function(&template, HTTP_FUNCTION)["Events"]
+        .as_mapping()
+        .expect("events");
+    let mut routes: Vec<(String, String)> = events
+        .values()
+        .map(|e| {
+            (
+                text(&e["Properties"]["Path"]),
+                text(&e["Properties"]["Method"]),
+            )
+        })
+        .collect();
+    routes.sort();
+    let (tickets, uploads) = ("/tickets".to_owned(), "/uploads".to_owned());
+    assert_eq!(routes, [(tickets, "POST".into()), (uploads, "POST".into())]);
+    let rules = &uploads_bucket(&template)["Properties"]["CorsConfiguration"]["CorsRules"];
+    assert_eq!(rules.as_sequence().map(Vec::len), Some(1));
+    let origins =
+        &function(&template, HTTP_FUNCTION)["Environment"]["Variables"]["ALLOWED_ORIGINS"];
+    assert_eq!(text(&rules[0]["AllowedOrigins"][0]), text(origins));
+    assert_eq!(strings(&rules[0]["AllowedMethods"]), ["PUT"]);
+    assert_eq!(strings(&rules[0]["AllowedHeaders"]), ["content-type"]);
 }
 
 #[test]
@@ -380,7 +416,10 @@ fn the_worker_may_do_what_it_does_and_no_more() {
         on("dynamodb:ListStreams"),
         ["!Sub ${TicketsTable.Arn}/stream/*"]
     );
-    assert_eq!(on("s3:GetObject"), [spool_objects()]);
+    assert_eq!(
+        on("s3:GetObject"),
+        [spool_objects(), objects(TICKETS_PREFIX)]
+    );
     assert_eq!(on("s3:DeleteObject"), [spool_objects()]);
     assert_eq!(on("s3:ListBucket"), ["!GetAtt UploadsBucket.Arn"]);
     // Unconditioned, so that a missing spool entry is a 404 and not a 403.
