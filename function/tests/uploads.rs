@@ -664,3 +664,25 @@ fn strings(value: &serde_norway::Value) -> Vec<String> {
         .map(|v| v.as_str().unwrap_or_default().to_owned())
         .collect()
 }
+
+/// S3's slot signs the length and type (a browser sending other ones is refused by S3 itself);
+/// the page gets the headers it must send, never `host` or `content-length`, which it may not set.
+#[tokio::test]
+async fn an_s3_slot_signs_length_and_type() {
+    let (deps, _, _) = stack(StackOptions::default()).await;
+    let (status, answer) = ask(&deps, &new_sid("sig"), "shot.png", 67, "image/png").await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let url = answer["url"].as_str().unwrap();
+    let signed = url
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("X-Amz-SignedHeaders="))
+        .expect("a presigned URL");
+    let signed = signed.replace("%3B", ";");
+    let signed: Vec<&str> = signed.split(';').collect();
+    assert!(
+        signed.contains(&"content-length") && signed.contains(&"content-type"),
+        "{signed:?}"
+    );
+    assert_eq!(answer["headers"], json!({"content-type": "image/png"}));
+    assert!(url.contains("X-Amz-Expires=900"), "{url}");
+}
