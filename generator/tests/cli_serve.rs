@@ -260,6 +260,59 @@ fn the_ticket_form_works_locally() {
     assert_eq!(stored.lines().count(), 1);
 }
 
+/// A real PNG (1×1), the function's fixture.
+const PNG: &[u8] = include_bytes!("../../function/tests/fixtures/pixel.png");
+
+#[test]
+fn serve_plays_the_uploads_bucket() {
+    let dir = workspace(&fixture("minimal"));
+    let served = serve(dir.path());
+    let sid = "3b0f3c9e-3f4e-4a57-9a43-2f7f0d8f1c12";
+    let ask = serde_json::json!({"submission_id": sid, "name": "shot.png", "size": PNG.len(), "type": "image/png"});
+    let response = agent()
+        .post(&format!("{}/api/uploads", served.url))
+        .header("content-type", "application/json")
+        .send(ask.to_string())
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let slot: Value = serde_json::from_reader(response.into_body().into_reader()).unwrap();
+    let (url, key) = (slot["url"].as_str().unwrap(), slot["key"].as_str().unwrap());
+    assert!(
+        url.starts_with(&format!("{}/_helpcenter/uploads/pending/", served.url)),
+        "{url}"
+    );
+    let put = |url: &str, content_type: &str, body: &[u8]| {
+        let request = agent().put(url).header("content-type", content_type);
+        request.send(body).unwrap().status().as_u16()
+    };
+    // The slot takes exactly the signed length and type, and only at its own key.
+    assert_eq!(put(url, "image/png", b"short"), 400);
+    assert_eq!(put(url, "text/html", PNG), 400);
+    assert_eq!(
+        put(&url.replace("shot.png", "other.png"), "image/png", PNG),
+        403
+    );
+    assert_eq!(put(url, "image/png", PNG), 200);
+    let ticket = serde_json::json!({
+        "submission_id": sid, "language": "en", "audience": "users", "category": "account",
+        "subcategory": "sign-in", "email": "ada@example.org",
+        "subject": "Cannot sign in since this morning",
+        "description": "The sign-in page says my password is wrong, since this morning.",
+        "attachments": [key], "elapsed_ms": 42000,
+    });
+    let (status, answer) = post_ticket(&served.url, &ticket);
+    assert_eq!(status, 201, "{answer}");
+    let id = answer["ticket_id"].as_str().unwrap();
+    let folder = dir.path().join(".helpcenter/uploads/tickets").join(id);
+    let files: Vec<_> = walkdir::WalkDir::new(&folder)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    assert_eq!(files.len(), 1, "{folder:?}");
+    assert_eq!(std::fs::read(files[0].path()).unwrap(), PNG);
+}
+
 /// Posts `ticket` as JSON to the local endpoint from the site's origin: status and answer.
 fn post_ticket(url: &str, ticket: &Value) -> (u16, Value) {
     let response = agent()
