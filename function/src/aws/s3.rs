@@ -21,6 +21,35 @@ pub fn s3_config(shared: &SdkConfig, operation: Duration) -> aws_sdk_s3::config:
         .retry_config(retry_config())
 }
 
+/// Every key under `prefix`, page by page, in byte order; the error as text.
+pub(super) async fn list_keys(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<String>, String> {
+    let mut keys = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .set_continuation_token(token)
+            .send()
+            .await
+            .map_err(|e| DisplayErrorContext(&e).to_string())?;
+        let found = page.contents().iter().filter_map(|o| o.key());
+        keys.extend(found.map(str::to_owned));
+        token = page.next_continuation_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    // S3 lists keys in byte order already; sorting keeps the promise whatever the listing.
+    keys.sort();
+    Ok(keys)
+}
+
 /// Spool entries in an S3 bucket under [`SPOOL_PREFIX`].
 #[derive(Debug, Clone)]
 pub struct S3Spool {
@@ -89,28 +118,14 @@ impl Spool for S3Spool {
     }
 
     async fn list(&self) -> Result<Vec<String>, SpoolError> {
-        let mut ids = Vec::new();
-        let mut token = None;
-        loop {
-            let page = self
-                .client
-                .list_objects_v2()
-                .bucket(&self.bucket)
-                .prefix(SPOOL_PREFIX)
-                .set_continuation_token(token)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            let keys = page.contents().iter().filter_map(|o| o.key());
-            ids.extend(keys.filter_map(ticket_id_of).map(str::to_owned));
-            token = page.next_continuation_token().map(str::to_owned);
-            if token.is_none() {
-                break;
-            }
-        }
-        // S3 lists keys in byte order already; sorting keeps the promise whatever the listing.
-        ids.sort();
-        Ok(ids)
+        let keys = list_keys(&self.client, &self.bucket, SPOOL_PREFIX)
+            .await
+            .map_err(SpoolError::Unavailable)?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| ticket_id_of(k))
+            .map(str::to_owned)
+            .collect())
     }
 
     async fn remove(&self, ticket_id: &str) -> Result<(), SpoolError> {

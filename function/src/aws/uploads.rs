@@ -13,6 +13,7 @@ use aws_sdk_s3::types::MetadataDirective;
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use super::s3::list_keys;
 use crate::uploads::{content_disposition, Peek, Slot, UploadError, Uploads, SNIFF_BYTES};
 
 /// `x-amz-copy-source` is `bucket/key` URL-encoded, its `/` kept.
@@ -36,6 +37,22 @@ impl S3Uploads {
             client,
             bucket: bucket.to_owned(),
         }
+    }
+}
+
+impl S3Uploads {
+    /// The object, or its `range`; `None` when there is none.
+    async fn read(&self, key: &str, range: Option<String>) -> Result<Option<Bytes>, UploadError> {
+        let request = self.client.get_object().bucket(&self.bucket).key(key);
+        let output = match request.set_range(range).send().await {
+            Ok(output) => output,
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return Ok(None)
+            }
+            Err(err) => return Err(unavailable(err)),
+        };
+        let bytes = output.body.collect().await.map_err(unavailable)?;
+        Ok(Some(bytes.into_bytes()))
     }
 }
 
@@ -104,49 +121,17 @@ impl Uploads for S3Uploads {
                 head: Bytes::new(),
             }));
         }
-        let output = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .range(format!("bytes=0-{}", SNIFF_BYTES - 1))
-            .send()
-            .await;
-        let output = match output {
-            Ok(output) => output,
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
-                return Ok(None)
-            }
-            Err(err) => return Err(unavailable(err)),
+        let range = format!("bytes=0-{}", SNIFF_BYTES - 1);
+        let Some(bytes) = self.read(key, Some(range)).await? else {
+            return Ok(None);
         };
-        let bytes = output
-            .body
-            .collect()
-            .await
-            .map_err(unavailable)?
-            .into_bytes();
         // A server that ignores the range sends everything: keep the start only.
         let head = bytes.slice(..bytes.len().min(SNIFF_BYTES));
         Ok(Some(Peek { size, head }))
     }
 
     async fn get(&self, key: &str) -> Result<Option<Bytes>, UploadError> {
-        let output = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await;
-        let output = match output {
-            Ok(output) => output,
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
-                return Ok(None)
-            }
-            Err(err) => return Err(unavailable(err)),
-        };
-        let bytes = output.body.collect().await.map_err(unavailable)?;
-        Ok(Some(bytes.into_bytes()))
+        self.read(key, None).await
     }
 
     async fn put(
@@ -205,31 +190,9 @@ impl Uploads for S3Uploads {
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<String>, UploadError> {
-        let mut keys = Vec::new();
-        let mut token = None;
-        loop {
-            let page = self
-                .client
-                .list_objects_v2()
-                .bucket(&self.bucket)
-                .prefix(prefix)
-                .set_continuation_token(token)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            keys.extend(
-                page.contents()
-                    .iter()
-                    .filter_map(|o| o.key())
-                    .map(str::to_owned),
-            );
-            token = page.next_continuation_token().map(str::to_owned);
-            if token.is_none() {
-                break;
-            }
-        }
-        keys.sort();
-        Ok(keys)
+        list_keys(&self.client, &self.bucket, prefix)
+            .await
+            .map_err(UploadError::Unavailable)
     }
 
     async fn link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
