@@ -475,6 +475,33 @@ mod tests {
     }
 
     #[test]
+    fn attachments_have_defaults_and_checked_limits() {
+        let config = load(MINIMAL).unwrap();
+        assert_eq!(config.ticket.attachments.limits(), Attachments::default());
+        let with = |a: &str| {
+            MINIMAL.replace(
+                "response_hours: 24",
+                &format!("response_hours: 24, attachments: {a}"),
+            )
+        };
+        let config = load(&with("{max_files: 2, types: [png, pdf]}")).unwrap();
+        let limits = config.ticket.attachments.limits();
+        assert_eq!((limits.max_files, limits.max_file_mib), (2, 20));
+        assert_eq!(limits.types, [FileType::Png, FileType::Pdf]);
+        let errors = load(&with("{max_files: 30}")).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("`ticket.attachments`: max_files 30"),
+            "{errors:?}"
+        );
+        assert_eq!(errors[0].line, Some(8));
+        let errors = load(&with("{types: [png, exe]}")).unwrap_err();
+        assert!(errors[0].message.contains("exe"), "{errors:?}");
+        assert!(load(&with("{max_files: 0}")).is_ok(), "0 turns them off");
+    }
+
+    #[test]
     fn acknowledgements_need_a_privacy_url() {
         let without = MINIMAL.replace(", privacy_url: https://h.example/privacy", "");
         let errors = load(&without).unwrap_err();
