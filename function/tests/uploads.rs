@@ -284,26 +284,19 @@ async fn bad_slots_and_keys<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: 
     }
     let (status, _) = ask(deps, "short", "a.png", 10, "image/png").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    // Five files fill the submission: a sixth slot, or six keys, are too many.
+    // Ten uploads (five sent, five removed again on the page and replaced) fill a submission's
+    // slots; six keys in a ticket are too many.
     let mut keys = Vec::new();
-    for n in 0..5 {
-        keys.push(
-            upload(
-                deps,
-                browser,
-                &sid,
-                &format!("shot {n}.png"),
-                "image/png",
-                PNG,
-            )
-            .await,
-        );
+    for n in 0..10 {
+        let name = format!("shot {n}.png");
+        keys.push(upload(deps, browser, &sid, &name, "image/png", PNG).await);
     }
-    let (status, answer) = ask(deps, &sid, "shot 5.png", 67, "image/png").await;
+    let (status, answer) = ask(deps, &sid, "shot 10.png", 67, "image/png").await;
     assert_eq!(
         (status, code(&answer).as_deref()),
         (StatusCode::BAD_REQUEST, Some("too_many_files"))
     );
+    keys.truncate(5);
     let mut six: Vec<&str> = keys.iter().map(String::as_str).collect();
     let other = new_sid("other");
     let foreign = upload(deps, browser, &other, "theirs.png", "image/png", PNG).await;

@@ -98,7 +98,10 @@ async fn grant<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     deps: &Deps<S, M, P, U, C>,
 ) -> Response<Bytes> {
     let config = &deps.config;
-    let max_files = config.contract.attachments.max_files as usize;
+    // The page may remove a file and choose another (the removed upload stays until the bucket's
+    // lifecycle takes it): twice the limit leaves room for that, while the submit enforces the
+    // limit itself. This cap only stops one submission from filling the bucket.
+    let max_uploads = 2 * config.contract.attachments.max_files as usize;
     let timeout = config.uploads_timeout;
     let prefix = pending_prefix(&asked.submission_id);
     let existing = match tokio::time::timeout(timeout, deps.uploads.list(&prefix)).await {
@@ -106,7 +109,7 @@ async fn grant<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
         Ok(Err(error)) => return unavailable(&error.to_string(), deps),
         Err(_) => return unavailable("listing timed out", deps),
     };
-    if existing >= max_files {
+    if existing >= max_uploads {
         return refused(Code::TooManyFiles);
     }
     let key = PendingKey::new(&asked.submission_id, name);
