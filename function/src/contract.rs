@@ -122,7 +122,7 @@ pub struct LanguageMessages {
 
 /// The theme's `email_*` UI strings of one language, without the prefix. `{name}` placeholders
 /// are filled by the worker: `{ticket_id}`, `{subject}`, `{username}`, `{hours}`, `{language}`,
-/// `{url}`, `{site_title}`.
+/// `{url}`, `{site_title}`, `{date}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmailStrings {
@@ -159,6 +159,17 @@ pub struct EmailStrings {
     pub ack_privacy: String,
     /// "The {site_title} support team"
     pub ack_signature: String,
+    // The files, in the team email and the fallback email (the default language's).
+    /// The heading of the list of files.
+    pub label_attachments: String,
+    /// After an image that travels with the email.
+    pub attachment_attached: String,
+    /// After a file that is linked: "link valid until {date}" (the link follows on its line).
+    pub attachment_link: String,
+    /// After a file the bucket no longer has.
+    pub attachment_unavailable: String,
+    /// After a file the person sent that the bucket could not take.
+    pub attachment_not_received: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,8 +9,8 @@
 //! - Shared, entry-point-neutral: [`contract`] (the form's fields, limits and choices, shared
 //!   with the generator), [`config`] (settings), [`clock`], [`ticket`] (a valid submission → the
 //!   stored ticket, its id), [`store`] (the [`TicketStore`] trait, [`FileStore`],
-//!   [`MemoryStore`]), [`mail`] (the [`Mailer`] trait, the fallback email, MIME through
-//!   `mail-builder`, [`FileMailer`], [`MemoryMailer`]), [`spool`] (the [`Spool`] of tickets
+//!   [`MemoryStore`]), [`mail`] (the [`Mailer`] trait, the fallback email, a ticket's files
+//!   attached or linked, MIME through `mail-builder`, [`FileMailer`], [`MemoryMailer`]), [`spool`] (the [`Spool`] of tickets
 //!   the store could not take, [`FileSpool`], [`MemorySpool`]), [`replay`] (spool → store) and
 //!   [`uploads`] (attachments' files: the [`Uploads`] trait, [`FileUploads`], [`MemoryUploads`],
 //!   where files live, their types sniffed from their bytes).

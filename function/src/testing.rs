@@ -3,26 +3,30 @@
 //! valid submission, a ticket and its fallback email, and the handler's and the worker's
 //! dependencies in memory.
 
+use std::future::Future;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
 
 use crate::clock::ManualClock;
 use crate::config::Config;
 use crate::contract::TicketContract;
 use crate::http::Deps;
-use crate::mail::{fallback_email, Email, MemoryMailer};
+use crate::mail::{fallback_email, Email, MailFiles, MemoryMailer};
 use crate::notify::{NotifyConfig, Routes};
 use crate::spool::MemorySpool;
 use crate::store::MemoryStore;
-use crate::ticket::Ticket;
-use crate::uploads::MemoryUploads;
+use crate::ticket::{Attachment, Ticket};
+use crate::uploads::{MemoryUploads, Peek, Slot, UploadError, Uploads};
 use crate::worker::WorkerDeps;
 
 /// The site origin the memory handler allows.
 pub const SITE: &str = "https://help.example.com";
 
 pub type MemoryDeps = Deps<MemoryStore, MemoryMailer, MemorySpool, MemoryUploads, ManualClock>;
-pub type MemoryWorker = WorkerDeps<MemoryStore, MemoryMailer, MemorySpool, ManualClock>;
+pub type MemoryWorker =
+    WorkerDeps<MemoryStore, MemoryMailer, MemorySpool, MemoryUploads, ManualClock>;
 
 /// The handler's dependencies in memory on a clock that stands still, allowing [`SITE`], with
 /// `rate_limit_per_minute` posts per client (0: no limit).
@@ -47,6 +51,7 @@ pub fn memory_worker() -> MemoryWorker {
         store: MemoryStore::new(),
         mailer: MemoryMailer::new(),
         spool: MemorySpool::new(),
+        uploads: MemoryUploads::new(),
         clock: ManualClock::at_fixed_instant(),
         config: NotifyConfig::local(Arc::new(contract()), "tickets@example.com", routes),
     }
@@ -120,8 +125,93 @@ pub fn email(subject: &str) -> Email {
         "tickets@example.com",
         "support@example.com",
         SystemTime::UNIX_EPOCH,
+        MailFiles::default(),
     )
 }
 
 /// A real 1×1 PNG (67 bytes, `tests/fixtures/pixel.png`), for attachments.
 pub const PNG: &[u8] = include_bytes!("../tests/fixtures/pixel.png");
+
+/// Stores `bytes` as the next file of `ticket` in `uploads`, where the handler would have
+/// moved it (`tickets/<ticket_id>/<upload id>/<name>`), and lists it in the ticket.
+pub async fn attach<U: Uploads>(
+    uploads: &U,
+    ticket: &mut Ticket,
+    name: &str,
+    bytes: impl Into<Bytes>,
+    content_type: &str,
+) {
+    let bytes = bytes.into();
+    let upload_id = format!("{:010}", ticket.attachments.len());
+    let key = crate::uploads::ticket_key(&ticket.ticket_id, &upload_id, name);
+    let size = bytes.len() as u64;
+    if let Err(e) = uploads.put(&key, bytes, content_type, name).await {
+        panic!("the test bucket took no file: {e}");
+    }
+    ticket.attachments.push(Attachment {
+        key,
+        name: name.into(),
+        size,
+        content_type: content_type.into(),
+    });
+}
+
+/// A bucket whose downloads never answer (S3 accepting and going silent) while everything else,
+/// links included (signed locally), works as [`MemoryUploads`].
+pub struct SilentGets(pub MemoryUploads);
+
+impl Uploads for SilentGets {
+    fn slot(
+        &self,
+        key: &str,
+        size: u64,
+        content_type: &str,
+        expires: Duration,
+    ) -> impl Future<Output = Result<Slot, UploadError>> + Send {
+        self.0.slot(key, size, content_type, expires)
+    }
+
+    fn peek(&self, key: &str) -> impl Future<Output = Result<Option<Peek>, UploadError>> + Send {
+        self.0.peek(key)
+    }
+
+    fn get(&self, _: &str) -> impl Future<Output = Result<Option<Bytes>, UploadError>> + Send {
+        std::future::pending()
+    }
+
+    fn put(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        content_type: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<(), UploadError>> + Send {
+        self.0.put(key, bytes, content_type, name)
+    }
+
+    fn copy(
+        &self,
+        from: &str,
+        to: &str,
+        content_type: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<(), UploadError>> + Send {
+        self.0.copy(from, to, content_type, name)
+    }
+
+    fn delete(&self, key: &str) -> impl Future<Output = Result<(), UploadError>> + Send {
+        self.0.delete(key)
+    }
+
+    fn list(&self, prefix: &str) -> impl Future<Output = Result<Vec<String>, UploadError>> + Send {
+        self.0.list(prefix)
+    }
+
+    fn link(
+        &self,
+        key: &str,
+        expires: Duration,
+    ) -> impl Future<Output = Result<String, UploadError>> + Send {
+        self.0.link(key, expires)
+    }
+}

@@ -1,5 +1,6 @@
 //! The handler against real DynamoDB and SES v2 APIs (moto's server on 127.0.0.1, started by
-//! `tests/run`): storage, read-back, queue order, idempotency, the email fallback and its budget.
+//! `tests/run`): storage, read-back, queue order, idempotency, the email fallback (with the
+//! ticket's files from moto's S3) and its budget.
 
 mod support;
 
@@ -7,15 +8,16 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use http::StatusCode;
-use mail_parser::{Address, MessageParser};
+use mail_parser::{Address, MessageParser, MimeHeaders};
 use serde_json::json;
 use support::{
     body_json, json_request, sent_raw_emails, stack, StackOptions, CLOSED, FALLBACK, SENDER,
 };
 use ticket_function::aws::aws_sdk_dynamodb::types::AttributeValue;
 use ticket_function::aws::{PARTITION_KEY, QUEUE_INDEX};
-use ticket_function::testing::valid_json;
-use ticket_function::{handle, TicketStore};
+use ticket_function::mail::{fallback_email, mail_files};
+use ticket_function::testing::{attach, valid_json, PNG};
+use ticket_function::{handle, Clock, Mailer, TicketStore};
 
 /// The Lambda's budget; every answer, fallbacks included, must come well within it.
 const BUDGET: Duration = Duration::from_secs(10);
@@ -317,4 +319,46 @@ async fn hostile_but_valid_text_is_stored_verbatim_and_harmless() {
         "stored as text; escaping is the reader's job"
     );
     assert_eq!(response.headers()["content-type"], "application/json");
+}
+
+/// The fallback's email of a ticket with files, on the real services: the PNG fetched from S3,
+/// attached, and accepted by SES. (The handler's own path to it is `fall_back`, tested in memory;
+/// a post that uploads files end to end is the handler's test.)
+#[tokio::test]
+async fn dynamodb_down_the_fallback_email_carries_the_png_from_s3() {
+    let (deps, _, _) = stack(StackOptions {
+        dynamodb_endpoint: Some(CLOSED.into()),
+        ..Default::default()
+    })
+    .await;
+    let mut t = support::worker::new_ticket("Screenshot attached");
+    attach(&deps.uploads, &mut t, "screen shot.png", PNG, "image/png").await;
+    assert!(deps.store.put(&t).await.is_err(), "DynamoDB is unreachable");
+    let config = &deps.config;
+    let now = deps.clock.now();
+    let started = Instant::now();
+    let files = mail_files(&t, &deps.uploads, now, config.mail_timeout / 4).await;
+    assert!(started.elapsed() < config.mail_timeout / 4);
+    let email = fallback_email(&t, &config.contract, SENDER, FALLBACK, now, files);
+    deps.mailer.send(&email).await.expect("SES took it");
+
+    let raw = sent_raw_emails()
+        .into_iter()
+        .find(|m| m.contains(&t.ticket_id))
+        .expect("the email reached SES");
+    let email = MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("a MIME message");
+    assert_eq!(email.attachment_count(), 1);
+    let png = email.attachment(0).expect("the PNG");
+    assert_eq!(png.attachment_name(), Some("screen shot.png"));
+    assert_eq!(png.contents(), PNG);
+    let text = email
+        .body_text(0)
+        .expect("a text body")
+        .replace("\r\n", "\n");
+    assert!(
+        text.ends_with("\n\nAttachments:\n- screen shot.png (67 B, PNG): attached\n"),
+        "{text}"
+    );
 }

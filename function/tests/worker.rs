@@ -1,21 +1,24 @@
 //! The ticket worker against moto's DynamoDB, DynamoDB Streams and SES v2 (started by
 //! `tests/run`): tickets go in through the real `DynamoStore`, the table's stream records come
-//! back from the Streams API and reach the worker as the Lambda event carries them, and the
-//! emails are read back from what SES accepted.
+//! back from the Streams API and reach the worker as the Lambda event carries them, the tickets'
+//! files live in moto's S3, and the emails are read back from what SES accepted.
 
 mod support;
 
 use std::time::{Duration, Instant};
 
+use mail_parser::MimeHeaders;
 use serde_json::json;
 use support::worker::{
-    body, deliver, env, failures, first, header_names, new_ticket, one, parse, sent, setup,
-    ticket_sequences,
+    body, deliver, download, env, failures, first, header_names, new_ticket, one, parse, sent,
+    setup, ticket_sequences,
 };
 use support::{unique, CLOSED, FALLBACK, SENDER};
 use ticket_function::aws::aws_sdk_dynamodb::types::AttributeValue;
 use ticket_function::aws::{SesMailer, PARTITION_KEY};
+use ticket_function::contract::MIB;
 use ticket_function::mail::{Email, MailError};
+use ticket_function::testing::{attach, PNG};
 use ticket_function::ticket::ArrivedVia;
 use ticket_function::worker::WorkerSettings;
 use ticket_function::{FileSpool, Mailer, MemorySpool, Spool, SpoolEntry, TicketStore};
@@ -426,4 +429,72 @@ async fn a_late_write_of_an_emailed_ticket_gets_only_its_acknowledgement() {
         .expect("ticket");
     assert_eq!(stored.arrived_via, Some(ArrivedVia::Fallback));
     assert!(!s.item(&t.ticket_id).await.contains_key("team_notified_at"));
+}
+
+#[tokio::test]
+async fn the_team_email_attaches_the_png_and_links_a_large_video_that_downloads() {
+    let mut s = setup().await;
+    let worker = s.worker(s.mailer(None), MemorySpool::new(), s.config(None));
+    let mut t = new_ticket("Screenshot and recording");
+    let video: Vec<u8> = (0..6 * MIB).map(|i| (i % 251) as u8).collect();
+    attach(
+        &worker.uploads,
+        &mut t,
+        "Снимок экрана.png",
+        PNG,
+        "image/png",
+    )
+    .await;
+    attach(
+        &worker.uploads,
+        &mut t,
+        "recording.mp4",
+        video.clone(),
+        "video/mp4",
+    )
+    .await;
+    t.attachments_failed = vec!["notes.pdf".into()];
+    s.put(&t).await;
+    assert!(failures(&deliver(&worker, s.reader.next_event()).await).is_empty());
+
+    let raw = one(&t.ticket_id, "team");
+    let email = parse(&raw);
+    assert_eq!(email.attachment_count(), 1, "the PNG only");
+    let png = email.attachment(0).expect("the PNG");
+    assert_eq!(png.attachment_name(), Some("Снимок экрана.png"));
+    assert_eq!(png.content_type().map(|c| c.subtype()), Some(Some("png")));
+    assert_eq!(png.contents(), PNG);
+    let text = body(&raw);
+    let mut lines = text.lines().skip_while(|l| *l != "Attachments:").skip(1);
+    assert_eq!(
+        lines.next(),
+        Some("- Снимок экрана.png (67 B, PNG): attached")
+    );
+    let linked = lines.next().unwrap_or_default();
+    assert!(
+        linked.starts_with("- recording.mp4 (6.0 MB, MP4): link valid until "),
+        "{text}"
+    );
+    let url = lines.next().unwrap_or_default().trim();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.contains("X-Amz-Expires=604800"),
+        "{url}"
+    );
+    assert_eq!(lines.next(), Some("- notes.pdf: not received"));
+    let url = url.to_owned();
+    let (status, disposition, bytes) = tokio::task::spawn_blocking(move || download(&url))
+        .await
+        .expect("download");
+    assert_eq!(status, 200);
+    assert!(
+        disposition.starts_with("attachment; filename=\"recording.mp4\""),
+        "{disposition}"
+    );
+    assert!(bytes == video, "the link gives the file");
+    assert!(
+        sent(&t.ticket_id, "ack")[0]
+            .matches("Content-Disposition")
+            .count()
+            == 0
+    );
 }

@@ -8,12 +8,12 @@ use std::sync::Arc;
 use lambda_http::{lambda_runtime, service_fn, LambdaEvent};
 use ticket_function::aws::stream::{self, WorkerEvent};
 use ticket_function::aws::{
-    self, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, DynamoStore, S3Spool, SesMailer,
+    self, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, DynamoStore, S3Spool, S3Uploads, SesMailer,
 };
 use ticket_function::worker::{handle_records, WorkerDeps, WorkerSettings};
 use ticket_function::SystemClock;
 
-type Deps = WorkerDeps<DynamoStore, SesMailer, S3Spool, SystemClock>;
+type Deps = WorkerDeps<DynamoStore, SesMailer, S3Spool, S3Uploads, SystemClock>;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -62,7 +62,7 @@ async fn invoke(
     }
 }
 
-/// The store, the mailer and the spool from the settings and the SDK environment.
+/// The store, the mailer, the spool and the uploads from the settings and the SDK environment.
 async fn deps(settings: WorkerSettings) -> Deps {
     let shared = aws::load_sdk_config().await;
     let dynamodb = aws_sdk_dynamodb::Client::from_conf(
@@ -74,7 +74,8 @@ async fn deps(settings: WorkerSettings) -> Deps {
     WorkerDeps {
         store: DynamoStore::new(dynamodb, &settings.tickets_table, settings.ticket_retention),
         mailer: SesMailer::new(ses),
-        spool: S3Spool::new(s3, &settings.uploads_bucket),
+        spool: S3Spool::new(s3.clone(), &settings.uploads_bucket),
+        uploads: S3Uploads::new(s3, &settings.uploads_bucket),
         clock: SystemClock,
         config: settings.notify,
     }

@@ -6,11 +6,15 @@
 //! that timed out counts as sent: SES may still deliver it, and a possible duplicate is better
 //! than a loss. The answer is `202` when the email was sent (`"emailed"`) or, failing that, the
 //! spool took the ticket (`"spooled"`); `503` only when neither is known to have it.
+//!
+//! The email carries the ticket's files like the team email ([`mail_files`]): fetching its
+//! images takes at most a quarter of `mail_timeout` and the send the rest, so the fallback stays
+//! within the budget the settings check.
 
 use super::handler::Deps;
 use super::response::Saved;
 use crate::clock::Clock;
-use crate::mail::{fallback_email, MailError, Mailer};
+use crate::mail::{fallback_email, mail_files, MailError, Mailer};
 use crate::spool::{Spool, SpoolEntry};
 use crate::store::TicketStore;
 use crate::ticket::Ticket;
@@ -52,14 +56,19 @@ async fn email<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     deps: &Deps<S, M, P, U, C>,
 ) -> Emailed {
     let config = &deps.config;
+    let started = tokio::time::Instant::now();
+    let now = deps.clock.now();
+    let files = mail_files(ticket, &deps.uploads, now, config.mail_timeout / 4).await;
     let email = fallback_email(
         ticket,
         &config.contract,
         &config.sender_email,
         &config.fallback_email,
-        deps.clock.now(),
+        now,
+        files,
     );
-    match tokio::time::timeout(config.mail_timeout, deps.mailer.send(&email)).await {
+    let left = config.mail_timeout.saturating_sub(started.elapsed());
+    match tokio::time::timeout(left, deps.mailer.send(&email)).await {
         Ok(Ok(())) => {
             tracing::warn!(outcome = "emailed", ticket_id = %ticket.ticket_id, "ticket sent to the fallback address");
             Emailed::Sent
@@ -117,7 +126,7 @@ mod tests {
     use crate::mail::{Email, MemoryMailer};
     use crate::spool::MemorySpool;
     use crate::store::MemoryStore;
-    use crate::testing::{contract, ticket};
+    use crate::testing::{attach, contract, ticket, SilentGets, PNG};
     use crate::uploads::MemoryUploads;
 
     /// A mailer that never answers, like SES accepting and going silent.
@@ -139,13 +148,20 @@ mod tests {
     }
 
     fn deps<M: Mailer>(mailer: M) -> Deps<MemoryStore, M, MemorySpool, MemoryUploads, ManualClock> {
+        deps_with(mailer, MemoryUploads::new())
+    }
+
+    fn deps_with<M: Mailer, U: Uploads>(
+        mailer: M,
+        uploads: U,
+    ) -> Deps<MemoryStore, M, MemorySpool, U, ManualClock> {
         let mut config = Config::local(contract(), vec!["https://help.example.com".into()]);
         config.mail_timeout = Duration::from_millis(20);
         Deps::new(
             MemoryStore::new(),
             mailer,
             MemorySpool::new(),
-            MemoryUploads::new(),
+            uploads,
             ManualClock::at_fixed_instant(),
             config,
         )
@@ -218,5 +234,45 @@ mod tests {
             Saved::Lost,
             "an email that may not arrive and no spool: the client is told to write"
         );
+    }
+
+    #[tokio::test]
+    async fn the_email_attaches_the_tickets_image() {
+        let deps = deps(MemoryMailer::new());
+        let mut t = fixture();
+        attach(&deps.uploads, &mut t, "shot.png", PNG, "image/png").await;
+        assert_eq!(
+            fall_back(&t, &deps).await,
+            Saved::Emailed(t.ticket_id.clone())
+        );
+        let sent = deps.mailer.sent();
+        assert_eq!(sent[0].attachments.len(), 1);
+        assert_eq!(sent[0].attachments[0].bytes, PNG);
+        assert!(
+            sent[0]
+                .text
+                .ends_with("\n\nAttachments:\n- shot.png (67 B, PNG): attached\n"),
+            "{}",
+            sent[0].text
+        );
+    }
+
+    /// The images get a quarter of the email's time, the send the rest.
+    #[tokio::test]
+    async fn a_silent_bucket_leaves_the_email_its_time() {
+        let deps = deps_with(MemoryMailer::new(), SilentGets(MemoryUploads::new()));
+        let mut t = fixture();
+        attach(&deps.uploads.0, &mut t, "shot.png", PNG, "image/png").await;
+        let started = tokio::time::Instant::now();
+        assert_eq!(
+            fall_back(&t, &deps).await,
+            Saved::Emailed(t.ticket_id.clone())
+        );
+        assert!(started.elapsed() < deps.config.mail_timeout);
+        let sent = deps.mailer.sent();
+        assert!(sent[0].attachments.is_empty());
+        assert!(sent[0]
+            .text
+            .contains("- shot.png (67 B, PNG): link valid until "));
     }
 }

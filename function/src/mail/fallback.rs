@@ -1,20 +1,32 @@
 //! Step 4b: when the store is down, the ticket goes to the fallback address as a plain-text email
-//! with the same structure as the form.
+//! with the same structure as the form, its images attached and its other files linked.
 
 use std::time::SystemTime;
 
-use super::Email;
-use crate::contract::{label, Labels, TicketContract};
+use super::{Email, MailFiles};
+use crate::contract::{label, EmailStrings, Labels, TicketContract};
 use crate::ticket::Ticket;
 
-/// The fallback email for a ticket the store could not take.
+/// The fallback email for a ticket the store could not take, with its `files` (see
+/// [`mail_files`](super::mail_files)).
 pub fn fallback_email(
     ticket: &Ticket,
     contract: &TicketContract,
     from: &str,
     to: &str,
     date: SystemTime,
+    files: MailFiles,
 ) -> Email {
+    // A checked contract has the default language's words; the email goes out regardless.
+    let none = EmailStrings::default();
+    let words = contract
+        .messages_for(&contract.default_language)
+        .map_or(&none, |m| &m.strings);
+    let mut text = plain_text_body(ticket, contract);
+    for line in files.lines(words) {
+        text.push_str(&line);
+        text.push('\n');
+    }
     Email {
         from: from.to_owned(),
         to: to.to_owned(),
@@ -23,9 +35,10 @@ pub fn fallback_email(
             "[{}] {} · {}",
             ticket.ticket_id, ticket.queue, ticket.subject
         ),
-        text: plain_text_body(ticket, contract),
+        text,
         date,
         id: format!("{}.{}", ticket.ticket_id, ticket.submission_id),
+        attachments: files.attached,
     }
 }
 

@@ -1,7 +1,9 @@
 //! An [`Email`] as RFC 5322 + MIME bytes, built by `mail-builder`: it writes the subject as
 //! RFC 2047 encoded words when it needs them, folds long headers, and picks 7bit,
 //! quoted-printable or base64 for the body (whichever is safe and shortest). The same builder
-//! makes `multipart/alternative` bodies and attachments.
+//! makes `multipart/mixed` bodies with attachments: their file names are RFC 2231 parameters
+//! (percent-encoded UTF-8 whenever a name is not plain printable ASCII), so a quote, a
+//! semicolon or a line break in a name stays inside its parameter.
 
 use std::time::UNIX_EPOCH;
 
@@ -13,15 +15,11 @@ use super::Email;
 
 impl Email {
     /// The message with CRLF line ends. Addresses were validated before (no specials); control
-    /// characters are stripped from every header value and become spaces in the subject anyway,
-    /// so no input can start a header of its own.
+    /// characters are stripped from every header value and become spaces in the subject and
+    /// file names anyway, so no input can start a header of its own. Without attachments the
+    /// message is the text part alone, as it always was.
     pub fn to_mime(&self) -> Vec<u8> {
         let domain = self.from.rsplit_once('@').map_or("localhost", |(_, d)| d);
-        let subject: String = self
-            .subject
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
         let seconds = self
             .date
             .duration_since(UNIX_EPOCH)
@@ -33,7 +31,7 @@ impl Email {
             message = message.reply_to(strip_controls(reply_to));
         }
         let message = message
-            .subject(subject)
+            .subject(one_line(&self.subject))
             .date(Date::from(seconds))
             .message_id(MessageId::new(format!(
                 "{}@{}",
@@ -42,6 +40,10 @@ impl Email {
             )))
             // Text is canonical with CRLF line ends, also under base64 (RFC 2046 section 4.1.1).
             .text_body(self.text.replace('\n', "\r\n"));
+        let message = self.attachments.iter().fold(message, |message, file| {
+            let bytes: &[u8] = &file.bytes;
+            message.attachment(file.file_type.mime(), one_line(&file.name), bytes)
+        });
         let mut bytes = Vec::new();
         message.serialize(&mut bytes);
         bytes
@@ -52,13 +54,25 @@ fn strip_controls(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).collect()
 }
 
+/// Text for one line (a subject, a file name): control characters, line breaks included,
+/// become spaces.
+pub(super) fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
-    use mail_parser::{Message, MessageParser};
+    use mail_parser::{Message, MessageParser, MimeHeaders};
+
+    use bytes::Bytes;
 
     use super::*;
+    use crate::contract::FileType;
+    use crate::mail::EmailAttachment;
     use crate::testing::email;
 
     fn text(mime: &[u8]) -> &str {
@@ -209,5 +223,79 @@ mod tests {
             Some("tickets@example.com")
         );
         assert_eq!(address(parsed.to()).as_deref(), Some("support@example.com"));
+    }
+
+    fn with_files(names: &[&str]) -> Email {
+        let mut e = email("Refund missing");
+        e.attachments = names
+            .iter()
+            .map(|name| EmailAttachment {
+                name: (*name).into(),
+                file_type: FileType::Png,
+                bytes: Bytes::from_static(crate::testing::PNG),
+            })
+            .collect();
+        e
+    }
+
+    /// Names with quotes, semicolons, line breaks, non-ASCII and great length stay inside their
+    /// parameter: no header of their own, and they read back as sent (line breaks as spaces).
+    #[test]
+    fn file_names_cannot_inject_headers() {
+        let names = [
+            "shot \"1\"; filename=evil.exe.png",
+            "a.png\r\nBcc: victim@example.net\r\nX-Evil: 1\r\n\r\nbody",
+            "Снимок экрана 2025-01-02 в 03.04.05 😀.png",
+            "لقطة شاشة.png",
+            &format!("{}.png", "long name ".repeat(12)),
+        ];
+        let e = with_files(&names);
+        let bytes = e.to_mime();
+        let mime = text(&bytes);
+        for line in mime.split("\r\n") {
+            assert!(
+                !line.starts_with("Bcc") && !line.starts_with("X-Evil") && line.len() <= 78,
+                "{line}"
+            );
+        }
+        let parsed = parse(&bytes);
+        assert!(parsed.bcc().is_none());
+        assert_eq!(parsed.attachment_count(), names.len());
+        for (n, name) in names.iter().enumerate() {
+            let part = parsed.attachment(n as u32).expect("the attachment");
+            assert_eq!(
+                part.attachment_name(),
+                Some(one_line(name).as_str()),
+                "{name}"
+            );
+            assert_eq!(part.contents(), crate::testing::PNG);
+            let content_type = part.content_type().expect("a type");
+            assert_eq!(
+                (content_type.ctype(), content_type.subtype()),
+                ("image", Some("png"))
+            );
+        }
+        assert_eq!(body_text(&bytes), e.text);
+    }
+
+    /// The top-level headers stay those of the plain message; only the type becomes
+    /// `multipart/mixed` (and the encoding moves into the parts).
+    #[test]
+    fn attachments_make_a_mixed_message_of_the_same_headers() {
+        let names = |mime: &[u8]| -> Vec<String> {
+            headers(text(mime))
+                .into_iter()
+                .filter(|l| !l.starts_with([' ', '\t']))
+                .filter_map(|l| l.split_once(':').map(|(name, _)| name.to_owned()))
+                .collect()
+        };
+        let plain = email("Refund missing").to_mime();
+        let mixed = with_files(&["shot.png"]).to_mime();
+        let mut expected = names(&plain);
+        expected.retain(|n| n != "Content-Transfer-Encoding");
+        assert_eq!(names(&mixed), expected);
+        assert!(text(&plain).contains("\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n"));
+        assert!(text(&mixed).contains("\r\nContent-Type: multipart/mixed;"));
+        assert_eq!(parse(&mixed).text_body_count(), 1);
     }
 }

@@ -4,9 +4,8 @@
 
 use std::time::SystemTime;
 
-use super::text::fill;
 use crate::contract::TicketContract;
-use crate::mail::{is_valid_email, Email};
+use crate::mail::{fill, is_valid_email, Email};
 use crate::ticket::Ticket;
 
 /// The submitter's address, if the ticket has one an email can go to.
@@ -70,6 +69,8 @@ pub fn ack_email(
         text: lines.join("\n") + "\n",
         date,
         id: format!("{}.ack", ticket.ticket_id),
+        // Never a file: the acknowledgement repeats nothing the person sent.
+        attachments: Vec::new(),
     })
 }
 

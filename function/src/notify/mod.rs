@@ -6,19 +6,22 @@
 //! 1. Wait until the ticket is `spool_settle` old, then look for its spool entry: one whose
 //!    fallback email went out means the team has the ticket already (a write that landed after
 //!    the HTTP function gave up on it): the ticket is marked `arrived_via: fallback`.
-//! 2. The team email, unless the ticket arrived by fallback: claim it in the store
-//!    ([`NoticeStore::claim_notice`]), then send. Not claimed: sent before, skip. A failed send
-//!    withdraws the claim and fails the ticket, so a retry sends it.
+//! 2. The team email, unless the ticket arrived by fallback: its files first (images fetched
+//!    from the bucket, links signed: [`mail_files`], which never fails), then claim it in the
+//!    store ([`NoticeStore::claim_notice`]), then send. Not claimed: sent before, skip. A
+//!    failed send withdraws the claim and fails the ticket, so a retry sends it. The files come
+//!    before the claim so that the claim is held for the send alone: a worker stopped while
+//!    holding it would leave the email unsent for good (a repeated delivery fetches them in vain,
+//!    which is cheaper).
 //! 3. The acknowledgement likewise, when they are on and the ticket has an address, and only if
 //!    the address's hourly counter allows (over it: skipped for good, the ticket succeeds).
 //! 4. The spool entry, if any, is removed.
 //!
-//! - `routes.rs`: `QUEUE_ROUTES`; `team.rs`, `ack.rs`: the two emails; `text.rs`: placeholders.
+//! - `routes.rs`: `QUEUE_ROUTES`; `team.rs`, `ack.rs`: the two emails.
 
 mod ack;
 mod routes;
 mod team;
-mod text;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -31,13 +34,18 @@ pub use team::team_email;
 
 use crate::clock::{parse_rfc3339_ms, rfc3339_ms, Clock};
 use crate::contract::TicketContract;
-use crate::mail::{Email, MailError, Mailer};
+use crate::mail::{mail_files, Email, MailError, Mailer};
 use crate::spool::{Spool, SpoolError};
 use crate::store::{Notice, NoticeStore, StoreError};
 use crate::ticket::{ArrivedVia, Ticket};
+use crate::uploads::Uploads;
 
 /// How long an hourly acknowledgement counter is kept (the table's TTL removes it after).
 const ACK_COUNTER_LIFETIME: Duration = Duration::from_secs(2 * 3600);
+
+/// The longest a ticket's images are fetched for its team email (then the rest are linked): a
+/// batch of ten tickets with a slow bucket still fits the worker's minute.
+pub const TEAM_FILES_WITHIN: Duration = Duration::from_secs(3);
 
 /// What notifying needs besides its services.
 #[derive(Debug, Clone)]
@@ -105,15 +113,17 @@ pub enum NotifyError {
 }
 
 /// The services notifying uses, borrowed (`helpcenter serve` shares them with its handler).
-pub struct Notifier<'a, S, M, P, C> {
+pub struct Notifier<'a, S, M, P, U, C> {
     pub store: &'a S,
     pub mailer: &'a M,
     pub spool: &'a P,
+    /// The ticket's files, for the team email.
+    pub uploads: &'a U,
     pub clock: &'a C,
     pub config: &'a NotifyConfig,
 }
 
-impl<S: NoticeStore, M: Mailer, P: Spool, C: Clock> Notifier<'_, S, M, P, C> {
+impl<S: NoticeStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Notifier<'_, S, M, P, U, C> {
     /// Sends what `ticket` still needs (see the module docs); safe to repeat.
     pub async fn notify(&self, ticket: &Ticket) -> Result<Notified, NotifyError> {
         self.settle(ticket).await;
@@ -154,8 +164,16 @@ impl<S: NoticeStore, M: Mailer, P: Spool, C: Clock> Notifier<'_, S, M, P, C> {
         let config = self.config;
         let to = config.routes.address(&ticket.queue);
         let now = self.clock.now();
-        let email = team_email(ticket, &config.contract, &config.sender_email, to, now)
-            .ok_or_else(|| NotifyError::NoWords(config.contract.default_language.clone()))?;
+        let files = mail_files(ticket, self.uploads, now, TEAM_FILES_WITHIN).await;
+        let email = team_email(
+            ticket,
+            &config.contract,
+            &config.sender_email,
+            to,
+            now,
+            files,
+        )
+        .ok_or_else(|| NotifyError::NoWords(config.contract.default_language.clone()))?;
         let at = rfc3339_ms(now);
         if !self
             .store

@@ -1,21 +1,23 @@
 //! The team email: the ticket for the queue's people, with the labels of the help center's
-//! default language and the ticket's language stated, so they answer in it.
+//! default language and the ticket's language stated, so they answer in it; its images
+//! attached, its other files linked.
 
 use std::time::SystemTime;
 
-use super::text::fill;
 use crate::contract::{label, Labels, TicketContract};
-use crate::mail::{is_valid_email, Email};
+use crate::mail::{fill, is_valid_email, Email, MailFiles};
 use crate::ticket::Ticket;
 
-/// The team email of `ticket` to `to` (the queue's route); `None` only for a contract without
-/// the default language's words (one that failed its check).
+/// The team email of `ticket` to `to` (the queue's route) with its `files` (see
+/// [`mail_files`](crate::mail::mail_files)); `None` only for a contract without the default
+/// language's words (one that failed its check).
 pub fn team_email(
     ticket: &Ticket,
     contract: &TicketContract,
     from: &str,
     to: &str,
     date: SystemTime,
+    files: MailFiles,
 ) -> Option<Email> {
     Some(Email {
         from: from.to_owned(),
@@ -23,14 +25,15 @@ pub fn team_email(
         // Replying answers the submitter; an address that is not one (never validated) is left out.
         reply_to: ticket.email.clone().filter(|e| is_valid_email(e)),
         subject: format!("[{}] {}", ticket.ticket_id, ticket.subject),
-        text: team_text(ticket, contract)?,
+        text: team_text(ticket, contract, &files)?,
         date,
         id: format!("{}.team", ticket.ticket_id),
+        attachments: files.attached,
     })
 }
 
-/// Every field in the form's order, then the message verbatim.
-fn team_text(ticket: &Ticket, contract: &TicketContract) -> Option<String> {
+/// Every field in the form's order, then the message verbatim, then the files.
+fn team_text(ticket: &Ticket, contract: &TicketContract, files: &MailFiles) -> Option<String> {
     let lang = contract.default_language.as_str();
     let words = &contract.messages.languages.get(lang)?.strings;
     let named = |labels: Option<&Labels>, id: &str| {
@@ -53,7 +56,7 @@ fn team_text(ticket: &Ticket, contract: &TicketContract) -> Option<String> {
         .get(&ticket.language)
         .map_or(ticket.language.as_str(), |m| m.language_name.as_str());
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    let lines = [
+    let mut lines = vec![
         format!(
             "{}: {} ({})",
             words.label_audience,
@@ -74,6 +77,7 @@ fn team_text(ticket: &Ticket, contract: &TicketContract) -> Option<String> {
         format!("{}:", words.label_message),
         ticket.description.clone(),
     ];
+    lines.extend(files.lines(words));
     Some(lines.join("\n") + "\n")
 }
 
@@ -99,6 +103,7 @@ mod tests {
             "from@example.com",
             "team@example.com",
             SystemTime::UNIX_EPOCH,
+            MailFiles::default(),
         )
         .unwrap();
         assert_eq!(e.subject, "[HC-01JGM1ABC-X4KM] Refund missing");
@@ -129,6 +134,7 @@ mod tests {
             "f@example.com",
             "t@example.com",
             SystemTime::UNIX_EPOCH,
+            MailFiles::default(),
         )
         .unwrap();
         assert_eq!(e.reply_to, None);

@@ -4,7 +4,7 @@ use super::*;
 use crate::clock::ManualClock;
 use crate::spool::SpoolEntry;
 use crate::store::TicketStore;
-use crate::testing::{contract, memory_worker, ticket, MemoryWorker};
+use crate::testing::{attach, contract, memory_worker, ticket, MemoryWorker, PNG};
 
 /// A stored ticket numbered `n`, received now.
 async fn stored(local: &MemoryWorker, n: u32) -> Ticket {
@@ -137,6 +137,66 @@ async fn a_spool_that_cannot_be_read_sends_nothing_yet() {
         Err(NotifyError::Spool(_))
     ));
     assert!(sent_ids(&local).is_empty());
+}
+
+/// A stored ticket numbered `n` with a screenshot and a recording in the bucket, and a file the
+/// bucket did not take.
+async fn stored_with_files(local: &MemoryWorker, n: u32) -> Ticket {
+    let mut t = stored(local, n).await;
+    attach(&local.uploads, &mut t, "shot.png", PNG, "image/png").await;
+    attach(
+        &local.uploads,
+        &mut t,
+        "clip.mp4",
+        vec![0; 3000],
+        "video/mp4",
+    )
+    .await;
+    t.attachments_failed = vec!["notes.pdf".into()];
+    local.store.put(&t).await.unwrap();
+    t
+}
+
+#[tokio::test]
+async fn the_team_email_attaches_the_image_and_links_the_rest() {
+    let local = memory_worker();
+    let t = stored_with_files(&local, 1).await;
+    assert_eq!(local.notifier().notify(&t).await.unwrap(), BOTH);
+    let sent = local.mailer.sent();
+    let (team, ack) = (&sent[0], &sent[1]);
+    let names: Vec<&str> = team.attachments.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["shot.png"]);
+    assert_eq!(team.attachments[0].bytes, PNG);
+    let listed = "\n\nAttachments:\n\
+        - shot.png (67 B, PNG): attached\n\
+        - clip.mp4 (3 KB, MP4): link valid until 2025-01-09 03:04 UTC\n  \
+        memory:///tickets/HC-000000001-AAAA/0000000001/clip.mp4?expires=604800\n\
+        - notes.pdf: not received\n";
+    assert!(team.text.ends_with(listed), "{}", team.text);
+    assert!(
+        ack.attachments.is_empty() && !ack.text.contains("shot.png"),
+        "{}",
+        ack.text
+    );
+}
+
+#[tokio::test]
+async fn a_bucket_that_is_down_still_sends_the_team_email_once() {
+    let local = memory_worker();
+    let t = stored_with_files(&local, 1).await;
+    local.uploads.set_failing(true);
+    assert_eq!(local.notifier().notify(&t).await.unwrap(), BOTH);
+    let again = local.notifier().notify(&t).await.unwrap();
+    assert_eq!(again.team, Step::AlreadyClaimed);
+    let team = &local.mailer.sent()[0];
+    assert!(team.attachments.is_empty());
+    assert!(
+        team.text
+            .contains("- shot.png (67 B, PNG): not available\n"),
+        "{}",
+        team.text
+    );
+    assert_eq!(sent_ids(&local).len(), 2);
 }
 
 #[test]

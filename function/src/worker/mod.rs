@@ -18,6 +18,7 @@ use crate::replay::{replay_spool, ReplayReport};
 use crate::spool::{Spool, SpoolError};
 use crate::store::NoticeStore;
 use crate::ticket::Ticket;
+use crate::uploads::Uploads;
 
 /// One stream record, as the worker needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,10 +53,12 @@ pub struct BatchItemFailure {
 }
 
 /// What the worker runs with.
-pub struct WorkerDeps<S, M, P, C> {
+pub struct WorkerDeps<S, M, P, U, C> {
     pub store: S,
     pub mailer: M,
     pub spool: P,
+    /// The tickets' files (`UPLOADS_BUCKET`), for the team email.
+    pub uploads: U,
     pub clock: C,
     pub config: NotifyConfig,
 }
@@ -64,18 +67,19 @@ pub struct WorkerDeps<S, M, P, C> {
 /// stream may still be delivering (or retrying) the record of a late write whose entry it is.
 pub const REPLAY_MARGIN: Duration = Duration::from_secs(60);
 
-impl<S: NoticeStore, M: Mailer, P: Spool, C: Clock> WorkerDeps<S, M, P, C> {
+impl<S: NoticeStore, M: Mailer, P: Spool, U: Uploads, C: Clock> WorkerDeps<S, M, P, U, C> {
     /// The schedule's job: the settled spool entries into the table ([`replay_spool`]).
     pub async fn replay(&self) -> Result<ReplayReport, SpoolError> {
         let settled_before = self.clock.now() - (self.config.spool_settle + REPLAY_MARGIN);
         replay_spool(&self.store, &self.spool, settled_before).await
     }
 
-    pub fn notifier(&self) -> Notifier<'_, S, M, P, C> {
+    pub fn notifier(&self) -> Notifier<'_, S, M, P, U, C> {
         Notifier {
             store: &self.store,
             mailer: &self.mailer,
             spool: &self.spool,
+            uploads: &self.uploads,
             clock: &self.clock,
             config: &self.config,
         }
@@ -84,9 +88,9 @@ impl<S: NoticeStore, M: Mailer, P: Spool, C: Clock> WorkerDeps<S, M, P, C> {
 
 /// Notifies the new tickets of `records` in order. Every record is tried, even after a failure
 /// (Lambda retries from the first failed one, and those after it repeat harmlessly).
-pub async fn handle_records<S: NoticeStore, M: Mailer, P: Spool, C: Clock>(
+pub async fn handle_records<S: NoticeStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     records: &[StreamRecord],
-    deps: &WorkerDeps<S, M, P, C>,
+    deps: &WorkerDeps<S, M, P, U, C>,
 ) -> BatchResponse {
     let notifier = deps.notifier();
     let mut failures = Vec::new();

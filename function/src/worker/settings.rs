@@ -30,7 +30,7 @@ pub struct WorkerSettings {
     pub notify: NotifyConfig,
     /// `TICKETS_TABLE`.
     pub tickets_table: String,
-    /// `UPLOADS_BUCKET`: its `spool/` holds the fallback spool.
+    /// `UPLOADS_BUCKET`: its `spool/` holds the fallback spool, its `tickets/` the tickets' files.
     pub uploads_bucket: String,
     pub store_timeout: Duration,
     pub mail_timeout: Duration,
@@ -67,7 +67,7 @@ impl WorkerSettings {
             env.email("SENDER_EMAIL", "the SES-verified address emails come from")?;
         let uploads_bucket = env.required(
             "UPLOADS_BUCKET",
-            "the private bucket whose spool/ the worker reads",
+            "the private bucket whose spool/ and tickets/ the worker reads",
         )?;
         let routes = Routes::parse(env.get(QUEUE_ROUTES), &fallback, &contract)?;
         let millis = |name, default| -> Result<Duration, ConfigError> {

@@ -244,18 +244,7 @@ pub(crate) async fn fresh_resources() -> Resources {
         bucket: unique("uploads"),
     };
     create_table(&aws_sdk_dynamodb::Client::new(&shared), &resources.table).await;
-    s3_admin(&shared)
-        .create_bucket()
-        .bucket(&resources.bucket)
-        .send()
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "CreateBucket {}: {}",
-                resources.bucket,
-                aws_sdk_s3::error::DisplayErrorContext(&e)
-            )
-        });
+    create_bucket(&shared, &resources.bucket).await;
     // Makes the sender usable at once; it may exist from another test already.
     let _ = aws_sdk_sesv2::Client::new(&shared)
         .create_email_identity()
@@ -263,6 +252,14 @@ pub(crate) async fn fresh_resources() -> Resources {
         .send()
         .await;
     resources
+}
+
+pub(crate) async fn create_bucket(shared: &aws_config::SdkConfig, name: &str) {
+    let created = s3_admin(shared).create_bucket().bucket(name).send().await;
+    if let Err(e) = created {
+        let e = aws_sdk_s3::error::DisplayErrorContext(&e);
+        panic!("CreateBucket {name}: {e}");
+    }
 }
 
 /// Another stack on the same table and bucket (e.g. with other services down).

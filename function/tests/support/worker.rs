@@ -9,25 +9,28 @@ use mail_parser::{Address, Message, MessageParser};
 use serde_json::Value;
 use ticket_function::aws::aws_sdk_dynamodb::types::AttributeValue;
 use ticket_function::aws::stream::{self, WorkerEvent};
-use ticket_function::aws::{aws_config, aws_sdk_dynamodb, aws_sdk_sesv2, dynamodb_config};
-use ticket_function::aws::{sesv2_config, DynamoStore, SesMailer, PARTITION_KEY};
+use ticket_function::aws::{aws_config, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2};
+use ticket_function::aws::{dynamodb_config, s3_config, sesv2_config, DynamoStore, S3Uploads};
+use ticket_function::aws::{SesMailer, PARTITION_KEY};
+use ticket_function::contract::MIB;
 use ticket_function::notify::NotifyConfig;
 use ticket_function::ticket::{new_ticket_id, Ticket};
 use ticket_function::worker::{handle_records, BatchResponse, WorkerDeps, WorkerSettings};
 use ticket_function::{Mailer, ManualClock, Spool, TicketStore};
 
 use super::stream::StreamReader;
-use super::{create_table, sdk_config, sent_raw_emails, unique, FALLBACK, SENDER};
+use super::{create_bucket, create_table, sdk_config, sent_raw_emails, unique, FALLBACK, SENDER};
 
-/// A table from the template with its stream, and the SES sender.
+/// A table from the template with its stream, an uploads bucket, and the SES sender.
 pub(crate) struct Setup {
     pub(crate) shared: aws_config::SdkConfig,
     pub(crate) table: String,
+    pub(crate) bucket: String,
     pub(crate) admin: aws_sdk_dynamodb::Client,
     pub(crate) reader: StreamReader,
 }
 
-pub(crate) type Worker<M, P> = WorkerDeps<DynamoStore, M, P, ManualClock>;
+pub(crate) type Worker<M, P> = WorkerDeps<DynamoStore, M, P, S3Uploads, ManualClock>;
 
 pub(crate) async fn setup() -> Setup {
     let shared = sdk_config().await;
@@ -36,6 +39,8 @@ pub(crate) async fn setup() -> Setup {
     let arn = create_table(&admin, &table)
         .await
         .expect("the template's table has a stream");
+    let bucket = unique("files");
+    create_bucket(&shared, &bucket).await;
     // Makes the sender usable at once; it may exist from another test already.
     let _ = aws_sdk_sesv2::Client::new(&shared)
         .create_email_identity()
@@ -45,6 +50,7 @@ pub(crate) async fn setup() -> Setup {
     Setup {
         shared,
         table,
+        bucket,
         admin,
         reader: StreamReader::new(arn),
     }
@@ -55,6 +61,12 @@ impl Setup {
         let config = dynamodb_config(&self.shared, Duration::from_millis(2_500)).build();
         let client = aws_sdk_dynamodb::Client::from_conf(config);
         DynamoStore::new(client, &self.table, Duration::from_secs(86_400))
+    }
+
+    /// The uploads bucket on moto, as the worker's binary makes it.
+    pub(crate) fn uploads(&self) -> S3Uploads {
+        let config = s3_config(&self.shared, Duration::from_millis(1_500)).build();
+        S3Uploads::new(aws_sdk_s3::Client::from_conf(config), &self.bucket)
     }
 
     /// SES on moto, or at `endpoint` (a closed port: SES down).
@@ -87,6 +99,7 @@ impl Setup {
             store: self.store(),
             mailer,
             spool,
+            uploads: self.uploads(),
             clock: ManualClock::new(SystemTime::now()),
             config,
         }
@@ -202,4 +215,17 @@ pub(crate) fn header_names(raw: &str) -> Vec<String> {
     lines
         .filter_map(|l| l.split_once(':').map(|(n, _)| n.to_ascii_lowercase()))
         .collect()
+}
+
+/// A GET of `url` (a presigned link): its status, `Content-Disposition` and body.
+pub(crate) fn download(url: &str) -> (u16, String, Vec<u8>) {
+    let mut response = ureq::get(url).call().expect("the link answers");
+    let disposition = response.headers().get("content-disposition");
+    let disposition = disposition
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let disposition = disposition.to_owned();
+    let body = response.body_mut().with_config().limit(64 * MIB);
+    let bytes = body.read_to_vec().expect("the file");
+    (response.status().as_u16(), disposition, bytes)
 }

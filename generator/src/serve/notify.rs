@@ -1,6 +1,7 @@
 //! The ticket worker in-process: after each answer that names a ticket the store holds, its
 //! team email and acknowledgement go to the outbox (`.eml` files), through the same notify code
-//! as the stream worker on Lambda, routed by `QUEUE_ROUTES` from the environment when set.
+//! as the stream worker on Lambda, routed by `QUEUE_ROUTES` from the environment when set. The
+//! team email's images come from the handler's uploads folder, its links point at serve.
 
 use std::sync::Arc;
 
@@ -39,6 +40,7 @@ impl LocalNotify {
                 store: &deps.store,
                 mailer: &deps.mailer,
                 spool: &deps.spool,
+                uploads: &deps.uploads,
                 clock: &deps.clock,
                 config: &notify.config,
             };
