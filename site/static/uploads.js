@@ -172,7 +172,10 @@
       $(".file-progress", item.el).setAttribute("aria-labelledby", id);
       $$(".file-of", item.el).forEach(function (s) { s.textContent = " " + file.name; });
       $(".file-remove", item.el).addEventListener("click", function () { remove(item); });
-      $(".file-retry", item.el).addEventListener("click", function () { fieldError(""); upload(item); });
+      $(".file-retry", item.el).addEventListener("click", function () {
+        fieldError(""); upload(item);
+        $(".file-remove", item.el).focus(); // Retry hides while the file uploads again
+      });
       items.push(item);
       list.appendChild(item.el);
       list.hidden = false;
