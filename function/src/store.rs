@@ -55,6 +55,13 @@ pub trait TicketStore: Send + Sync + 'static {
         ticket_id: &str,
     ) -> impl Future<Output = Result<Option<Ticket>, StoreError>> + Send;
 
+    /// The id of the ticket a submission became, while the store remembers the submission (a
+    /// retry whose uploads were already moved in asks this).
+    fn ticket_of_submission(
+        &self,
+        submission_id: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
     /// Up to `limit` tickets of `queue`, oldest first (support answers in order of arrival).
     fn list_queue(
         &self,
@@ -210,6 +217,14 @@ impl TicketStore for MemoryStore {
         Ok(lock(&self.index).tickets.get(ticket_id).cloned())
     }
 
+    async fn ticket_of_submission(
+        &self,
+        submission_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.check_up()?;
+        Ok(lock(&self.index).by_submission.get(submission_id).cloned())
+    }
+
     async fn list_queue(&self, queue: &str, limit: usize) -> Result<Vec<Ticket>, StoreError> {
         self.check_up()?;
         Ok(lock(&self.index).list_queue(queue, limit))
@@ -321,6 +336,17 @@ impl TicketStore for FileStore {
 
     async fn get(&self, ticket_id: &str) -> Result<Option<Ticket>, StoreError> {
         Ok(lock(&self.state).0.tickets.get(ticket_id).cloned())
+    }
+
+    async fn ticket_of_submission(
+        &self,
+        submission_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(lock(&self.state)
+            .0
+            .by_submission
+            .get(submission_id)
+            .cloned())
     }
 
     async fn list_queue(&self, queue: &str, limit: usize) -> Result<Vec<Ticket>, StoreError> {

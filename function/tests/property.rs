@@ -120,6 +120,7 @@ fn post(body: &[u8], format: Format) -> (Response<Bytes>, TestDeps) {
     let content_type = match format {
         Format::Json => "application/json",
         Format::Form => "application/x-www-form-urlencoded",
+        Format::Multipart => "multipart/form-data; boundary=proptest",
     };
     let request = Request::post("/tickets")
         .header(CONTENT_TYPE, content_type)
@@ -158,7 +159,7 @@ fn refused_unless_valid(body: &[u8], format: Format) -> Result<(), TestCaseError
     match format {
         _ if honeypot && matches!(status, StatusCode::CREATED | StatusCode::SEE_OTHER) => {}
         Format::Json => prop_assert!(status.is_client_error(), "{}", status),
-        Format::Form => {
+        Format::Form | Format::Multipart => {
             prop_assert_eq!(status, StatusCode::SEE_OTHER);
             prop_assert!(
                 location.contains("/contact/?") && location.contains("errors="),

@@ -18,15 +18,17 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use http::{header, HeaderValue, Method, StatusCode};
 use serde::Serialize;
 use ticket_function::contract::{TicketContract, CONTRACT_FILE};
+use ticket_function::uploads::ReceiveError;
 use ticket_function::{
     ClientAddr, Config, Deps, FileMailer, FileSpool, FileStore, FileUploads, SystemClock,
 };
@@ -39,6 +41,8 @@ use crate::write::{SiteFile, SiteFiles, Staged, Staging};
 
 /// Where the form posts when the settings name an endpoint on another host (production).
 pub const LOCAL_ENDPOINT: &str = "/api/tickets";
+/// Its `uploads` sibling: the page asks for upload slots there.
+const LOCAL_UPLOADS_ENDPOINT: &str = "/api/uploads";
 /// Server-sent events telling open tabs about builds.
 pub const EVENTS_PATH: &str = "/_helpcenter/events";
 const SCRIPT_PATH: &str = "/_helpcenter/live.js";
@@ -173,6 +177,8 @@ impl Server {
     pub async fn run(self) -> std::io::Result<()> {
         let router = Router::new()
             .route(LOCAL_ENDPOINT, any(ticket))
+            .route(LOCAL_UPLOADS_ENDPOINT, any(ticket))
+            .route(&format!("{UPLOADS_PATH}/{{*key}}"), any(upload))
             .route(EVENTS_PATH, get(events))
             .route(SCRIPT_PATH, get(script))
             .fallback(file)
@@ -486,15 +492,98 @@ async fn ticket(
             .into_response();
     };
     let (mut parts, body) = request.into_parts();
-    // One byte over the limit is enough for the handler to answer 413.
-    let limit = deps.config.max_body_bytes + 1;
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "{\"error\":\"too_large\"}").into_response();
+    // One byte over the limit is enough for the handler to answer 413 (or 303 for the form).
+    let attachments = &deps.config.contract.attachments;
+    let limit = deps.config.max_body_bytes.max(attachments.max_post_bytes()) + 1;
+    let Some(bytes) = read_capped(body, limit).await else {
+        return (StatusCode::BAD_REQUEST, "{\"error\":\"malformed\"}").into_response();
     };
     parts.extensions.insert(ClientAddr(peer.ip()));
     let response = ticket_function::handle(http::Request::from_parts(parts, bytes), &deps).await;
     notify.after(&deps, &response);
     response.map(Body::from)
+}
+
+/// The body's first `limit` bytes (the handler answers anything that long as too large: a `303`
+/// back to the form, not a bare 413). The rest is read and dropped, up to a bound, so the browser
+/// finishes sending and reads the answer.
+async fn read_capped(body: Body, limit: usize) -> Option<Bytes> {
+    const DRAIN: usize = 64 << 20;
+    let mut stream = body.into_data_stream();
+    let (mut kept, mut seen) = (Vec::new(), 0usize);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.ok()?;
+        seen += chunk.len();
+        if kept.len() < limit {
+            let room = limit - kept.len();
+            kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        if seen > DRAIN {
+            break;
+        }
+    }
+    Some(Bytes::from(kept))
+}
+
+/// Serve plays the uploads bucket: a `PUT` to an upload slot, a `GET` of an attachment's link,
+/// both signed by the local [`FileUploads`].
+async fn upload(
+    State(preview): State<Arc<Preview>>,
+    axum::extract::Path(key): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let deps = preview
+        .ticket
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .map(|t| t.deps.clone());
+    let Some(deps) = deps else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let (parts, body) = request.into_parts();
+    let query = parts.uri.query().unwrap_or_default();
+    let outcome = match parts.method {
+        Method::PUT => {
+            let limit = deps.config.contract.attachments.max_file_bytes() as usize + 1;
+            let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+                return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+            };
+            let content_type = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            deps.uploads
+                .receive(&key, query, content_type, bytes)
+                .map(|()| StatusCode::OK.into_response())
+        }
+        Method::GET => deps
+            .uploads
+            .open_link(&key, query)
+            .map(|(bytes, content_type, name)| {
+                let headers = [
+                    (header::CONTENT_TYPE, content_type),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        ticket_function::uploads::content_disposition(&name),
+                    ),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                ];
+                (headers, bytes).into_response()
+            }),
+        _ => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
+    };
+    outcome.unwrap_or_else(|e| {
+        let status = match e {
+            ReceiveError::Forbidden => StatusCode::FORBIDDEN,
+            ReceiveError::NotFound => StatusCode::NOT_FOUND,
+            ReceiveError::WrongLength { .. } | ReceiveError::WrongType { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            ReceiveError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        (status, e.to_string()).into_response()
+    })
 }
 
 #[cfg(test)]

@@ -98,23 +98,6 @@ impl DynamoStore {
         ])
     }
 
-    /// The ticket id a stored submission got (read consistently: the guard was just written).
-    async fn ticket_of_submission(
-        &self,
-        submission_id: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(PARTITION_KEY, s(format!("{GUARD_PREFIX}{submission_id}")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(output.item().and_then(|item| text(item, "ticket_id")))
-    }
-
     /// Makes sense of a cancelled transaction: index 0 is the guard, 1 the ticket.
     async fn cancelled(
         &self,
@@ -258,6 +241,23 @@ impl TicketStore for DynamoStore {
             .await
             .map_err(unavailable)?;
         output.item().map(ticket_from_item).transpose()
+    }
+
+    /// Read consistently: the guard may have just been written.
+    async fn ticket_of_submission(
+        &self,
+        submission_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PARTITION_KEY, s(format!("{GUARD_PREFIX}{submission_id}")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(output.item().and_then(|item| text(item, "ticket_id")))
     }
 
     async fn list_queue(&self, queue: &str, limit: usize) -> Result<Vec<Ticket>, StoreError> {

@@ -10,11 +10,14 @@ use http::{HeaderValue, Method, Request, Response, StatusCode};
 use serde_json::json;
 use tracing::Instrument;
 
+use super::attach::{self, Files, Refused};
+use super::code::Code;
 use super::cors::Cors;
 use super::fallback::fall_back;
-use super::parse::{media_format, parse_body};
+use super::parse::{media_format, parse_post, Format, RawFields};
 use super::ratelimit::RateLimiter;
 use super::response::{json_response, Answer, Saved};
+use super::slot::slot;
 use super::validate::validate;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -36,12 +39,17 @@ pub struct Deps<S, M, P, U, C> {
     pub clock: C,
     pub config: Config,
     limiter: RateLimiter,
+    /// Upload slots have their own limit: one ticket asks for up to `max_files` of them.
+    pub(super) slot_limiter: RateLimiter,
     pub(super) cors: Cors,
 }
 
 impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U, C> {
     pub fn new(store: S, mailer: M, spool: P, uploads: U, clock: C, config: Config) -> Self {
         let limiter = RateLimiter::new(config.rate_limit_per_minute);
+        let per_ticket = config.contract.attachments.max_files.max(1);
+        let slot_limiter =
+            RateLimiter::new(config.rate_limit_per_minute.saturating_mul(per_ticket));
         let cors = Cors::new(&config.allowed_origins);
         Deps {
             store,
@@ -51,6 +59,7 @@ impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U,
             clock,
             config,
             limiter,
+            slot_limiter,
             cors,
         }
     }
@@ -79,6 +88,7 @@ pub async fn handle<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     async move {
         let mut response = match *request.method() {
             Method::OPTIONS => deps.cors.preflight(request.headers()),
+            Method::POST if is_uploads_path(request.uri().path()) => slot(&request, deps).await,
             Method::POST => submit(&request, deps).await,
             _ => {
                 let mut r = json_response(
@@ -110,7 +120,11 @@ async fn submit<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
         .get(CONTENT_TYPE)
         .map(HeaderValue::as_bytes);
     let Ok(format) = media_format(content_type) else {
-        let accepted = ["application/json", "application/x-www-form-urlencoded"];
+        let accepted = [
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ];
         return json_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             json!({"error": "unsupported_media_type", "accepted": accepted}),
@@ -124,14 +138,19 @@ async fn submit<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
         tracing::warn!(client = %&client[..8], "rate limited");
         return answer.rate_limited(wait);
     }
-    let raw = match parse_body(format, request.body(), config.max_body_bytes) {
+    let raw = match parse_post(
+        format,
+        content_type,
+        request.body(),
+        max_bytes(format, config),
+    ) {
         Ok(raw) => raw,
         Err(error) => return answer.unreadable(&error),
     };
     if raw.honeypot_filled() {
         // Look like a success so the bot has no reason to adapt; store nothing.
         tracing::info!(outcome = "honeypot", "dropped");
-        return answer.saved(&raw, Saved::Stored(new_ticket_id(now)));
+        return answer.saved(&raw, Saved::Stored(new_ticket_id(now)), &[]);
     }
     let submission = match validate(&raw, &config.contract) {
         Ok(submission) => submission,
@@ -144,29 +163,101 @@ async fn submit<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
         .submission_id
         .clone()
         .unwrap_or_else(new_submission_id);
+    let files = match attach::check(&raw, &submission_id, deps).await {
+        Ok(files) => files,
+        Err(refused) => return refuse_files(&answer, &raw, &submission_id, &refused, deps).await,
+    };
     let mut ticket = Ticket::new(&submission, &submission_id, &config.contract, now, &client);
-    let saved = save(&mut ticket, deps).await;
-    answer.saved(&raw, saved)
+    let saved = save(&mut ticket, &files, deps).await;
+    answer.saved(&raw, saved, &ticket.attachments_failed)
 }
 
-/// Store, else the fallback (email, then spool). A fresh id is drawn when the random part
-/// clashed.
+/// The largest body of `format`: the form without JavaScript carries its files.
+fn max_bytes(format: Format, config: &Config) -> usize {
+    let attachments = &config.contract.attachments;
+    match format {
+        Format::Multipart if attachments.enabled() => {
+            config.max_body_bytes.max(attachments.max_post_bytes())
+        }
+        _ => config.max_body_bytes,
+    }
+}
+
+/// Files refused: the answer lists them — unless they are missing because a first try of this
+/// very submission was stored and moved them in (a retry whose answer got lost).
+async fn refuse_files<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
+    answer: &Answer<'_>,
+    raw: &RawFields,
+    submission_id: &str,
+    refused: &[Refused],
+    deps: &Deps<S, M, P, U, C>,
+) -> Response<Bytes> {
+    if refused.iter().all(|r| r.code == Code::UploadMissing) {
+        let lookup = deps.store.ticket_of_submission(submission_id);
+        if let Ok(Ok(Some(ticket_id))) =
+            tokio::time::timeout(deps.config.store_timeout, lookup).await
+        {
+            tracing::info!(outcome = "duplicate", ticket_id = %ticket_id, "retry of a stored submission");
+            return answer.saved(raw, Saved::Stored(ticket_id), &[]);
+        }
+    }
+    let codes: Vec<&str> = refused.iter().map(|r| r.code.as_str()).collect();
+    tracing::info!(outcome = "invalid", files = ?codes, "files refused");
+    answer.invalid_files(raw, refused)
+}
+
+/// `…/uploads` (the ticket endpoint's sibling) asks for upload slots.
+fn is_uploads_path(path: &str) -> bool {
+    path.trim_end_matches('/').rsplit('/').next() == Some("uploads")
+}
+
+/// Moves the files in, then stores; else the fallback (email, then spool). A fresh id is drawn
+/// when the random part clashed (the files move again under it). Pending uploads are removed
+/// once someone has the ticket.
 async fn save<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     ticket: &mut Ticket,
+    files: &Files,
     deps: &Deps<S, M, P, U, C>,
 ) -> Saved {
+    let mut orphans = Vec::new();
+    let saved = match store(ticket, files, &mut orphans, deps).await {
+        Some(saved) => saved,
+        None => fall_back(ticket, deps).await,
+    };
+    if saved != Saved::Lost {
+        attach::clean_up(files, &orphans, deps).await;
+    }
+    saved
+}
+
+/// `None` when the store failed; copies made under an id that did not become the ticket's go
+/// to `orphans`.
+async fn store<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
+    ticket: &mut Ticket,
+    files: &Files,
+    orphans: &mut Vec<crate::ticket::Attachment>,
+    deps: &Deps<S, M, P, U, C>,
+) -> Option<Saved> {
     const ID_ATTEMPTS: usize = 3;
     for _ in 0..ID_ATTEMPTS {
+        if !files.is_empty() {
+            (ticket.attachments, ticket.attachments_failed) =
+                attach::move_in(files, &ticket.ticket_id, deps).await;
+        }
         match tokio::time::timeout(deps.config.store_timeout, deps.store.put(ticket)).await {
             Ok(Ok(PutOutcome::Stored)) => {
-                tracing::info!(outcome = "stored", ticket_id = %ticket.ticket_id, queue = %ticket.queue, "saved");
-                return Saved::Stored(ticket.ticket_id.clone());
+                tracing::info!(outcome = "stored", ticket_id = %ticket.ticket_id, queue = %ticket.queue, files = ticket.attachments.len(), "saved");
+                return Some(Saved::Stored(ticket.ticket_id.clone()));
             }
             Ok(Ok(PutOutcome::Duplicate { ticket_id })) => {
                 tracing::info!(outcome = "duplicate", ticket_id = %ticket_id, "retry of a stored submission");
-                return Saved::Stored(ticket_id);
+                orphans.append(&mut ticket.attachments);
+                return Some(Saved::Stored(ticket_id));
             }
-            Ok(Ok(PutOutcome::IdTaken)) => ticket.ticket_id = new_ticket_id(deps.clock.now()),
+            Ok(Ok(PutOutcome::IdTaken)) => {
+                orphans.append(&mut ticket.attachments);
+                ticket.ticket_id = new_ticket_id(deps.clock.now());
+            }
             Ok(Err(error)) => {
                 tracing::error!(error = %error, "store failed, falling back");
                 break;
@@ -180,11 +271,11 @@ async fn save<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
             }
         }
     }
-    fall_back(ticket, deps).await
+    None
 }
 
 /// The client address: the transport's, else the nearest proxy's `X-Forwarded-For` entry.
-fn client_addr(request: &Request<Bytes>) -> Option<IpAddr> {
+pub(super) fn client_addr(request: &Request<Bytes>) -> Option<IpAddr> {
     if let Some(ClientAddr(ip)) = request.extensions().get::<ClientAddr>() {
         return Some(*ip);
     }

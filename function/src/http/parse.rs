@@ -1,6 +1,7 @@
 //! Step 1: request body → raw field values. Decides the media type (415), enforces the size limit
-//! (413), decodes JSON or urlencoded bodies as UTF-8, and records shape problems (wrong JSON types,
-//! repeated fields) per field so that validation can report them together with everything else.
+//! (413), decodes JSON, urlencoded or multipart bodies (`multipart.rs`) as UTF-8, and records
+//! shape problems (wrong JSON types, repeated fields) per field so that validation can report them
+//! together with everything else.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -10,13 +11,22 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use super::code::Code;
 use crate::contract::field;
 
-/// The two bodies a ticket can come as; it also decides the kind of answer (JSON or a redirect).
+/// The bodies a ticket can come as; it also decides the kind of answer (JSON or a redirect).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `application/json`, sent by the page's script: answered with JSON.
     Json,
-    /// `application/x-www-form-urlencoded`, the form without JavaScript: answered with `303`.
+    /// `application/x-www-form-urlencoded`, a form without files: answered with `303`.
     Form,
+    /// `multipart/form-data`, the form without JavaScript (its files inside): answered with `303`.
+    Multipart,
+}
+
+impl Format {
+    /// Whether the client is a browser posting a form (it follows a `303`), not the script.
+    pub fn is_form(self) -> bool {
+        matches!(self, Format::Form | Format::Multipart)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,6 +46,18 @@ pub struct RawFields {
     pub values: BTreeMap<String, String>,
     /// Fields whose shape was wrong (`wrong_type`, `repeated`); their values are not in `values`.
     pub problems: BTreeMap<String, Code>,
+    /// The uploads' keys the script sent (`attachments`, a JSON list of strings).
+    pub upload_keys: Vec<String>,
+    /// The files of a multipart post, in order.
+    pub files: Vec<PostedFile>,
+}
+
+/// One file part of a multipart post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedFile {
+    /// The part's `filename` as the browser sent it (judged later).
+    pub name: String,
+    pub bytes: bytes::Bytes,
 }
 
 impl RawFields {
@@ -69,11 +91,33 @@ pub fn media_format(content_type: Option<&[u8]>) -> Result<Format, ParseError> {
     match essence.as_str() {
         "application/json" => Ok(Format::Json),
         "application/x-www-form-urlencoded" => Ok(Format::Form),
+        "multipart/form-data" => Ok(Format::Multipart),
         _ => Err(ParseError::UnsupportedMediaType),
     }
 }
 
-/// Reads the body in `format`, refusing more than `max_bytes`.
+/// Reads the body in `format` (a multipart body's boundary is in `content_type`), refusing more
+/// than `max_bytes`.
+pub fn parse_post(
+    format: Format,
+    content_type: Option<&[u8]>,
+    body: &bytes::Bytes,
+    max_bytes: usize,
+) -> Result<RawFields, ParseError> {
+    if format != Format::Multipart {
+        return parse_body(format, body, max_bytes);
+    }
+    if body.len() > max_bytes {
+        return Err(ParseError::TooLarge { max: max_bytes });
+    }
+    let content_type = content_type.and_then(|v| std::str::from_utf8(v).ok());
+    let (pairs, files) = super::multipart::parts(content_type.unwrap_or_default(), body)?;
+    let mut raw = collect(pairs);
+    raw.files = files;
+    Ok(raw)
+}
+
+/// Reads a JSON or urlencoded body, refusing more than `max_bytes`.
 pub fn parse_body(format: Format, body: &[u8], max_bytes: usize) -> Result<RawFields, ParseError> {
     if body.len() > max_bytes {
         return Err(ParseError::TooLarge { max: max_bytes });
@@ -81,20 +125,23 @@ pub fn parse_body(format: Format, body: &[u8], max_bytes: usize) -> Result<RawFi
     let pairs = match format {
         Format::Json => json_pairs(body)?,
         Format::Form => form_pairs(body)?,
+        Format::Multipart => return Err(ParseError::Malformed("multipart body without its type")),
     };
     Ok(collect(pairs))
 }
 
 /// One value as far as parsing cares: text, or the name of the wrong type it had.
 #[derive(Debug, Clone, PartialEq)]
-enum Value {
+pub(super) enum Value {
     Text(String),
     Number(String),
+    /// A JSON list of strings (only `attachments` is one).
+    List(Vec<String>),
     Null,
     Wrong,
 }
 
-fn collect(pairs: Vec<(String, Value)>) -> RawFields {
+pub(super) fn collect(pairs: Vec<(String, Value)>) -> RawFields {
     let mut out = RawFields::default();
     let mut seen = std::collections::HashSet::new();
     for (name, value) in pairs {
@@ -104,6 +151,12 @@ fn collect(pairs: Vec<(String, Value)>) -> RawFields {
             continue;
         }
         match value {
+            // The file control of a form posted without its multipart type sends only names.
+            Value::Text(text) if name == field::ATTACHMENTS => {
+                if !text.is_empty() {
+                    out.problems.insert(name, Code::WrongType);
+                }
+            }
             Value::Text(text) => {
                 out.values.insert(name, text);
             }
@@ -111,8 +164,9 @@ fn collect(pairs: Vec<(String, Value)>) -> RawFields {
             Value::Number(n) if name == field::ELAPSED_MS => {
                 out.values.insert(name, n);
             }
+            Value::List(keys) if name == field::ATTACHMENTS => out.upload_keys = keys,
             Value::Null => {}
-            Value::Number(_) | Value::Wrong => {
+            Value::Number(_) | Value::List(_) | Value::Wrong => {
                 out.problems.insert(name, Code::WrongType);
             }
         }
@@ -203,14 +257,82 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Null)
     }
 
+    /// A list of strings is kept (for `attachments`); any other list is the wrong type.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Value::Wrong)
+        let mut texts = Vec::new();
+        let mut all_text = true;
+        while let Some(item) = seq.next_element_seed(ItemSeed)? {
+            match item {
+                Some(text) if all_text => texts.push(text),
+                _ => all_text = false,
+            }
+        }
+        Ok(if all_text {
+            Value::List(texts)
+        } else {
+            Value::Wrong
+        })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Value::Wrong)
+    }
+}
+
+/// One item of a list: its text, or `None` for anything else (skipped without recursion, so deep
+/// nesting stays cheap).
+struct ItemSeed;
+
+impl<'de> de::DeserializeSeed<'de> for ItemSeed {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(ItemVisitor)
+    }
+}
+
+struct ItemVisitor;
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
     }
 }
 
@@ -283,7 +405,7 @@ mod tests {
         );
         assert_eq!(
             media_format(Some(b"multipart/form-data; boundary=x")),
-            Err(ParseError::UnsupportedMediaType)
+            Ok(Format::Multipart)
         );
         assert_eq!(media_format(None), Err(ParseError::UnsupportedMediaType));
         assert_eq!(
@@ -336,6 +458,27 @@ mod tests {
             parse_body(Format::Json, deep_top.as_bytes(), usize::MAX),
             Err(ParseError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn attachments_are_a_list_of_keys() {
+        let body = br#"{"attachments":["pending/a/1/x.png","pending/a/2/y.pdf"],"subject":["no"]}"#;
+        let raw = parse_body(Format::Json, body, 1000).unwrap();
+        assert_eq!(raw.upload_keys, ["pending/a/1/x.png", "pending/a/2/y.pdf"]);
+        assert_eq!(raw.problems.get("subject"), Some(&Code::WrongType));
+        for wrong in [
+            &br#"{"attachments":"pending/a/1/x.png"}"#[..],
+            br#"{"attachments":["a",1]}"#,
+            br#"{"attachments":[["a"]]}"#,
+        ] {
+            let raw = parse_body(Format::Json, wrong, 1000).unwrap();
+            assert_eq!(
+                raw.problems.get("attachments"),
+                Some(&Code::WrongType),
+                "{wrong:?}"
+            );
+            assert!(raw.upload_keys.is_empty());
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use http::{HeaderValue, Response, StatusCode};
 use serde_json::json;
 
+use super::attach::Refused;
 use super::code::FieldErrors;
 use super::parse::{Format, ParseError, RawFields};
 use crate::config::Config;
@@ -32,30 +33,49 @@ pub(super) struct Answer<'a> {
 }
 
 impl Answer<'_> {
-    pub(super) fn saved(&self, raw: &RawFields, saved: Saved) -> Response<Bytes> {
-        match (self.format, saved) {
-            (Format::Json, Saved::Stored(id)) => json_response(
-                StatusCode::CREATED,
-                json!({"ticket_id": id, "status": "stored"}),
-            ),
-            (Format::Json, Saved::Emailed(id)) => json_response(
-                StatusCode::ACCEPTED,
-                json!({"ticket_id": id, "status": "emailed"}),
-            ),
-            (Format::Json, Saved::Spooled(id)) => json_response(
-                StatusCode::ACCEPTED,
-                json!({"ticket_id": id, "status": "spooled"}),
-            ),
-            (Format::Json, Saved::Lost) => self.unavailable(),
-            (Format::Form, Saved::Stored(id)) => self.redirect(&self.thanks_url(raw, &id, None)),
-            (Format::Form, Saved::Emailed(id)) => {
-                self.redirect(&self.thanks_url(raw, &id, Some("emailed")))
+    /// `failed`: names of files the bucket could not take (the person is told to send them by
+    /// replying).
+    pub(super) fn saved(
+        &self,
+        raw: &RawFields,
+        saved: Saved,
+        failed: &[String],
+    ) -> Response<Bytes> {
+        let (status, id, said) = match saved {
+            Saved::Stored(id) => (StatusCode::CREATED, id, None),
+            Saved::Emailed(id) => (StatusCode::ACCEPTED, id, Some("emailed")),
+            Saved::Spooled(id) => (StatusCode::ACCEPTED, id, Some("spooled")),
+            Saved::Lost if self.format.is_form() => {
+                return self.back_to_form(raw, &[("form", "unavailable")])
             }
-            (Format::Form, Saved::Spooled(id)) => {
-                self.redirect(&self.thanks_url(raw, &id, Some("spooled")))
-            }
-            (Format::Form, Saved::Lost) => self.back_to_form(raw, &[("form", "unavailable")]),
+            Saved::Lost => return self.unavailable(),
+        };
+        if self.format.is_form() {
+            return self.redirect(&self.thanks_url(raw, &id, said, failed.len()));
         }
+        let mut body = json!({"ticket_id": id, "status": said.unwrap_or("stored")});
+        if !failed.is_empty() {
+            body["attachments_failed"] = json!(failed);
+        }
+        json_response(status, body)
+    }
+
+    /// Files refused: the field's code is the first file's; JSON also lists each file's.
+    pub(super) fn invalid_files(&self, raw: &RawFields, refused: &[Refused]) -> Response<Bytes> {
+        let code = refused
+            .first()
+            .map_or("invalid_format", |r| r.code.as_str());
+        if self.format.is_form() {
+            return self.back_to_form(raw, &[(field::ATTACHMENTS, code)]);
+        }
+        let files: Vec<serde_json::Value> = refused
+            .iter()
+            .filter(|r| !r.name.is_empty() || r.key.is_some())
+            .map(|r| json!({"key": r.key, "name": r.name, "code": r.code}))
+            .collect();
+        let body =
+            json!({"error": "invalid", "fields": {field::ATTACHMENTS: code}, "files": files});
+        json_response(StatusCode::BAD_REQUEST, body)
     }
 
     pub(super) fn invalid(&self, raw: &RawFields, errors: &FieldErrors) -> Response<Bytes> {
@@ -70,7 +90,7 @@ impl Answer<'_> {
                     json!({"error": "invalid", "fields": fields}),
                 )
             }
-            Format::Form => {
+            Format::Form | Format::Multipart => {
                 let pairs: Vec<(&str, &str)> = errors
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -98,20 +118,25 @@ impl Answer<'_> {
                 "unsupported",
             ),
         };
-        match self.format {
-            Format::Json => json_response(status, body),
-            Format::Form => self.back_to_form(&RawFields::default(), &[("form", code)]),
+        // Only the form without JavaScript carries files: too large is about them.
+        let field = match (self.format, error) {
+            (Format::Multipart, ParseError::TooLarge { .. }) => field::ATTACHMENTS,
+            _ => "form",
+        };
+        match self.format.is_form() {
+            true => self.back_to_form(&RawFields::default(), &[(field, code)]),
+            false => json_response(status, body),
         }
     }
 
     pub(super) fn rate_limited(&self, wait: Duration) -> Response<Bytes> {
         let seconds = wait.as_secs().max(1);
-        let mut response = match self.format {
-            Format::Json => json_response(
+        let mut response = match self.format.is_form() {
+            false => json_response(
                 StatusCode::TOO_MANY_REQUESTS,
                 json!({"error": "rate_limited", "retry_after": seconds}),
             ),
-            Format::Form => self.back_to_form(&RawFields::default(), &[("form", "rate_limited")]),
+            true => self.back_to_form(&RawFields::default(), &[("form", "rate_limited")]),
         };
         response
             .headers_mut()
@@ -137,11 +162,20 @@ impl Answer<'_> {
         self.config.contract.site_url.trim_end_matches('/')
     }
 
-    fn thanks_url(&self, raw: &RawFields, ticket_id: &str, status: Option<&str>) -> String {
+    fn thanks_url(
+        &self,
+        raw: &RawFields,
+        ticket_id: &str,
+        status: Option<&str>,
+        failed_files: usize,
+    ) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.append_pair("ticket", ticket_id);
         if let Some(status) = status {
             query.append_pair("status", status);
+        }
+        if failed_files > 0 {
+            query.append_pair("attachments_failed", &failed_files.to_string());
         }
         format!(
             "{}/{}/contact/thanks/?{}",

@@ -217,16 +217,20 @@ fn pick(
 }
 
 /// The page's own id for the draft: 8–64 of `A-Z a-z 0-9 _ -` (a UUID fits).
+/// 8 to 64 letters, digits, `_` or `-`: safe in a key of the uploads bucket and in a log.
+pub fn is_submission_id(value: &str) -> bool {
+    (8..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 fn check_submission_id(raw: &RawFields, errors: &mut FieldErrors) -> Option<String> {
     let value = raw.get(field::SUBMISSION_ID)?.trim();
     if value.is_empty() {
         return None;
     }
-    let ok = (8..=64).contains(&value.len())
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if ok {
+    if is_submission_id(value) {
         Some(value.to_owned())
     } else {
         errors.insert(field::SUBMISSION_ID.into(), Code::InvalidFormat);

@@ -123,6 +123,13 @@ impl TicketStore for LateStore {
         self.inner.get(ticket_id).await
     }
 
+    async fn ticket_of_submission(
+        &self,
+        submission_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.inner.ticket_of_submission(submission_id).await
+    }
+
     async fn list_queue(&self, queue: &str, limit: usize) -> Result<Vec<Ticket>, StoreError> {
         self.inner.list_queue(queue, limit).await
     }
