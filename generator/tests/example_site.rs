@@ -1059,3 +1059,154 @@ fn robots_txt_names_the_sitemap() {
     );
     assert!(built.file_for(&built.path_of(&sitemap)).is_some());
 }
+
+/// The theme's UI strings of a language, as the site's pages got them.
+fn ui_strings(code: &str) -> BTreeMap<String, String> {
+    let path = Path::new(CONTENT)
+        .join("../site/i18n")
+        .join(format!("{code}.yaml"));
+    serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    vars.iter().fold(template.to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
+}
+
+#[test]
+fn the_contact_form_takes_files_within_the_contracts_limits_in_each_language() {
+    let built = site();
+    let contract = TicketContract::from_json(
+        &std::fs::read_to_string(built.out.join("ticket-contract.json")).unwrap(),
+    )
+    .expect("a valid contract");
+    assert!(contract.attachments.enabled(), "the example takes files");
+    let hints: BTreeSet<String> = built
+        .codes()
+        .iter()
+        .map(|code| assert_file_field(built, &contract, code))
+        .collect();
+    assert_eq!(
+        hints.len(),
+        built.codes().len(),
+        "every language has its own hint: {hints:?}"
+    );
+}
+
+/// The file field of `code`'s contact page: the control, its label, its hints in that language
+/// with the contract's limits, and what the script needs. Returns the hint.
+fn assert_file_field(built: &Built, contract: &TicketContract, code: &str) -> String {
+    let a = &contract.attachments;
+    let accept: Vec<String> = a
+        .types
+        .iter()
+        .flat_map(|t| {
+            let extensions = t.extensions().iter().map(|e| format!(".{e}"));
+            std::iter::once(t.mime().to_string()).chain(extensions)
+        })
+        .collect();
+    let labels: Vec<&str> = a.types.iter().map(|t| t.label()).collect();
+    let (files, mib) = (a.max_files.to_string(), a.max_file_mib.to_string());
+    let url = format!("/{code}/contact/");
+    let doc = built.parse(&url);
+    let t = ui_strings(code);
+    let one = |css: &str| {
+        doc.select(&sel(css))
+            .next()
+            .unwrap_or_else(|| panic!("{url}: no `{css}`"))
+    };
+    // Without JavaScript the files travel in the form's own post.
+    assert_eq!(
+        attr(&one("form#ticket-form"), "enctype"),
+        "multipart/form-data"
+    );
+    let input = one("form#ticket-form input[type=file]");
+    assert_eq!(attr(&input, "name"), "attachments", "{url}");
+    assert!(input.value().attr("multiple").is_some(), "{url}: multiple");
+    assert_eq!(
+        attr(&input, "accept").split(',').collect::<Vec<_>>(),
+        accept,
+        "{url}"
+    );
+    let label = one(&format!("label[for={}]", attr(&input, "id")));
+    assert!(
+        text(&label).starts_with(&t["field_attachments"]),
+        "{url}: label"
+    );
+    // The hints in the page's language, with the limits filled in.
+    let hint = fill(
+        &t["hint_attachments"],
+        &[
+            ("files", &files),
+            ("mib", &mib),
+            ("types", &labels.join(", ")),
+        ],
+    );
+    let no_js = fill(
+        &t["hint_attachments_nojs"],
+        &[("mib", &a.max_post_mib.to_string())],
+    );
+    let described: Vec<&str> = attr(&input, "aria-describedby").split(' ').collect();
+    let said: Vec<String> = described
+        .iter()
+        .map(|d| text(&one(&format!("#{d}"))))
+        .collect();
+    assert_eq!(said[..2], [hint.clone(), no_js], "{url}: hints");
+    assert!(!hint.contains('{'), "{url}: {hint}");
+    let error = one(&format!("#{}", described[2]));
+    assert!(error.value().classes().any(|c| c == "error"), "{url}");
+    // What the script needs: where slots come from, the limits, and the script itself.
+    let field = one(".field[data-field=attachments]");
+    assert_eq!(
+        attr(&field, "data-uploads"),
+        contract.sibling_endpoint("uploads")
+    );
+    assert_eq!(attr(&field, "data-max-files"), files);
+    assert_eq!(attr(&field, "data-max-file-mib"), mib);
+    one("head script[src^='/assets/uploads.']");
+    hint
+}
+
+#[test]
+fn without_attachments_the_form_has_no_file_field() {
+    let dir = cli_support::workspace(Path::new(CONTENT));
+    let settings = dir.path().join("content/helpcenter.yaml");
+    let yaml = std::fs::read_to_string(&settings).unwrap();
+    let privacy = "  privacy_url: https://lumen.example/privacy\n";
+    assert!(
+        yaml.contains(privacy),
+        "the example's ticket settings moved"
+    );
+    let yaml = yaml.replace(
+        privacy,
+        &format!("{privacy}  attachments:\n    max_files: 0\n"),
+    );
+    std::fs::write(&settings, yaml).unwrap();
+    let out = dir.path().join("public");
+    let options = helpcenter::build::BuildOptions {
+        content_dir: dir.path().join("content"),
+        site_dir: dir.path().join("site"),
+        out_dir: out.clone(),
+        base_url: None,
+        ticket_endpoint: None,
+    };
+    helpcenter::build::build(&options).unwrap_or_else(|e| panic!("does not build: {e}"));
+    let doc =
+        Html::parse_document(&std::fs::read_to_string(out.join("en/contact/index.html")).unwrap());
+    let form = doc
+        .select(&sel("form#ticket-form"))
+        .next()
+        .expect("the form");
+    assert_eq!(form.value().attr("enctype"), None);
+    for css in [
+        "input[type=file]",
+        ".field[data-field=attachments]",
+        "script[src^='/assets/uploads.']",
+    ] {
+        assert!(
+            doc.select(&sel(css)).next().is_none(),
+            "`{css}` without attachments"
+        );
+    }
+}

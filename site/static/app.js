@@ -108,8 +108,9 @@
   // --- the ticket form -------------------------------------------------------------------
   // Without this script the form posts natively (the function answers 303 → thank-you page).
   // With it: choices that belong together, preselection from the ticket link, a local draft,
-  // word counter and article suggestions, JSON submit with a per-draft submission_id, field errors
-  // with a summary (GOV.UK pattern), and a mailto: fallback when the function cannot be reached.
+  // word counter and article suggestions, files uploaded as they are chosen (uploads.js), JSON
+  // submit with a per-draft submission_id, field errors with a summary (GOV.UK pattern), and a
+  // mailto: fallback when the function cannot be reached.
   var TICKET_FIELDS = ["audience", "category", "subcategory", "username", "email", "subject", "description"];
   var SEND_TIMEOUT_MS = 15000;
 
@@ -181,6 +182,12 @@
     });
     if (!draft.submission_id) draft.submission_id = newId();
     field("submission_id").value = draft.submission_id;
+    // The files go to the bucket under this draft's submission_id; the draft keeps their keys.
+    var fileBox = $(".file-field", form);
+    var files = fileBox && window.helpcenterUploads ? window.helpcenterUploads(fileBox, {
+      t: t, submissionId: draft.submission_id, saved: draft.attachments,
+      save: function (list) { draft.attachments = list; save(); }
+    }) : null;
 
     // The username is remembered on this device only when the visitor ticks the box.
     var remembered = store.get(userKey);
@@ -243,6 +250,11 @@
 
     // Errors next to their fields, and a summary that takes focus (GOV.UK pattern).
     function fieldBox(name) { return $('.field[data-field="' + name + '"]', form); }
+    // The control a field's label is for (the file field's is the button uploads.js adds).
+    function controlOf(fb) {
+      var label = fb && !fb.hidden && $(":scope > label", fb);
+      return label ? document.getElementById(label.htmlFor) : null;
+    }
     function labelOf(name) {
       var l = $('.field[data-field="' + name + '"] > label', form);
       return l ? l.firstChild.textContent.trim() : name;
@@ -252,17 +264,18 @@
       var label = labelOf(name);
       return label + (/[?:…؟：]$/.test(label) ? " " : ": ") + text;
     }
-    function showErrors(fields) {
+    // `vars` fill the messages' placeholders ({files}, {mib}, {types}): the file field's limits.
+    function showErrors(fields, vars) {
       var list = $("ul", summary), names = Object.keys(fields);
       list.textContent = "";
       $$(".field", form).forEach(function (f) {
         f.classList.remove("invalid");
         var e = $(".error", f); if (e) { e.hidden = true; e.textContent = ""; }
-        $$("input,select,textarea", f).forEach(function (c) { c.removeAttribute("aria-invalid"); });
+        $$("[aria-invalid]", f).forEach(function (c) { c.removeAttribute("aria-invalid"); });
       });
       names.forEach(function (name) {
-        var message = t["error_" + fields[name]] || t.error_invalid;
-        var fb = fieldBox(name), control = fb && !fb.hidden && $("input:not([type=checkbox]),select,textarea", fb);
+        var message = fmt(t["error_" + fields[name]] || t.error_invalid, vars || (files ? files.vars() : {}));
+        var fb = fieldBox(name), control = controlOf(fb);
         var li = document.createElement("li");
         if (control) {
           fb.classList.add("invalid");
@@ -300,6 +313,7 @@
       });
       var u = username.value.trim();
       if (username.maxLength > 0 && Array.from(u).length > username.maxLength) out.username = "too_long";
+      if (files && files.problem()) out.attachments = files.problem();
       return out;
     }
 
@@ -313,8 +327,9 @@
         labelled("category", choice(category))
       ];
       if (!subcategory.disabled) lines.push(labelled("subcategory", choice(subcategory)));
-      lines.push(labelled("subject", subject.value.trim()), "", labelled("description", "").trim(), field("description").value.trim(), "",
-        "— " + field("page").value + " · " + field("language").value + " · " + draft.submission_id);
+      lines.push(labelled("subject", subject.value.trim()), "", labelled("description", "").trim(), field("description").value.trim(), "");
+      if (files && files.names().length) lines.push(labelled("attachments", files.names().join(", ")), "");
+      lines.push("— " + field("page").value + " · " + field("language").value + " · " + draft.submission_id);
       return lines.join("\n");
     }
     function showFallback() {
@@ -322,6 +337,8 @@
       var mailSubject = subject.value.trim() || t.form_title;
       $("#fallback-mailto").href = "mailto:" + email + "?subject=" + encodeURIComponent(mailSubject) + "&body=" + encodeURIComponent(ticketText());
       $("#fallback-copy-status").textContent = "";
+      // Files in the bucket belong to no ticket yet: the person attaches every one to the email.
+      note("#fallback-files", t.attachments_fallback, files ? files.names() : []);
       fallback.hidden = false;
       fallback.scrollIntoView({ block: "start" });
       fallback.focus({ preventScroll: true });
@@ -342,8 +359,18 @@
       else byHand();
     });
 
+    // A panel's line about files, shown when `names` has any.
+    function note(sel, text, names) {
+      var p = $(sel);
+      if (!p) return;
+      p.textContent = fmt(text, { names: names.join(", ") });
+      p.hidden = !names.length;
+    }
     function showSuccess(data) {
       store.del(draftKey); tabStore(draftKey, null);
+      // Files the bucket could not take, and those that never reached it: the person replies
+      // to the acknowledgement with them.
+      note("#success-files", t.attachments_failed, files ? (data.attachments_failed || []).concat(files.unsent()) : []);
       $("#success-ticket").textContent = data.ticket_id || "";
       form.hidden = true; summary.hidden = true; fallback.hidden = true;
       document.title = t.thanks_title + " · " + title;
@@ -355,9 +382,11 @@
 
     function send(retried) {
       var body = {};
-      $$("input[name],select[name],textarea[name]", form).forEach(function (el) { if (!el.disabled) body[el.name] = el.value; });
+      // Files are not the control's: uploads.js sent them to the bucket, the ticket names their keys.
+      $$("input[name],select[name],textarea[name]", form).forEach(function (el) { if (!el.disabled && el.type !== "file") body[el.name] = el.value; });
       body.submission_id = draft.submission_id;
       body.elapsed_ms = Date.now() - started;
+      if (files && files.keys().length) body.attachments = files.keys();
       var controller = window.AbortController ? new AbortController() : null;
       var timer = setTimeout(function () { if (controller) controller.abort(); }, SEND_TIMEOUT_MS);
       fetch(form.action, {
@@ -375,6 +404,7 @@
               setTimeout(function () { send(true); }, minFill || 3000);
               return;
             }
+            if (files && res.data.files) files.refused(res.data.files);
             done(); showErrors(fields); return;
           }
           done();
@@ -392,9 +422,17 @@
       showErrors(errors);
       if (Object.keys(errors).length) return;
       save();
-      sending = true; status.textContent = t.sending; button.setAttribute("aria-disabled", "true");
-      // The function refuses posts faster than a person types; a quick visitor just waits.
-      setTimeout(function () { send(false); }, Math.max(0, minFill + 100 - (Date.now() - started)));
+      sending = true; button.setAttribute("aria-disabled", "true");
+      var waiting = files ? files.uploading() : [];
+      status.textContent = waiting.length ? fmt(t.attachments_waiting, { names: waiting.join(", ") }) : t.sending;
+      // Running uploads finish first: the ticket carries their keys.
+      (files ? files.settled() : Promise.resolve()).then(function () {
+        var problem = files && files.problem();
+        if (problem) { done(); showErrors({ attachments: problem }); return; }
+        status.textContent = t.sending;
+        // The function refuses posts faster than a person types; a quick visitor just waits.
+        setTimeout(function () { send(false); }, Math.max(0, minFill + 100 - (Date.now() - started)));
+      });
     });
 
     // Back from the no-JavaScript post with ?errors=field:code,…
@@ -405,7 +443,7 @@
         if (i > 0) back[pair.slice(0, i)] = pair.slice(i + 1);
       });
       if (back.form === "unavailable") showFallback();
-      else showErrors(back);
+      else showErrors(back, files && files.vars(true)); // too_large there: the whole post's limit
     }
   }
 
@@ -437,7 +475,10 @@
 
   // --- the thank-you page: the ticket number from ?ticket= --------------------------------
   function thanksPage(box) {
-    var ticket = new URLSearchParams(location.search).get("ticket");
+    var params = new URLSearchParams(location.search), ticket = params.get("ticket");
+    // The post without JavaScript says how many of its files the bucket could not take.
+    var lost = Math.floor(+params.get("attachments_failed")), note = $("#thanks-files", box);
+    if (lost > 0 && note) { note.textContent = fmt(note.textContent, { n: lost }); note.hidden = false; }
     if (!ticket || !/^[A-Za-z0-9_-]{1,64}$/.test(ticket)) return;
     $("#ticket-id", box).textContent = ticket;
     $(".ticket-number", box).hidden = false;

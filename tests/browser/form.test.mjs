@@ -406,6 +406,8 @@ test('keyboard only: the whole form can be filled and sent without a mouse', asy
   assert.equal(await focused(), 'f-description');
   await page.keyboard.type('Typed with the keyboard alone, no mouse at all.');
   await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'f-attachments-choose'); // files are optional
+  await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.type), 'submit');
   await page.keyboard.press('Enter');
   await page.locator('#form-success').waitFor({ state: 'visible' });

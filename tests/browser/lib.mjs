@@ -1,15 +1,18 @@
 // Shared helpers of the browser tests: the server started by run.sh, Debian's Chromium driven by
-// playwright-core, the local ticket store, and where artifacts go.
+// playwright-core, the local ticket store and uploads, real PNG files, and where artifacts go.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** `http://127.0.0.1:PORT` of `helpcenter serve` (run.sh exports it). */
 export const BASE = (process.env.HELPCENTER_URL || '').replace(/\/+$/, '');
-/** The server's `--state` directory: tickets in tickets/tickets.jsonl, emails in outbox/. */
+/** The server's `--state` directory: tickets in tickets/tickets.jsonl, emails in outbox/, files in uploads/. */
 export const STATE = process.env.HELPCENTER_STATE || '';
 if (!BASE || !STATE) {
   throw new Error('HELPCENTER_URL and HELPCENTER_STATE are not set: run the tests with tests/browser/run.sh');
@@ -81,6 +84,51 @@ export async function waitForTicket(pred, timeoutMs = 5000) {
     if (Date.now() > until) return null;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Where serve keeps a file of the uploads bucket (`tickets/<ticket_id>/<upload_id>/<name>`). */
+export const uploadPath = (key) => join(STATE, 'uploads', ...key.split('/'));
+
+/**
+ * A real PNG (`width`×`height`, one colour, about 100 bytes for small sizes): what a screenshot
+ * is to the function, which judges a file by its first bytes.
+ */
+export function png(width = 32, height = 24, [r, g, b] = [29, 78, 216]) {
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, RGB
+  const line = Buffer.alloc(1 + width * 3); // filter byte 0, then the pixels
+  for (let x = 0; x < width; x++) line.set([r, g, b], 1 + x * 3);
+  const pixels = Buffer.concat(Array.from({ length: height }, () => line));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function crc32(bytes) {
+  let c = ~0;
+  for (const byte of bytes) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/** Runs axe-core on the page (every rule but the experimental ones) and returns its violations. */
+export async function violations(page) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\s+/g, ' ')).join('\n    ')}`);
 }
 
 /** Saves a full-page screenshot under tests/artifacts/screenshots/. */

@@ -1,10 +1,11 @@
 //! The ticket form of one language, from the ticket contract: the choices with their labels in
-//! that language, the field limits and the control names the function expects.
+//! that language, the field limits, the attachments' limits and the control names the function
+//! expects.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use ticket_function::contract::{self, field, FieldSpec, Labels, TicketContract};
+use ticket_function::contract::{self, field, Attachments, FieldSpec, Labels, TicketContract};
 
 #[derive(Serialize)]
 pub(super) struct Form<'a> {
@@ -19,6 +20,32 @@ pub(super) struct Form<'a> {
     subject_words: [u32; 2],
     min_fill_ms: u64,
     fallback_email: &'a str,
+    /// The file field; absent when tickets take no attachments.
+    attachments: Option<AttachmentsField>,
+}
+
+/// The file field's limits and types, for its hints, its `accept` list and the script's checks.
+#[derive(Serialize)]
+struct AttachmentsField {
+    /// Where the script asks for upload slots: the ticket endpoint's `uploads` sibling.
+    uploads_endpoint: String,
+    max_files: u32,
+    max_file_mib: u32,
+    /// The whole post without JavaScript.
+    max_post_mib: u32,
+    /// The file control's `accept`: media types and `.ext`s.
+    accept: String,
+    /// The types as people know them, for the hints: "PNG, JPEG, GIF".
+    type_labels: String,
+    types: Vec<TypeChoice>,
+}
+
+/// A type the script accepts: by the browser's claim, or by the extension when the browser
+/// claims nothing (then the slot asks for this media type; the function judges the bytes).
+#[derive(Serialize)]
+struct TypeChoice {
+    mime: &'static str,
+    extensions: &'static [&'static str],
 }
 
 /// The form's cascade of choices: audience › category › subcategory.
@@ -57,6 +84,7 @@ struct Names {
     page: &'static str,
     honeypot: &'static str,
     elapsed_ms: &'static str,
+    attachments: &'static str,
 }
 
 const NAMES: Names = Names {
@@ -72,6 +100,7 @@ const NAMES: Names = Names {
     page: field::PAGE,
     honeypot: field::HONEYPOT,
     elapsed_ms: field::ELAPSED_MS,
+    attachments: field::ATTACHMENTS,
 };
 
 pub(super) fn form<'a>(contract: &'a TicketContract, lang: &'a str, page: String) -> Form<'a> {
@@ -109,5 +138,56 @@ pub(super) fn form<'a>(contract: &'a TicketContract, lang: &'a str, page: String
         subject_words: contract.limits.subject_words,
         min_fill_ms: contract.limits.min_fill_ms,
         fallback_email: &contract.fallback_email,
+        attachments: attachments_field(&contract.attachments, contract.sibling_endpoint("uploads")),
+    }
+}
+
+fn attachments_field(a: &Attachments, uploads_endpoint: String) -> Option<AttachmentsField> {
+    if !a.enabled() {
+        return None;
+    }
+    let accept = a.types.iter().flat_map(|t| {
+        let extensions = t.extensions().iter().map(|e| format!(".{e}"));
+        std::iter::once(t.mime().to_owned()).chain(extensions)
+    });
+    let labels: Vec<&str> = a.types.iter().map(|t| t.label()).collect();
+    Some(AttachmentsField {
+        uploads_endpoint,
+        max_files: a.max_files,
+        max_file_mib: a.max_file_mib,
+        max_post_mib: a.max_post_mib,
+        accept: accept.collect::<Vec<_>>().join(","),
+        type_labels: labels.join(", "),
+        types: a
+            .types
+            .iter()
+            .map(|t| TypeChoice {
+                mime: t.mime(),
+                extensions: t.extensions(),
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticket_function::contract::FileType;
+
+    #[test]
+    fn the_file_field_lists_the_contracts_types() {
+        let mut limits = Attachments {
+            types: vec![FileType::Png, FileType::Jpeg, FileType::Text],
+            ..Attachments::default()
+        };
+        let field = attachments_field(&limits, "/api/uploads".into()).expect("attachments are on");
+        assert_eq!(
+            field.accept,
+            "image/png,.png,image/jpeg,.jpg,.jpeg,text/plain,.txt,.log"
+        );
+        assert_eq!(field.type_labels, "PNG, JPEG, TXT");
+        assert_eq!(field.types[2].extensions, ["txt", "log"]);
+        limits.max_files = 0;
+        assert!(attachments_field(&limits, "/api/uploads".into()).is_none());
     }
 }
