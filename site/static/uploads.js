@@ -45,6 +45,12 @@
       ev.preventDefault();
       add(ev.dataTransfer.files);
     });
+    // A file dropped beside the field would make the browser open it and leave the form.
+    ["dragover", "drop"].forEach(function (type) {
+      document.addEventListener(type, function (ev) {
+        if (hasFiles(ev) && !box.contains(ev.target)) ev.preventDefault();
+      });
+    });
     // A pasted screenshot, wherever the focus is in the form. Text pasted into a field stays
     // text, even when the clipboard also holds a picture of it (office apps put both).
     form.addEventListener("paste", function (ev) {
