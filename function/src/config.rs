@@ -67,6 +67,9 @@ pub struct Settings {
     /// `UPLOADS_BUCKET`: the private S3 bucket whose `spool/` keeps tickets the table could not
     /// take.
     pub uploads_bucket: String,
+    /// `TICKET_RETENTION_DAYS`: how long a stored ticket is kept (the table's TTL forgets it
+    /// after that; the bucket's lifecycle forgets its attachments on the same rule).
+    pub ticket_retention: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,7 +109,7 @@ pub const S3_CALLS_IN_A_ROW: u32 = 6;
 const BUDGET_MARGIN: Duration = Duration::from_secs(1);
 
 /// Every environment variable the function reads, for the README and error messages.
-pub const VARIABLES: [&str; 13] = [
+pub const VARIABLES: [&str; 14] = [
     "TICKETS_TABLE",
     "TICKET_CONTRACT",
     "FALLBACK_EMAIL",
@@ -120,6 +123,7 @@ pub const VARIABLES: [&str; 13] = [
     "SUBMISSION_TTL_DAYS",
     "UPLOADS_BUCKET",
     "S3_TIMEOUT_MS",
+    "TICKET_RETENTION_DAYS",
 ];
 
 impl Settings {
@@ -182,8 +186,16 @@ impl Settings {
             tickets_table,
             submission_ttl: Duration::from_secs(ttl_days * 86_400),
             uploads_bucket,
+            ticket_retention: ticket_retention(&env)?,
         })
     }
+}
+
+/// `TICKET_RETENTION_DAYS` (default 365): the HTTP function stamps it on each ticket, the worker
+/// on its helper items, `helpdesk` on the tickets it replays.
+pub(crate) fn ticket_retention(env: &Vars<'_>) -> Result<Duration, ConfigError> {
+    let days = env.number("TICKET_RETENTION_DAYS", 365, 1..=3_650)?;
+    Ok(Duration::from_secs(days * 86_400))
 }
 
 /// DynamoDB, SES and S3 timeouts: each in its range, and one after the other (store, fallback
@@ -393,6 +405,22 @@ mod tests {
         assert_eq!(s.submission_ttl, Duration::from_secs(7 * 86_400));
         assert_eq!(s.uploads_bucket, "helpcenter-uploads");
         assert_eq!(s.config.spool_timeout, Duration::from_millis(1_500));
+        assert_eq!(s.ticket_retention, Duration::from_secs(365 * 86_400));
+    }
+
+    #[test]
+    fn ticket_retention_is_read_and_checked() {
+        let mut v = vars(&fixture());
+        v.insert("TICKET_RETENTION_DAYS".into(), "30".into());
+        let s = Settings::from_map(&v).unwrap();
+        assert_eq!(s.ticket_retention, Duration::from_secs(30 * 86_400));
+        for bad in ["0", "forever", "3651"] {
+            let message = error_with("TICKET_RETENTION_DAYS", Some(bad));
+            assert!(
+                message.contains("TICKET_RETENTION_DAYS"),
+                "{bad}: {message}"
+            );
+        }
     }
 
     #[test]
