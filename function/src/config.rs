@@ -201,9 +201,9 @@ pub(crate) fn ticket_retention(env: &Vars<'_>) -> Result<Duration, ConfigError> 
 /// DynamoDB, SES and S3 timeouts: each in its range, and one after the other (store, fallback
 /// email, [`S3_CALLS_IN_A_ROW`] S3 calls) within the Lambda's budget.
 fn timeouts(env: &Vars<'_>) -> Result<(Duration, Duration, Duration), ConfigError> {
-    let store = Duration::from_millis(env.number("DYNAMODB_TIMEOUT_MS", 2_500, 100..=8_000)?);
-    let mail = Duration::from_millis(env.number("SES_TIMEOUT_MS", 4_000, 100..=8_000)?);
-    let spool = Duration::from_millis(env.number("S3_TIMEOUT_MS", 1_500, 100..=8_000)?);
+    let store = env.millis("DYNAMODB_TIMEOUT_MS", 2_500)?;
+    let mail = env.millis("SES_TIMEOUT_MS", 4_000)?;
+    let spool = env.millis("S3_TIMEOUT_MS", 1_500)?;
     if store + mail + spool * S3_CALLS_IN_A_ROW > FUNCTION_BUDGET - BUDGET_MARGIN {
         let value = format!(
             "{} + {} + {S3_CALLS_IN_A_ROW} × {}",
@@ -347,6 +347,15 @@ impl Vars<'_> {
                 &format!("a whole number from {} to {}", range.start(), range.end()),
             )),
         }
+    }
+
+    /// A timeout in milliseconds, 100 ms to 8 s.
+    pub(crate) fn millis(&self, name: &'static str, default: u64) -> Result<Duration, ConfigError> {
+        Ok(Duration::from_millis(self.number(
+            name,
+            default,
+            100..=8_000,
+        )?))
     }
 
     pub(crate) fn invalid(&self, name: &'static str, value: &str, wants: &str) -> ConfigError {

@@ -38,13 +38,6 @@ impl HelpdeskSettings {
 
     pub fn from_map(vars: &HashMap<String, String>) -> Result<HelpdeskSettings, ConfigError> {
         let env = Vars(vars);
-        let millis = |name, default| -> Result<Duration, ConfigError> {
-            Ok(Duration::from_millis(env.number(
-                name,
-                default,
-                100..=8_000,
-            )?))
-        };
         let settle = env.number("SPOOL_SETTLE_SECONDS", 15, 0..=300)?;
         Ok(HelpdeskSettings {
             tickets_table: env.required("TICKETS_TABLE", "the DynamoDB table of tickets")?,
@@ -52,8 +45,8 @@ impl HelpdeskSettings {
                 "UPLOADS_BUCKET",
                 "the private bucket of attachments and the spool",
             )?,
-            store_timeout: millis("DYNAMODB_TIMEOUT_MS", 2_500)?,
-            s3_timeout: millis("S3_TIMEOUT_MS", 1_500)?,
+            store_timeout: env.millis("DYNAMODB_TIMEOUT_MS", 2_500)?,
+            s3_timeout: env.millis("S3_TIMEOUT_MS", 1_500)?,
             ticket_retention: ticket_retention(&env)?,
             replay_settle: Duration::from_secs(settle) + REPLAY_MARGIN,
         })

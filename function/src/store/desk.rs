@@ -97,8 +97,16 @@ impl Index {
             .filter(|t| filter.matches(t))
             .filter(|t| after.is_none_or(|a| (t.received_at.as_str(), t.ticket_id.as_str()) > a))
             .collect();
-        found.sort_by(|a, b| (&a.received_at, &a.ticket_id).cmp(&(&b.received_at, &b.ticket_id)));
+        let order = |a: &&Ticket, b: &&Ticket| {
+            (&a.received_at, &a.ticket_id).cmp(&(&b.received_at, &b.ticket_id))
+        };
         let more = found.len() > limit;
+        if more {
+            // The page's tickets only are sorted: an export pages through the whole store.
+            found.select_nth_unstable_by(limit, order);
+            found.truncate(limit);
+        }
+        found.sort_by(order);
         let tickets: Vec<Ticket> = found.into_iter().take(limit).cloned().collect();
         let next = match (more, tickets.last()) {
             (true, Some(last)) => Some(format!("{} {}", last.received_at, last.ticket_id)),

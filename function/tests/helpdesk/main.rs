@@ -1,74 +1,30 @@
 //! `helpdesk`'s commands against both stores it runs on, with the same test bodies: DynamoDB and
 //! S3 in moto (started by `tests/run`) and `helpcenter serve`'s state folder (files).
 
+mod stores;
+#[path = "../support/mod.rs"]
 mod support;
+
+use stores::{DiesAfter, Files, Moto, Stores};
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use support::{clients, fresh_resources, Resources, StackOptions};
-use ticket_function::aws::{aws_sdk_dynamodb, DynamoStore, S3Spool, S3Uploads};
+use support::{clients, fresh_resources, StackOptions};
+use ticket_function::aws::aws_sdk_dynamodb;
 use ticket_function::helpdesk::erase::erase;
 use ticket_function::helpdesk::export::{export, ExportFormat};
 use ticket_function::helpdesk::queue::queue;
 use ticket_function::helpdesk::show::show;
 use ticket_function::helpdesk::status::set_status;
-use ticket_function::helpdesk::{local, replay, Desk, DeskError};
+use ticket_function::helpdesk::{replay, Desk, DeskError};
 use ticket_function::store::{StatusChange, TicketFilter};
 use ticket_function::testing::{ticket, PNG};
-use ticket_function::uploads::{pending_prefix, ticket_key, Peek, Slot, UploadError};
+use ticket_function::uploads::{pending_prefix, ticket_key};
 use ticket_function::{
-    Attachment, DeskStore, FileSpool, FileStore, FileUploads, Notice, NoticeStore, Spool,
-    SpoolEntry, Ticket, TicketStore, Uploads,
+    Attachment, DeskStore, Notice, NoticeStore, Spool, SpoolEntry, Ticket, TicketStore, Uploads,
 };
-
-/// Where a case runs: a fresh table and bucket in moto, or a fresh serve state folder.
-trait Stores: Sized {
-    type S: DeskStore + NoticeStore;
-    type P: Spool;
-    type U: Uploads;
-    async fn fresh() -> Self;
-    /// A desk on these stores (another one on the same data each call).
-    async fn desk(&self) -> Desk<Self::S, Self::P, Self::U>;
-}
-
-struct Moto(Resources);
-
-impl Stores for Moto {
-    type S = DynamoStore;
-    type P = S3Spool;
-    type U = S3Uploads;
-    async fn fresh() -> Self {
-        Moto(fresh_resources().await)
-    }
-    async fn desk(&self) -> Desk<DynamoStore, S3Spool, S3Uploads> {
-        let (store, _, spool, uploads, _) = clients(StackOptions::default(), &self.0).await;
-        Desk {
-            store,
-            spool,
-            uploads,
-            outbox: None,
-            replay_settle: Duration::ZERO,
-        }
-    }
-}
-
-struct Files(tempfile::TempDir);
-
-impl Stores for Files {
-    type S = FileStore;
-    type P = FileSpool;
-    type U = FileUploads;
-    async fn fresh() -> Self {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        FileStore::open(dir.path().join("tickets")).expect("serve's store");
-        Files(dir)
-    }
-    async fn desk(&self) -> local::LocalDesk {
-        local::open(self.0.path()).expect("a serve state folder")
-    }
-}
 
 /// Each case twice: `<case>_moto` and `<case>_files`.
 macro_rules! both {
@@ -502,63 +458,6 @@ async fn replay_moves_the_spool_in<T: Stores>() {
     );
     assert!(desk.spool.list().await.unwrap().is_empty());
     assert_eq!(replay(&desk).await.unwrap().moved, 0, "once");
-}
-
-/// Uploads whose deletes fail after `deletes` of them: a process killed halfway.
-struct DiesAfter<U> {
-    inner: U,
-    deletes: std::sync::atomic::AtomicUsize,
-}
-
-impl<U: Uploads> Uploads for DiesAfter<U> {
-    async fn slot(
-        &self,
-        key: &str,
-        size: u64,
-        content_type: &str,
-        expires: Duration,
-    ) -> Result<Slot, UploadError> {
-        self.inner.slot(key, size, content_type, expires).await
-    }
-    async fn peek(&self, key: &str) -> Result<Option<Peek>, UploadError> {
-        self.inner.peek(key).await
-    }
-    async fn get(&self, key: &str) -> Result<Option<Bytes>, UploadError> {
-        self.inner.get(key).await
-    }
-    async fn put(
-        &self,
-        key: &str,
-        bytes: Bytes,
-        content_type: &str,
-        name: &str,
-    ) -> Result<(), UploadError> {
-        self.inner.put(key, bytes, content_type, name).await
-    }
-    async fn copy(
-        &self,
-        from: &str,
-        to: &str,
-        content_type: &str,
-        name: &str,
-    ) -> Result<(), UploadError> {
-        self.inner.copy(from, to, content_type, name).await
-    }
-    async fn delete(&self, key: &str) -> Result<(), UploadError> {
-        use std::sync::atomic::Ordering;
-        let left = self.deletes.load(Ordering::SeqCst);
-        if left == 0 {
-            return Err(UploadError::Unavailable("killed".into()));
-        }
-        self.deletes.store(left - 1, Ordering::SeqCst);
-        self.inner.delete(key).await
-    }
-    async fn list(&self, prefix: &str) -> Result<Vec<String>, UploadError> {
-        self.inner.list(prefix).await
-    }
-    async fn link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
-        self.inner.link(key, expires).await
-    }
 }
 
 #[tokio::test]
