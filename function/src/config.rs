@@ -67,6 +67,9 @@ pub struct Settings {
     /// `UPLOADS_BUCKET`: the private S3 bucket whose `spool/` keeps tickets the table could not
     /// take.
     pub uploads_bucket: String,
+    /// `TICKET_RETENTION_DAYS`: how long a stored ticket is kept (the table's TTL forgets it
+    /// after that; the bucket's lifecycle forgets its attachments on the same rule).
+    pub ticket_retention: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,7 +109,7 @@ pub const S3_CALLS_IN_A_ROW: u32 = 6;
 const BUDGET_MARGIN: Duration = Duration::from_secs(1);
 
 /// Every environment variable the function reads, for the README and error messages.
-pub const VARIABLES: [&str; 13] = [
+pub const VARIABLES: [&str; 14] = [
     "TICKETS_TABLE",
     "TICKET_CONTRACT",
     "FALLBACK_EMAIL",
@@ -120,6 +123,7 @@ pub const VARIABLES: [&str; 13] = [
     "SUBMISSION_TTL_DAYS",
     "UPLOADS_BUCKET",
     "S3_TIMEOUT_MS",
+    "TICKET_RETENTION_DAYS",
 ];
 
 impl Settings {
@@ -182,16 +186,24 @@ impl Settings {
             tickets_table,
             submission_ttl: Duration::from_secs(ttl_days * 86_400),
             uploads_bucket,
+            ticket_retention: ticket_retention(&env)?,
         })
     }
+}
+
+/// `TICKET_RETENTION_DAYS` (default 365): the HTTP function stamps it on each ticket, the worker
+/// on its helper items, `helpdesk` on the tickets it replays.
+pub(crate) fn ticket_retention(env: &Vars<'_>) -> Result<Duration, ConfigError> {
+    let days = env.number("TICKET_RETENTION_DAYS", 365, 1..=3_650)?;
+    Ok(Duration::from_secs(days * 86_400))
 }
 
 /// DynamoDB, SES and S3 timeouts: each in its range, and one after the other (store, fallback
 /// email, [`S3_CALLS_IN_A_ROW`] S3 calls) within the Lambda's budget.
 fn timeouts(env: &Vars<'_>) -> Result<(Duration, Duration, Duration), ConfigError> {
-    let store = Duration::from_millis(env.number("DYNAMODB_TIMEOUT_MS", 2_500, 100..=8_000)?);
-    let mail = Duration::from_millis(env.number("SES_TIMEOUT_MS", 4_000, 100..=8_000)?);
-    let spool = Duration::from_millis(env.number("S3_TIMEOUT_MS", 1_500, 100..=8_000)?);
+    let store = env.millis("DYNAMODB_TIMEOUT_MS", 2_500)?;
+    let mail = env.millis("SES_TIMEOUT_MS", 4_000)?;
+    let spool = env.millis("S3_TIMEOUT_MS", 1_500)?;
     if store + mail + spool * S3_CALLS_IN_A_ROW > FUNCTION_BUDGET - BUDGET_MARGIN {
         let value = format!(
             "{} + {} + {S3_CALLS_IN_A_ROW} × {}",
@@ -337,6 +349,15 @@ impl Vars<'_> {
         }
     }
 
+    /// A timeout in milliseconds, 100 ms to 8 s.
+    pub(crate) fn millis(&self, name: &'static str, default: u64) -> Result<Duration, ConfigError> {
+        Ok(Duration::from_millis(self.number(
+            name,
+            default,
+            100..=8_000,
+        )?))
+    }
+
     pub(crate) fn invalid(&self, name: &'static str, value: &str, wants: &str) -> ConfigError {
         ConfigError::Invalid {
             name,
@@ -393,6 +414,22 @@ mod tests {
         assert_eq!(s.submission_ttl, Duration::from_secs(7 * 86_400));
         assert_eq!(s.uploads_bucket, "helpcenter-uploads");
         assert_eq!(s.config.spool_timeout, Duration::from_millis(1_500));
+        assert_eq!(s.ticket_retention, Duration::from_secs(365 * 86_400));
+    }
+
+    #[test]
+    fn ticket_retention_is_read_and_checked() {
+        let mut v = vars(&fixture());
+        v.insert("TICKET_RETENTION_DAYS".into(), "30".into());
+        let s = Settings::from_map(&v).unwrap();
+        assert_eq!(s.ticket_retention, Duration::from_secs(30 * 86_400));
+        for bad in ["0", "forever", "3651"] {
+            let message = error_with("TICKET_RETENTION_DAYS", Some(bad));
+            assert!(
+                message.contains("TICKET_RETENTION_DAYS"),
+                "{bad}: {message}"
+            );
+        }
     }
 
     #[test]

@@ -28,6 +28,8 @@
 pub mod clock;
 pub mod config;
 pub mod contract;
+#[cfg(feature = "helpdesk")]
+pub mod helpdesk;
 pub mod http;
 pub mod mail;
 pub mod notify;
@@ -49,7 +51,7 @@ pub use http::{handle, ClientAddr, Code, Deps, RequestId};
 pub use mail::{FileMailer, Mailer, MemoryMailer};
 pub use replay::{replay_spool, ReplayReport};
 pub use spool::{FileSpool, MemorySpool, Spool, SpoolEntry};
-pub use store::{FileStore, MemoryStore, Notice, NoticeStore, TicketStore};
+pub use store::{DeskStore, FileStore, MemoryStore, Notice, NoticeStore, TicketStore};
 pub use ticket::{Attachment, Submission, Ticket};
 pub use uploads::{FileUploads, MemoryUploads, Uploads};
 

@@ -12,7 +12,9 @@ use std::time::SystemTime;
 
 use crate::ticket::{ArrivedVia, Ticket};
 
+mod desk;
 mod notices;
+pub use desk::{Claims, DeskStore, Page, StatusChange, TicketFilter};
 use notices::Notices;
 
 /// What a conditional put did.

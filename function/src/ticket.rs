@@ -12,6 +12,8 @@ use crate::clock::{rfc3339_ms, unix_ms};
 use crate::contract::TicketContract;
 
 pub const STATUS_OPEN: &str = "open";
+/// A ticket the team has answered (`helpdesk close`).
+pub const STATUS_CLOSED: &str = "closed";
 
 /// Crockford's base32: no I, L, O, U, so an id read out on the phone cannot be misheard as
 /// another; its digits are in ASCII order, so fixed-width ids sort in time order as text.

@@ -1,9 +1,10 @@
 //! Tickets in DynamoDB: the [`TicketStore`] of the Lambda.
 //!
 //! Table layout (defined once, in `template.yaml`): partition key `pk` (string), no sort key.
-//! - A ticket item: `pk` = the ticket id, every [`Ticket`] field as a string attribute.
+//! - A ticket item: `pk` = the ticket id, every [`Ticket`] field as a string attribute, and
+//!   `expires_at` (the table's TTL attribute) so it is forgotten after `TICKET_RETENTION_DAYS`.
 //! - A guard item per submission: `pk` = `submission#<submission_id>`, `ticket_id`, and
-//!   `expires_at` (the table's TTL attribute) so it is forgotten after `SUBMISSION_TTL_DAYS`.
+//!   `expires_at` so it is forgotten after `SUBMISSION_TTL_DAYS`.
 //!
 //! Both are written in one `TransactWriteItems`, each with `attribute_not_exists(pk)`: the guard
 //! makes a retry of the same submission fail its condition (and we answer the ticket id stored in
@@ -13,7 +14,8 @@
 //!
 //! The ticket worker ([`NoticeStore`]) adds `team_notified_at` / `ack_notified_at` (conditional
 //! claims) and `arrived_via` to ticket items, and keeps acknowledgement counters: `pk` =
-//! `ack#<address hash>#<hour>`, `count` (number) and `expires_at`.
+//! `ack#<address hash>#<hour>`, `count` (number) and `expires_at`. `helpdesk`'s operations
+//! (status changes, pages of tickets, erasure) live in `dynamodb/desk.rs`.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -36,6 +38,11 @@ pub const QUEUE_INDEX: &str = "queue-received_at";
 /// The table's TTL attribute (epoch seconds).
 pub const TTL_ATTRIBUTE: &str = "expires_at";
 const GUARD_PREFIX: &str = "submission#";
+/// How long tickets are kept unless [`DynamoStore::with_ticket_retention`] says otherwise (the
+/// default of `TICKET_RETENTION_DAYS`).
+pub const DEFAULT_TICKET_RETENTION: Duration = Duration::from_secs(365 * 86_400);
+
+mod desk;
 
 /// A DynamoDB client builder with the function's timeouts and retries; tests add an endpoint.
 pub fn dynamodb_config(
@@ -53,6 +60,7 @@ pub struct DynamoStore {
     client: aws_sdk_dynamodb::Client,
     table: String,
     submission_ttl: Duration,
+    ticket_retention: Duration,
 }
 
 impl DynamoStore {
@@ -61,7 +69,14 @@ impl DynamoStore {
             client,
             table: table.to_owned(),
             submission_ttl,
+            ticket_retention: DEFAULT_TICKET_RETENTION,
         }
+    }
+
+    /// Tickets written from now on expire `retention` after they are stored.
+    pub fn with_ticket_retention(mut self, retention: Duration) -> Self {
+        self.ticket_retention = retention;
+        self
     }
 
     fn put_if_absent(
@@ -80,10 +95,6 @@ impl DynamoStore {
     }
 
     fn guard_item(&self, ticket: &Ticket) -> HashMap<String, AttributeValue> {
-        let expires = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            + self.submission_ttl;
         HashMap::from([
             (
                 PARTITION_KEY.to_owned(),
@@ -91,10 +102,7 @@ impl DynamoStore {
             ),
             ("ticket_id".to_owned(), s(ticket.ticket_id.clone())),
             ("submission_id".to_owned(), s(ticket.submission_id.clone())),
-            (
-                TTL_ATTRIBUTE.to_owned(),
-                AttributeValue::N(expires.as_secs().to_string()),
-            ),
+            (TTL_ATTRIBUTE.to_owned(), expires_in(self.submission_ttl)),
         ])
     }
 
@@ -139,6 +147,15 @@ impl DynamoStore {
             DisplayErrorContext(err).to_string(),
         ))
     }
+}
+
+/// The TTL attribute's value for an item that may be forgotten `ttl` from now (epoch seconds).
+fn expires_in(ttl: Duration) -> AttributeValue {
+    let expires = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        + ttl;
+    AttributeValue::N(expires.as_secs().to_string())
 }
 
 fn s(value: String) -> AttributeValue {
@@ -212,11 +229,13 @@ pub fn ticket_from_item(item: &HashMap<String, AttributeValue>) -> Result<Ticket
 
 impl TicketStore for DynamoStore {
     async fn put(&self, ticket: &Ticket) -> Result<PutOutcome, StoreError> {
+        let mut item = ticket_item(ticket);
+        item.insert(TTL_ATTRIBUTE.to_owned(), expires_in(self.ticket_retention));
         let result = self
             .client
             .transact_write_items()
             .transact_items(self.put_if_absent(self.guard_item(ticket))?)
-            .transact_items(self.put_if_absent(ticket_item(ticket))?)
+            .transact_items(self.put_if_absent(item)?)
             .send()
             .await;
         match result {

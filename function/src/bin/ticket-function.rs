@@ -42,7 +42,8 @@ async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, S3Spool, S3Upl
     let s3 = aws_sdk_s3::Client::from_conf(
         aws::s3_config(&shared, settings.config.spool_timeout).build(),
     );
-    let store = DynamoStore::new(dynamodb, &settings.tickets_table, settings.submission_ttl);
+    let store = DynamoStore::new(dynamodb, &settings.tickets_table, settings.submission_ttl)
+        .with_ticket_retention(settings.ticket_retention);
     let spool = S3Spool::new(s3.clone(), &settings.uploads_bucket);
     let uploads = S3Uploads::new(s3, &settings.uploads_bucket);
     Deps::new(

@@ -36,6 +36,16 @@ impl Notices {
         }
     }
 
+    /// When `notice` was claimed, if it was.
+    pub(super) fn held(&self, ticket_id: &str, notice: Notice) -> Option<String> {
+        self.claims.get(&(ticket_id.to_owned(), notice)).cloned()
+    }
+
+    /// Forgets a claim whoever made it (its ticket was erased).
+    pub(super) fn drop_claim(&mut self, ticket_id: &str, notice: Notice) {
+        self.claims.remove(&(ticket_id.to_owned(), notice));
+    }
+
     /// Counts one under `counter` unless it reached `limit`.
     pub(super) fn count(&mut self, counter: &str, limit: u32) -> bool {
         let count = self.counters.entry(counter.to_owned()).or_default();
