@@ -72,7 +72,9 @@ async fn deps(settings: WorkerSettings) -> Deps {
         aws_sdk_sesv2::Client::from_conf(aws::sesv2_config(&shared, settings.mail_timeout).build());
     let s3 = aws_sdk_s3::Client::from_conf(aws::s3_config(&shared, settings.s3_timeout).build());
     WorkerDeps {
-        store: DynamoStore::new(dynamodb, &settings.tickets_table, settings.ticket_retention),
+        // Replayed tickets expire like the HTTP function's (their guards too: a replay is rare).
+        store: DynamoStore::new(dynamodb, &settings.tickets_table, settings.ticket_retention)
+            .with_ticket_retention(settings.ticket_retention),
         mailer: SesMailer::new(ses),
         spool: S3Spool::new(s3.clone(), &settings.uploads_bucket),
         uploads: S3Uploads::new(s3, &settings.uploads_bucket),

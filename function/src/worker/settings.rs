@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{load_contract, ConfigError, Vars};
+use crate::config::{load_contract, ticket_retention, ConfigError, Vars};
 use crate::notify::{NotifyConfig, Routes, RoutesError, QUEUE_ROUTES};
 
 /// Every environment variable the worker reads, for the README and error messages.
@@ -35,8 +35,8 @@ pub struct WorkerSettings {
     pub store_timeout: Duration,
     pub mail_timeout: Duration,
     pub s3_timeout: Duration,
-    /// `TICKET_RETENTION_DAYS`: the TTL of helper items the worker writes (the submission
-    /// guards of tickets replayed from the spool).
+    /// `TICKET_RETENTION_DAYS`: the TTL of the tickets the worker replays from the spool (and of
+    /// their submission guards).
     pub ticket_retention: Duration,
 }
 
@@ -70,13 +70,6 @@ impl WorkerSettings {
             "the private bucket whose spool/ and tickets/ the worker reads",
         )?;
         let routes = Routes::parse(env.get(QUEUE_ROUTES), &fallback, &contract)?;
-        let millis = |name, default| -> Result<Duration, ConfigError> {
-            Ok(Duration::from_millis(env.number(
-                name,
-                default,
-                100..=8_000,
-            )?))
-        };
         let notify = NotifyConfig {
             ack_limit_per_hour: env.number("ACK_LIMIT_PER_HOUR", 3, 1..=1_000)? as u32,
             spool_settle: Duration::from_secs(env.number("SPOOL_SETTLE_SECONDS", 15, 0..=300)?),
@@ -88,12 +81,10 @@ impl WorkerSettings {
             notify,
             tickets_table,
             uploads_bucket,
-            store_timeout: millis("DYNAMODB_TIMEOUT_MS", 2_500)?,
-            mail_timeout: millis("SES_TIMEOUT_MS", 4_000)?,
-            s3_timeout: millis("S3_TIMEOUT_MS", 1_500)?,
-            ticket_retention: Duration::from_secs(
-                env.number("TICKET_RETENTION_DAYS", 365, 1..=3_650)? * 86_400,
-            ),
+            store_timeout: env.millis("DYNAMODB_TIMEOUT_MS", 2_500)?,
+            mail_timeout: env.millis("SES_TIMEOUT_MS", 4_000)?,
+            s3_timeout: env.millis("S3_TIMEOUT_MS", 1_500)?,
+            ticket_retention: ticket_retention(&env)?,
         })
     }
 }
