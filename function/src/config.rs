@@ -150,13 +150,7 @@ impl Settings {
         )?;
         let allowed_origins =
             parse_origins(&env.required("ALLOWED_ORIGINS", "comma-separated site origins")?)?;
-        let client_hash_salt = env.required(
-            "CLIENT_HASH_SALT",
-            "a secret random string of 16+ characters",
-        )?;
-        if client_hash_salt.chars().count() < 16 {
-            return Err(env.invalid("CLIENT_HASH_SALT", "[hidden]", "at least 16 characters"));
-        }
+        let client_hash_salt = env.client_hash_salt()?;
         let (store_timeout, mail_timeout, spool_timeout) = timeouts(&env)?;
         let uploads_bucket = env.bucket(
             "UPLOADS_BUCKET",
@@ -289,6 +283,19 @@ impl Vars<'_> {
         self.get(name)
             .map(str::to_owned)
             .ok_or(ConfigError::Missing { name, wants })
+    }
+
+    /// `CLIENT_HASH_SALT`: the client hash's salt, and the key of the emails' attachment links
+    /// (derived: `uploads/link.rs`), so both functions read it.
+    pub(crate) fn client_hash_salt(&self) -> Result<String, ConfigError> {
+        let salt = self.required(
+            "CLIENT_HASH_SALT",
+            "a secret random string of 16+ characters",
+        )?;
+        match salt.chars().count() >= 16 {
+            true => Ok(salt),
+            false => Err(self.invalid("CLIENT_HASH_SALT", "[hidden]", "at least 16 characters")),
+        }
     }
 
     pub(crate) fn email(

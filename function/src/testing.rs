@@ -207,11 +207,11 @@ impl Uploads for SilentGets {
         self.0.list(prefix)
     }
 
-    fn link(
+    fn direct_link(
         &self,
         key: &str,
         expires: Duration,
     ) -> impl Future<Output = Result<String, UploadError>> + Send {
-        self.0.link(key, expires)
+        self.0.direct_link(key, expires)
     }
 }

@@ -108,6 +108,9 @@ fn the_worker_has_exactly_its_settings() {
     assert_eq!(value("ACK_LIMIT_PER_HOUR"), "!Ref AckLimitPerHour");
     assert_eq!(value("TICKET_RETENTION_DAYS"), "!Ref TicketRetentionDays");
     assert_eq!(value("SPOOL_SETTLE_SECONDS"), "15");
+    assert_eq!(value("CLIENT_HASH_SALT"), "!Ref ClientHashSalt");
+    let salt = &template["Parameters"]["ClientHashSalt"];
+    assert_eq!(salt["NoEcho"].as_bool(), Some(true), "a secret");
     // An empty parameter leaves QUEUE_ROUTES unset: every queue to FALLBACK_EMAIL.
     assert_eq!(
         value("QUEUE_ROUTES"),
@@ -121,6 +124,8 @@ fn the_worker_has_exactly_its_settings() {
         "FALLBACK_EMAIL",
         "SENDER_EMAIL",
         "UPLOADS_BUCKET",
+        // The key of the emails' links: the worker signs them, the function checks them.
+        "CLIENT_HASH_SALT",
         "DYNAMODB_TIMEOUT_MS",
         "SES_TIMEOUT_MS",
         "S3_TIMEOUT_MS",
@@ -356,7 +361,7 @@ fn permissions_are_least_privilege() {
 }
 
 #[test]
-fn slots_are_routed_and_the_bucket_takes_puts_from_the_site_only() {
+fn slots_and_links_are_routed_and_the_bucket_takes_puts_from_the_site_only() {
     let template = template();
     let events = function(&template, HTTP_FUNCTION)["Events"]
         .as_mapping()
@@ -371,8 +376,16 @@ fn slots_are_routed_and_the_bucket_takes_puts_from_the_site_only() {
         })
         .collect();
     routes.sort();
-    let (tickets, uploads) = ("/tickets".to_owned(), "/uploads".to_owned());
-    assert_eq!(routes, [(tickets, "POST".into()), (uploads, "POST".into())]);
+    let route = |path: &str, method: &str| (path.to_owned(), method.to_owned());
+    assert_eq!(
+        routes,
+        [
+            route("/files", "GET"),
+            route("/files", "HEAD"),
+            route("/tickets", "POST"),
+            route("/uploads", "POST"),
+        ]
+    );
     let rules = &uploads_bucket(&template)["Properties"]["CorsConfiguration"]["CorsRules"];
     assert_eq!(rules.as_sequence().map(Vec::len), Some(1));
     let origins =

@@ -1,10 +1,12 @@
 //! Attachments in S3: the [`Uploads`] of the Lambdas, in the private uploads bucket
-//! (`UPLOADS_BUCKET`, whose default encryption and public access block apply). Slots and links
-//! are presigned requests: a slot signs the `PUT`'s length and type, a link one `GET`. Signing is
-//! local (no call to S3), with the function's own credentials: a link lives at most as long as
-//! those (on Lambda, the role's session; see function/README.md).
+//! (`UPLOADS_BUCKET`, whose default encryption and public access block apply). Slots and direct
+//! links are presigned requests: a slot signs the `PUT`'s length and type, a direct link one
+//! `GET`. Presigning is local (no call to S3), with the function's own credentials, so such a
+//! URL lives at most as long as those (on Lambda, the role's session: hours). The emails' links
+//! must last days: with a [`LinkSigner`] they point at the HTTP function instead, which
+//! presigns a fresh direct link each time one is opened (see `uploads/link.rs`).
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::presigning::{PresignedRequest, PresigningConfig};
@@ -14,7 +16,9 @@ use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::s3::list_keys;
-use crate::uploads::{content_disposition, Peek, Slot, UploadError, Uploads, SNIFF_BYTES};
+use crate::uploads::{
+    content_disposition, LinkSigner, Peek, Slot, UploadError, Uploads, SNIFF_BYTES,
+};
 
 /// `x-amz-copy-source` is `bucket/key` URL-encoded, its `/` kept.
 const COPY_SOURCE: &AsciiSet = &NON_ALPHANUMERIC
@@ -29,6 +33,8 @@ const COPY_SOURCE: &AsciiSet = &NON_ALPHANUMERIC
 pub struct S3Uploads {
     client: aws_sdk_s3::Client,
     bucket: String,
+    /// Signs the emails' links to the HTTP function; without it they are direct links.
+    links: Option<LinkSigner>,
 }
 
 impl S3Uploads {
@@ -36,6 +42,15 @@ impl S3Uploads {
         S3Uploads {
             client,
             bucket: bucket.to_owned(),
+            links: None,
+        }
+    }
+
+    /// Makes [`Uploads::link`] a link to the HTTP function, signed by `links`.
+    pub fn with_links(self, links: LinkSigner) -> Self {
+        S3Uploads {
+            links: Some(links),
+            ..self
         }
     }
 }
@@ -195,7 +210,7 @@ impl Uploads for S3Uploads {
             .map_err(UploadError::Unavailable)
     }
 
-    async fn link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
+    async fn direct_link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
         let request = self
             .client
             .get_object()
@@ -205,5 +220,12 @@ impl Uploads for S3Uploads {
             .await
             .map_err(unavailable)?;
         Ok(request.uri().to_owned())
+    }
+
+    async fn link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
+        match &self.links {
+            Some(links) => Ok(links.url(key, SystemTime::now() + expires)),
+            None => self.direct_link(key, expires).await,
+        }
     }
 }

@@ -78,7 +78,10 @@ async fn aws_desk(settings: HelpdeskSettings) -> AwsDesk {
     Desk {
         store,
         spool: S3Spool::new(s3.clone(), &settings.uploads_bucket),
-        uploads: S3Uploads::new(s3, &settings.uploads_bucket),
+        uploads: match settings.links {
+            Some(links) => S3Uploads::new(s3, &settings.uploads_bucket).with_links(links),
+            None => S3Uploads::new(s3, &settings.uploads_bucket),
+        },
         outbox: None,
         replay_settle: settings.replay_settle,
     }

@@ -8,6 +8,7 @@ use ticket_function::aws::{
     self, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, DynamoStore, S3Spool, S3Uploads, SesMailer,
 };
 use ticket_function::config::Settings;
+use ticket_function::uploads::LinkSigner;
 use ticket_function::{Deps, SystemClock};
 
 // One invocation at a time per Lambda instance: a single-threaded runtime is all it needs.
@@ -45,7 +46,9 @@ async fn deps(settings: Settings) -> Deps<DynamoStore, SesMailer, S3Spool, S3Upl
     let store = DynamoStore::new(dynamodb, &settings.tickets_table, settings.submission_ttl)
         .with_ticket_retention(settings.ticket_retention);
     let spool = S3Spool::new(s3.clone(), &settings.uploads_bucket);
-    let uploads = S3Uploads::new(s3, &settings.uploads_bucket);
+    // The fallback email's links, checked by this function's own `files` route.
+    let links = LinkSigner::new(&settings.config.client_hash_salt, &settings.config.contract);
+    let uploads = S3Uploads::new(s3, &settings.uploads_bucket).with_links(links);
     Deps::new(
         store,
         SesMailer::new(ses),

@@ -77,7 +77,7 @@ async fn deps(settings: WorkerSettings) -> Deps {
             .with_ticket_retention(settings.ticket_retention),
         mailer: SesMailer::new(ses),
         spool: S3Spool::new(s3.clone(), &settings.uploads_bucket),
-        uploads: S3Uploads::new(s3, &settings.uploads_bucket),
+        uploads: S3Uploads::new(s3, &settings.uploads_bucket).with_links(settings.links),
         clock: SystemClock,
         config: settings.notify,
     }

@@ -4,17 +4,20 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::config::{ticket_retention, ConfigError, Vars};
+use crate::config::{load_contract, ticket_retention, ConfigError, Vars};
+use crate::uploads::LinkSigner;
 use crate::worker::REPLAY_MARGIN;
 
 /// Every environment variable `helpdesk` reads (besides the SDK's standard ones).
-pub const HELPDESK_VARIABLES: [&str; 6] = [
+pub const HELPDESK_VARIABLES: [&str; 8] = [
     "TICKETS_TABLE",
     "UPLOADS_BUCKET",
     "DYNAMODB_TIMEOUT_MS",
     "S3_TIMEOUT_MS",
     "TICKET_RETENTION_DAYS",
     "SPOOL_SETTLE_SECONDS",
+    "CLIENT_HASH_SALT",
+    "TICKET_CONTRACT",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +32,10 @@ pub struct HelpdeskSettings {
     pub ticket_retention: Duration,
     /// How old a spool entry must be for `replay`: the worker's settle time and margin.
     pub replay_settle: Duration,
+    /// With `CLIENT_HASH_SALT` and `TICKET_CONTRACT` (the functions' own), `show` prints links
+    /// to the HTTP function that last their 7 days; without them, links presigned with the
+    /// operator's credentials, which end with those credentials (an SSO session: hours).
+    pub links: Option<LinkSigner>,
 }
 
 impl HelpdeskSettings {
@@ -49,8 +56,17 @@ impl HelpdeskSettings {
             s3_timeout: env.millis("S3_TIMEOUT_MS", 1_500)?,
             ticket_retention: ticket_retention(&env)?,
             replay_settle: Duration::from_secs(settle) + REPLAY_MARGIN,
+            links: links(&env)?,
         })
     }
+}
+
+fn links(env: &Vars<'_>) -> Result<Option<LinkSigner>, ConfigError> {
+    let (Some(_), Some(path)) = (env.get("CLIENT_HASH_SALT"), env.get("TICKET_CONTRACT")) else {
+        return Ok(None);
+    };
+    let contract = load_contract(path)?;
+    Ok(Some(LinkSigner::new(&env.client_hash_salt()?, &contract)))
 }
 
 #[cfg(test)]
@@ -67,6 +83,21 @@ mod tests {
         let s = HelpdeskSettings::from_map(&vars).unwrap();
         assert_eq!(s.store_timeout, Duration::from_millis(2_500));
         assert_eq!(s.replay_settle, Duration::from_secs(15) + REPLAY_MARGIN);
+        assert_eq!(
+            s.links, None,
+            "presigned links without the functions' salt and contract"
+        );
+        let contract = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ticket-contract.json"
+        );
+        vars.insert("TICKET_CONTRACT".into(), contract.into());
+        vars.insert("CLIENT_HASH_SALT".into(), "0123456789abcdef0123".into());
+        let s = HelpdeskSettings::from_map(&vars).unwrap();
+        assert_eq!(
+            s.links.map(|l| l.base().to_owned()).as_deref(),
+            Some("https://api.example.com/files")
+        );
         vars.remove("TICKETS_TABLE");
         let message = HelpdeskSettings::from_map(&vars).unwrap_err().to_string();
         assert!(message.contains("TICKETS_TABLE"), "{message}");

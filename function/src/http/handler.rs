@@ -14,6 +14,7 @@ use super::attach::{self, Files, Refused};
 use super::code::Code;
 use super::cors::Cors;
 use super::fallback::fall_back;
+use super::files::files;
 use super::parse::{media_format, parse_post, Format, RawFields};
 use super::ratelimit::RateLimiter;
 use super::response::{json_response, Answer, Saved};
@@ -25,7 +26,7 @@ use crate::mail::Mailer;
 use crate::spool::Spool;
 use crate::store::{PutOutcome, TicketStore};
 use crate::ticket::{client_hash, new_submission_id, new_ticket_id, Ticket};
-use crate::uploads::Uploads;
+use crate::uploads::{LinkSigner, Uploads};
 
 /// Everything the handler works with. Build once, share (e.g. in an `Arc`) between requests:
 /// the rate limiter's state lives here.
@@ -41,6 +42,10 @@ pub struct Deps<S, M, P, U, C> {
     limiter: RateLimiter,
     /// Upload slots have their own limit: one ticket asks for up to `max_files` of them.
     pub(super) slot_limiter: RateLimiter,
+    /// So do the emails' links: one email links up to `max_files` files.
+    pub(super) link_limiter: RateLimiter,
+    /// Checks the emails' links (`…/files`); the key derives from `client_hash_salt`.
+    pub(super) links: LinkSigner,
     pub(super) cors: Cors,
 }
 
@@ -48,8 +53,9 @@ impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U,
     pub fn new(store: S, mailer: M, spool: P, uploads: U, clock: C, config: Config) -> Self {
         let limiter = RateLimiter::new(config.rate_limit_per_minute);
         let per_ticket = config.contract.attachments.max_files.max(1);
-        let slot_limiter =
-            RateLimiter::new(config.rate_limit_per_minute.saturating_mul(per_ticket));
+        let per_file = || RateLimiter::new(config.rate_limit_per_minute.saturating_mul(per_ticket));
+        let (slot_limiter, link_limiter) = (per_file(), per_file());
+        let links = LinkSigner::new(&config.client_hash_salt, &config.contract);
         let cors = Cors::new(&config.allowed_origins);
         Deps {
             store,
@@ -60,6 +66,8 @@ impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U,
             config,
             limiter,
             slot_limiter,
+            link_limiter,
+            links,
             cors,
         }
     }
@@ -86,9 +94,11 @@ pub async fn handle<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     };
     let span = tracing::info_span!("request", request_id = %request_id);
     async move {
+        let path = request.uri().path();
         let mut response = match *request.method() {
+            _ if is_sibling(path, "files") => files(&request, deps).await,
             Method::OPTIONS => deps.cors.preflight(request.headers()),
-            Method::POST if is_uploads_path(request.uri().path()) => slot(&request, deps).await,
+            Method::POST if is_sibling(path, "uploads") => slot(&request, deps).await,
             Method::POST => submit(&request, deps).await,
             _ => {
                 let mut r = json_response(
@@ -206,9 +216,10 @@ async fn refuse_files<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>
     answer.invalid_files(raw, refused)
 }
 
-/// `…/uploads` (the ticket endpoint's sibling) asks for upload slots.
-fn is_uploads_path(path: &str) -> bool {
-    path.trim_end_matches('/').rsplit('/').next() == Some("uploads")
+/// `…/<name>`, the ticket endpoint's sibling: `uploads` asks for upload slots, `files` opens
+/// the emails' links.
+fn is_sibling(path: &str, name: &str) -> bool {
+    path.trim_end_matches('/').rsplit('/').next() == Some(name)
 }
 
 /// Moves the files in, then stores; else the fallback (email, then spool). A fresh id is drawn

@@ -5,7 +5,8 @@
 //! [`Code`] per field) → `attach.rs` (the files checked, then moved in with the ticket) →
 //! [`handler`] (rate limit, ticket, store | `fallback.rs`: email, then spool) → `response.rs`
 //! (JSON or a `303` redirect), with [`cors`] and [`ratelimit`] around it. `slot.rs` answers the
-//! `uploads` sibling path: a presigned `PUT` for one file. [`handle`] is a plain async function
+//! `uploads` sibling path: a presigned `PUT` for one file; `files.rs` the `files` sibling: an
+//! emailed link to a ticket's file, redirected to the bucket. [`handle`] is a plain async function
 //! over `http` types: the Lambda adapter (`aws`), `helpcenter serve`, the tests and the bench all
 //! run it.
 
@@ -13,6 +14,7 @@ mod attach;
 pub mod code;
 pub mod cors;
 mod fallback;
+mod files;
 pub mod handler;
 mod multipart;
 pub mod parse;

@@ -204,8 +204,9 @@ fn size_text(bytes: u64) -> String {
     }
 }
 
-/// `2025-01-09 03:04 UTC`: the links' expiry, to the minute.
-fn date_text(t: SystemTime) -> String {
+/// `2025-01-09 03:04 UTC`: the links' expiry, to the minute (in the email, and on the page of
+/// an expired link).
+pub(crate) fn date_text(t: SystemTime) -> String {
     let stamp = rfc3339_ms(t);
     format!("{} {} UTC", &stamp[..10], &stamp[11..16])
 }

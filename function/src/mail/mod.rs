@@ -27,6 +27,7 @@ use crate::contract::FileType;
 pub use address::is_valid_email;
 pub use fallback::{fallback_email, plain_text_body};
 pub use file::FileMailer;
+pub(crate) use files::date_text;
 pub use files::{mail_files, Carried, Listed, MailFiles};
 pub use memory::MemoryMailer;
 pub(crate) use text::fill;

@@ -1,19 +1,19 @@
 //! Files in a folder, for `helpcenter serve` (`.helpcenter/uploads/`): the same API as the bucket,
-//! with serve itself in S3's place. A slot is a URL on serve signed with HMAC-SHA256 over the
-//! method, key, length, type and expiry (a fresh secret per process), which serve checks in
-//! [`FileUploads::receive`] before it writes a byte — the length and type are enforced here, as
-//! S3 does for its signed headers. Download links are signed the same way ([`FileUploads::open`]).
-//! Each file's type and name sit beside it under `.meta/`.
+//! with serve itself in S3's place. A slot is a URL on serve signed (HMAC-SHA256, `signed.rs`)
+//! over the method, key, length, type and expiry (a fresh secret per process), which serve checks
+//! in [`FileUploads::receive`] before it writes a byte — the length and type are enforced here, as
+//! S3 does for its signed headers. Download links are signed the same way
+//! ([`FileUploads::open_link`]); they die when serve restarts, which is fine locally. Each file's
+//! type and name sit beside it under `.meta/`.
 
 use std::path::{Component, Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use bytes::Bytes;
-use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
+use super::signed::{unix_now, Signed, Signer};
 use super::{Peek, Slot, UploadError, Uploads, SNIFF_BYTES};
 
 /// Characters a key keeps in a URL path: its `/` stay, everything else unusual is escaped.
@@ -38,7 +38,7 @@ const META_DIR: &str = ".meta";
 pub struct FileUploads {
     dir: PathBuf,
     base_url: String,
-    secret: [u8; 32],
+    signer: Signer,
 }
 
 /// Why serve refuses a `PUT` to a slot or a download.
@@ -64,16 +64,6 @@ struct Meta {
     name: String,
 }
 
-/// The query of a slot or link URL: what is signed, and the signature.
-#[derive(Debug, Default)]
-struct Signed {
-    /// Unix seconds.
-    expires: u64,
-    size: Option<u64>,
-    content_type: Option<String>,
-    sig: String,
-}
-
 impl FileUploads {
     pub fn open(dir: impl AsRef<Path>, base_url: &str) -> Result<Self, UploadError> {
         let dir = dir.as_ref().to_path_buf();
@@ -84,7 +74,7 @@ impl FileUploads {
         Ok(FileUploads {
             dir,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            secret: crate::ticket::random_bytes::<32>(),
+            signer: Signer::random(),
         })
     }
 
@@ -129,40 +119,20 @@ impl FileUploads {
         Ok((Bytes::from(bytes), meta.content_type, meta.name))
     }
 
-    fn mac(&self, method: &str, key: &str, signed: &Signed) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.secret)
-            .expect("HMAC takes keys of any length");
-        let size = signed.size.map(|s| s.to_string()).unwrap_or_default();
-        let expires = signed.expires.to_string();
-        let content_type = signed.content_type.as_deref().unwrap_or_default();
-        for part in [method, key, &expires, &size, content_type] {
-            mac.update(part.as_bytes());
-            mac.update(&[0]);
-        }
-        mac
-    }
-
     /// The URL of `method` on `key` with the signed query.
     fn signed_url(&self, method: &str, key: &str, mut signed: Signed) -> String {
-        signed.sig = hex::encode(self.mac(method, key, &signed).finalize().into_bytes());
+        signed.sig = self.signer.sign(&covered(method, key, &signed));
         let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("expires", &signed.expires.to_string());
-        if let Some(size) = signed.size {
-            query.append_pair("size", &size.to_string());
-        }
-        if let Some(content_type) = &signed.content_type {
-            query.append_pair("type", content_type);
-        }
-        query.append_pair("sig", &signed.sig);
+        signed.append_to(&mut query);
         let path = utf8_percent_encode(key, PATH);
         format!("{}/{path}?{}", self.base_url, query.finish())
     }
 
     fn verify(&self, method: &str, key: &str, query: &str) -> Result<Signed, ReceiveError> {
-        let signed = parse_signed(query).ok_or(ReceiveError::Forbidden)?;
-        let given = hex::decode(&signed.sig).map_err(|_| ReceiveError::Forbidden)?;
-        // `verify_slice` compares in constant time.
-        let valid = self.mac(method, key, &signed).verify_slice(&given).is_ok();
+        let signed = Signed::parse(query).ok_or(ReceiveError::Forbidden)?;
+        let valid = self
+            .signer
+            .verify(&covered(method, key, &signed), &signed.sig);
         match valid && signed.expires >= unix_now() {
             true => Ok(signed),
             false => Err(ReceiveError::Forbidden),
@@ -227,29 +197,16 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), UploadError> {
     std::fs::rename(&tmp, path).map_err(io)
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// `expires=…&size=…&type=…&sig=…` → [`Signed`]; anything unreadable is `None`.
-fn parse_signed(query: &str) -> Option<Signed> {
-    let mut signed = Signed::default();
-    let mut has_sig = false;
-    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        match name.as_ref() {
-            "expires" => signed.expires = value.parse().ok()?,
-            "size" => signed.size = Some(value.parse().ok()?),
-            "type" => signed.content_type = Some(value.into_owned()),
-            "sig" => {
-                signed.sig = value.into_owned();
-                has_sig = true;
-            }
-            _ => {}
-        }
-    }
-    has_sig.then_some(signed)
+/// What a slot's or link's signature covers: the method, the key, the expiry, the size and the
+/// type (absent ones empty).
+fn covered(method: &str, key: &str, signed: &Signed) -> [String; 5] {
+    [
+        method.to_owned(),
+        key.to_owned(),
+        signed.expires.to_string(),
+        signed.size.map(|s| s.to_string()).unwrap_or_default(),
+        signed.content_type.clone().unwrap_or_default(),
+    ]
 }
 
 impl Uploads for FileUploads {
@@ -350,7 +307,7 @@ impl Uploads for FileUploads {
         Ok(keys)
     }
 
-    async fn link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
+    async fn direct_link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
         let signed = Signed {
             expires: unix_now() + expires.as_secs(),
             ..Signed::default()

@@ -57,14 +57,45 @@ impl PendingKey {
     pub fn parse(key: &str, submission_id: &str) -> Option<PendingKey> {
         let rest = key.strip_prefix(&pending_prefix(submission_id))?;
         let (upload_id, name) = rest.split_once('/')?;
-        let id_ok = upload_id.len() == UPLOAD_ID_LEN
-            && upload_id.bytes().all(|b| b.is_ascii_alphanumeric());
-        (id_ok && safe_name(name).as_deref() == Ok(name)).then(|| PendingKey {
+        (is_upload_id(upload_id) && is_kept_name(name)).then(|| PendingKey {
             key: key.to_owned(),
             upload_id: upload_id.to_owned(),
             name: name.to_owned(),
         })
     }
+}
+
+/// Whether `key` is a stored ticket's file as the handler writes it,
+/// `tickets/<ticket_id>/<upload_id>/<name>` (no `..`, no other prefix, no extra `/`): the only
+/// keys the emails' links may open.
+pub fn is_ticket_key(key: &str) -> bool {
+    let Some(rest) = key.strip_prefix(TICKETS_PREFIX) else {
+        return false;
+    };
+    let mut parts = rest.splitn(3, '/');
+    let (Some(ticket_id), Some(upload_id), Some(name)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    is_ticket_id(ticket_id) && is_upload_id(upload_id) && is_kept_name(name)
+}
+
+/// `HC-` and base32 digits in groups (see `ticket::new_ticket_id`).
+fn is_ticket_id(id: &str) -> bool {
+    let digits = id.strip_prefix("HC-").unwrap_or_default();
+    (1..=40).contains(&digits.len())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+fn is_upload_id(id: &str) -> bool {
+    id.len() == UPLOAD_ID_LEN && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// A name exactly as [`safe_name`] keeps it.
+fn is_kept_name(name: &str) -> bool {
+    safe_name(name).as_deref() == Ok(name)
 }
 
 /// The file name as we keep it: NFC, trimmed, at most 120 characters (the extension kept).
@@ -152,5 +183,30 @@ mod tests {
             ticket_key("HC-1", &key.upload_id, &key.name),
             format!("tickets/HC-1/{}/shot.png", key.upload_id)
         );
+    }
+
+    #[test]
+    fn only_ticket_files_are_ticket_keys() {
+        assert!(is_ticket_key(
+            "tickets/HC-1JGJFGRSE-5YH2/0123456789/Invoice #12 (ça).pdf"
+        ));
+        for other in [
+            "pending/sub-12345678/0123456789/shot.png",
+            "spool/HC-1JGJFGRSE-5YH2.json",
+            "tickets/HC-1/0123456789",
+            "tickets/HC-1/0123456789/",
+            "tickets/HC-1/0123456789/..",
+            "tickets/HC-1/0123456789/../../spool/HC-1.json",
+            "tickets/HC-1/0123456789/a/b.png",
+            "tickets/../spool/0123456789/x.json",
+            "tickets/HC-1/012345678/x.png",
+            "tickets/X-1/0123456789/x.png",
+            "tickets/HC-/0123456789/x.png",
+            "tickets/HC-1/0123456789/ x.png",
+            "/tickets/HC-1/0123456789/x.png",
+            "TICKETS/HC-1/0123456789/x.png",
+        ] {
+            assert!(!is_ticket_key(other), "{other}");
+        }
     }
 }

@@ -142,7 +142,7 @@ impl Uploads for MemoryUploads {
             .collect())
     }
 
-    async fn link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
+    async fn direct_link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
         self.check_up()?;
         Ok(format!("memory:///{key}?expires={}", expires.as_secs()))
     }

@@ -8,11 +8,15 @@
 //! - `sniff.rs`: a file's type from its first bytes (never from its name or the browser's claim).
 //! - `check.rs`: one file against the contract's limits.
 //! - `memory.rs`, `file.rs`: the local buckets.
+//! - `link.rs`: the emails' links, to the HTTP function, which redirects to the bucket.
+//! - `signed.rs`: the HMAC signature of serve's slots and links and of the emails' links.
 
 mod check;
 mod file;
 mod key;
+mod link;
 mod memory;
+mod signed;
 mod sniff;
 
 use std::future::Future;
@@ -23,9 +27,10 @@ use bytes::Bytes;
 pub use check::{check_file, check_size};
 pub use file::{FileUploads, ReceiveError};
 pub use key::{
-    new_upload_id, pending_prefix, safe_name, ticket_key, PendingKey, PENDING_PREFIX,
-    TICKETS_PREFIX,
+    is_ticket_key, new_upload_id, pending_prefix, safe_name, ticket_key, PendingKey,
+    PENDING_PREFIX, TICKETS_PREFIX,
 };
+pub use link::{LinkError, LinkSigner};
 pub use memory::MemoryUploads;
 pub use sniff::{sniff, SNIFF_BYTES};
 
@@ -34,6 +39,10 @@ pub const SLOT_EXPIRY: Duration = Duration::from_secs(15 * 60);
 
 /// How long the links in the team's emails stay valid (`helpdesk show` prints fresh ones).
 pub const LINK_EXPIRY: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// How long the bucket's URL that an opened link redirects to stays valid: enough to start the
+/// download, short enough that a URL copied from the browser is soon useless.
+pub const DIRECT_LINK_EXPIRY: Duration = Duration::from_secs(5 * 60);
 
 /// Where and how the browser sends one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,12 +115,23 @@ pub trait Uploads: Send + Sync + 'static {
     /// Every key under `prefix`, in byte order.
     fn list(&self, prefix: &str) -> impl Future<Output = Result<Vec<String>, UploadError>> + Send;
 
-    /// A URL that downloads `key` for `expires`.
-    fn link(
+    /// A URL straight to the bucket that downloads `key` for `expires` (or less: a presigned S3
+    /// URL dies with the credentials that signed it).
+    fn direct_link(
         &self,
         key: &str,
         expires: Duration,
     ) -> impl Future<Output = Result<String, UploadError>> + Send;
+
+    /// A URL for people (the emails) that downloads `key` for `expires`. Unless the bucket knows
+    /// better (S3 with a [`LinkSigner`]: a link to the HTTP function), the direct link.
+    fn link(
+        &self,
+        key: &str,
+        expires: Duration,
+    ) -> impl Future<Output = Result<String, UploadError>> + Send {
+        self.direct_link(key, expires)
+    }
 }
 
 /// `Content-Disposition: attachment` with the name as RFC 6266 / RFC 5987 want it: an ASCII

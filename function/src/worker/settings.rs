@@ -7,14 +7,16 @@ use std::time::Duration;
 
 use crate::config::{load_contract, ticket_retention, ConfigError, Vars};
 use crate::notify::{NotifyConfig, Routes, RoutesError, QUEUE_ROUTES};
+use crate::uploads::LinkSigner;
 
 /// Every environment variable the worker reads, for the README and error messages.
-pub const WORKER_VARIABLES: [&str; 13] = [
+pub const WORKER_VARIABLES: [&str; 14] = [
     "TICKETS_TABLE",
     "TICKET_CONTRACT",
     "FALLBACK_EMAIL",
     "SENDER_EMAIL",
     "UPLOADS_BUCKET",
+    "CLIENT_HASH_SALT",
     QUEUE_ROUTES,
     "ACK_LIMIT_PER_HOUR",
     "SPOOL_SETTLE_SECONDS",
@@ -32,6 +34,9 @@ pub struct WorkerSettings {
     pub tickets_table: String,
     /// `UPLOADS_BUCKET`: its `spool/` holds the fallback spool, its `tickets/` the tickets' files.
     pub uploads_bucket: String,
+    /// Signs the team email's links to the HTTP function (`CLIENT_HASH_SALT`, the same key as
+    /// the function's), which outlive the worker's credentials.
+    pub links: LinkSigner,
     pub store_timeout: Duration,
     pub mail_timeout: Duration,
     pub s3_timeout: Duration,
@@ -69,6 +74,7 @@ impl WorkerSettings {
             "UPLOADS_BUCKET",
             "the private bucket whose spool/ and tickets/ the worker reads",
         )?;
+        let links = LinkSigner::new(&env.client_hash_salt()?, &contract);
         let routes = Routes::parse(env.get(QUEUE_ROUTES), &fallback, &contract)?;
         let notify = NotifyConfig {
             ack_limit_per_hour: env.number("ACK_LIMIT_PER_HOUR", 3, 1..=1_000)? as u32,
@@ -81,6 +87,7 @@ impl WorkerSettings {
             notify,
             tickets_table,
             uploads_bucket,
+            links,
             store_timeout: env.millis("DYNAMODB_TIMEOUT_MS", 2_500)?,
             mail_timeout: env.millis("SES_TIMEOUT_MS", 4_000)?,
             s3_timeout: env.millis("S3_TIMEOUT_MS", 1_500)?,
@@ -104,6 +111,7 @@ mod tests {
             ("FALLBACK_EMAIL", "support@example.com"),
             ("SENDER_EMAIL", "tickets@example.com"),
             ("UPLOADS_BUCKET", "uploads"),
+            ("CLIENT_HASH_SALT", "0123456789abcdef"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -118,6 +126,7 @@ mod tests {
         assert_eq!(s.notify.routes.address("billing"), "support@example.com");
         assert_eq!(s.s3_timeout, Duration::from_millis(1_500));
         assert_eq!(s.ticket_retention, Duration::from_secs(365 * 86_400));
+        assert_eq!(s.links.base(), "https://api.example.com/files");
     }
 
     #[test]
@@ -128,6 +137,8 @@ mod tests {
             ("ACK_LIMIT_PER_HOUR", Some("0")),
             ("SPOOL_SETTLE_SECONDS", Some("soon")),
             ("UPLOADS_BUCKET", None),
+            ("CLIENT_HASH_SALT", None),
+            ("CLIENT_HASH_SALT", Some("short")),
         ] {
             let mut v = vars();
             match value {

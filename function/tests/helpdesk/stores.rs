@@ -112,4 +112,7 @@ impl<U: Uploads> Uploads for DiesAfter<U> {
     async fn link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
         self.inner.link(key, expires).await
     }
+    async fn direct_link(&self, key: &str, expires: Duration) -> Result<String, UploadError> {
+        self.inner.direct_link(key, expires).await
+    }
 }

@@ -130,6 +130,7 @@ pub(crate) fn env(table: &str) -> HashMap<String, String> {
         ("FALLBACK_EMAIL", FALLBACK),
         ("SENDER_EMAIL", SENDER),
         ("UPLOADS_BUCKET", "uploads"),
+        ("CLIENT_HASH_SALT", "worker-test-salt-0123456789"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
