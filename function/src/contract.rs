@@ -10,15 +10,17 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 mod attachments;
+mod feedback;
 
 pub use attachments::{Attachments, FileType, MIB};
+pub use feedback::{CategoryPages, Feedback, REASONS};
 
 /// The file name of the contract at the root of the built site.
 pub const CONTRACT_FILE: &str = "ticket-contract.json";
 
 /// Version of the JSON shape; bumped on incompatible changes so an old function refuses a new site.
-/// 2: `messages` (what the ticket worker writes to people). 3: `attachments`.
-pub const CONTRACT_VERSION: u32 = 3;
+/// 2: `messages` (what the ticket worker writes to people). 3: `attachments`. 4: `feedback`.
+pub const CONTRACT_VERSION: u32 = 4;
 
 /// Names of the submission's fields, as sent in JSON and as the HTML form's control names.
 pub mod field {
@@ -88,6 +90,8 @@ pub struct TicketContract {
     /// What the ticket worker writes to people: the team email's labels and the
     /// acknowledgement, per language.
     pub messages: Messages,
+    /// What visitors' feedback (the `feedback` sibling endpoint) may name: reasons and articles.
+    pub feedback: Feedback,
 }
 
 /// The words of the emails the ticket worker sends, from the theme's UI strings
@@ -300,6 +304,9 @@ impl TicketContract {
         if let Some(problem) = self.attachments.problem() {
             return fail(format!("attachments: {problem}"));
         }
+        if let Some(problem) = self.feedback.problem(&self.languages) {
+            return fail(format!("feedback: {problem}"));
+        }
         self.check_messages()
     }
 
@@ -427,6 +434,7 @@ mod tests {
                     .map(|code| (code.to_string(), sample_messages(code)))
                     .into(),
             },
+            feedback: Feedback::with_reasons(),
         }
     }
 

@@ -51,7 +51,9 @@ pub use http::{handle, ClientAddr, Code, Deps, RequestId};
 pub use mail::{FileMailer, Mailer, MemoryMailer};
 pub use replay::{replay_spool, ReplayReport};
 pub use spool::{FileSpool, MemorySpool, Spool, SpoolEntry};
-pub use store::{DeskStore, FileStore, MemoryStore, Notice, NoticeStore, TicketStore};
+pub use store::{
+    DeskStore, FeedbackStore, FileStore, MemoryStore, Notice, NoticeStore, TicketStore,
+};
 pub use ticket::{Attachment, Submission, Ticket};
 pub use uploads::{FileUploads, MemoryUploads, Uploads};
 

@@ -13,8 +13,11 @@ use std::time::SystemTime;
 use crate::ticket::{ArrivedVia, Ticket};
 
 mod desk;
+mod feedback;
 mod notices;
 pub use desk::{Claims, DeskStore, Page, StatusChange, TicketFilter};
+use feedback::Tally;
+pub use feedback::{Counters, Feedback, FeedbackFilter, FeedbackStore, SearchCount, VoteCount};
 use notices::Notices;
 
 /// What a conditional put did.
@@ -46,8 +49,9 @@ pub enum StoreError {
     },
 }
 
-/// A place to keep tickets. Futures are `Send` so a multi-threaded server can hold them.
-pub trait TicketStore: Send + Sync + 'static {
+/// A place to keep tickets. Futures are `Send` so a multi-threaded server can hold them. It
+/// keeps visitors' feedback counters too: the same table (or folder) holds both.
+pub trait TicketStore: FeedbackStore {
     /// Stores `ticket` unless its `submission_id` was stored before (idempotent retries) or its id
     /// is taken.
     fn put(&self, ticket: &Ticket) -> impl Future<Output = Result<PutOutcome, StoreError>> + Send;
@@ -175,6 +179,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct MemoryStore {
     index: Mutex<Index>,
     notices: Mutex<Notices>,
+    feedback: Mutex<Tally>,
     failing: AtomicBool,
 }
 
@@ -238,16 +243,20 @@ impl TicketStore for MemoryStore {
 ///
 /// Writes are small blocking appends made under the lock; that is fine for one person testing
 /// the form on a laptop, which is all this store is for. A changed ticket (its `arrived_via`) is
-/// appended again: the last line of a ticket id wins. Notice claims stay in memory.
+/// appended again: the last line of a ticket id wins. Notice claims stay in memory; feedback
+/// counters are in `<dir>/feedback.json`.
 #[derive(Debug)]
 pub struct FileStore {
     path: PathBuf,
     state: Mutex<(Index, File)>,
     notices: Mutex<Notices>,
+    feedback: Mutex<Tally>,
 }
 
 impl FileStore {
     pub const FILE_NAME: &'static str = "tickets.jsonl";
+    /// Visitors' feedback counters, next to the tickets.
+    pub const FEEDBACK_FILE: &'static str = "feedback.json";
 
     /// Opens (creating if needed) the store in `dir` and reads the tickets already there.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self, StoreError> {
@@ -265,10 +274,12 @@ impl FileStore {
             .open(&path)
             .map_err(io)?;
         let index = read_index(&path, &file)?;
+        let tally = Tally::load(&feedback::feedback_path(&path))?;
         Ok(FileStore {
             path,
             state: Mutex::new((index, file)),
             notices: Mutex::default(),
+            feedback: Mutex::new(tally),
         })
     }
 

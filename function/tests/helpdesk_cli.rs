@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use support::spool::silent_endpoint;
 use support::CLOSED;
 use ticket_function::testing::ticket;
-use ticket_function::{FileStore, TicketStore};
+use ticket_function::{FeedbackStore, FileStore, TicketStore};
 
 struct Run {
     code: i32,
@@ -335,4 +335,49 @@ fn settings_and_usage_errors_exit_2() {
     let help = helpdesk(&["--help"], &[]);
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Exit codes:"), "{}", help.stdout);
+}
+
+#[test]
+fn feedback_as_tables_and_json_and_a_malformed_month() {
+    let dir = state();
+    let store = FileStore::open(dir.path().join("tickets")).expect("serve's store");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let page = "/en/users/billing/refunds/";
+    let vote = ticket_function::store::Feedback::Vote {
+        language: "en".into(),
+        page: page.into(),
+        helpful: false,
+        reason: Some("outdated".into()),
+    };
+    let miss = ticket_function::store::Feedback::SearchMiss {
+        language: "en".into(),
+        query: "\u{1b}[2Jrefund".into(),
+    };
+    for feedback in [&vote, &miss] {
+        runtime.block_on(store.count(feedback, "2025-01")).unwrap();
+    }
+    let dir = local(dir.path());
+    let run = helpdesk(&["--local", &dir, "feedback"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("0%"), "{}", run.stdout);
+    assert!(run.stdout.contains("outdated 1"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("\\u{1b}[2Jrefund") && !run.stdout.contains('\u{1b}'),
+        "escaped for the terminal: {}",
+        run.stdout
+    );
+    let run = helpdesk(
+        &[
+            "--local", &dir, "feedback", "--since", "2025-02", "--format", "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json, serde_json::json!({"articles": [], "searches": []}));
+    let run = helpdesk(&["--local", &dir, "feedback", "--since", "2025-1"], &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is not a month"), "{}", run.stderr);
 }

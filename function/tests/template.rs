@@ -335,6 +335,7 @@ fn permissions_are_least_privilege() {
         [
             "dynamodb:PutItem",
             "dynamodb:GetItem",
+            "dynamodb:UpdateItem",
             "dynamodb:Query",
             "ses:SendEmail",
             "s3:PutObject",
@@ -358,6 +359,11 @@ fn permissions_are_least_privilege() {
         allowing(&statements, "dynamodb:Query").resources,
         [format!("!Sub ${{TicketsTable.Arn}}/index/{QUEUE_INDEX}")]
     );
+    // The feedback counters' ADD: on the table itself, nothing broader.
+    assert_eq!(
+        allowing(&statements, "dynamodb:UpdateItem").resources,
+        ["!GetAtt TicketsTable.Arn"]
+    );
 }
 
 #[test]
@@ -380,6 +386,7 @@ fn slots_and_links_are_routed_and_the_bucket_takes_puts_from_the_site_only() {
     assert_eq!(
         routes,
         [
+            route("/feedback", "POST"),
             route("/files", "GET"),
             route("/files", "HEAD"),
             route("/tickets", "POST"),

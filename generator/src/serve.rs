@@ -42,6 +42,8 @@ use crate::write::{SiteFile, SiteFiles, Staged, Staging};
 pub const LOCAL_ENDPOINT: &str = "/api/tickets";
 /// Its `uploads` sibling: the page asks for upload slots there.
 const LOCAL_UPLOADS_ENDPOINT: &str = "/api/uploads";
+/// Its `feedback` sibling: the articles' votes and the search page's missed searches.
+const LOCAL_FEEDBACK_ENDPOINT: &str = "/api/feedback";
 /// Server-sent events telling open tabs about builds.
 pub const EVENTS_PATH: &str = "/_helpcenter/events";
 const SCRIPT_PATH: &str = "/_helpcenter/live.js";
@@ -177,6 +179,7 @@ impl Server {
         let router = Router::new()
             .route(LOCAL_ENDPOINT, any(ticket))
             .route(LOCAL_UPLOADS_ENDPOINT, any(ticket))
+            .route(LOCAL_FEEDBACK_ENDPOINT, any(ticket))
             .route(&format!("{UPLOADS_PATH}/{{*key}}"), any(upload))
             .route(EVENTS_PATH, get(events))
             .route(SCRIPT_PATH, get(script))

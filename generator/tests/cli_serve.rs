@@ -313,6 +313,58 @@ fn serve_plays_the_uploads_bucket() {
     assert_eq!(std::fs::read(files[0].path()).unwrap(), PNG);
 }
 
+#[test]
+fn serve_counts_feedback_with_the_functions_handler() {
+    let dir = workspace(&fixture("minimal"));
+    let served = serve(dir.path());
+    let (status, contract) = get(&format!("{}/ticket-contract.json", served.url));
+    assert_eq!(status, 200);
+    let contract = ticket_function::contract::TicketContract::from_json(&contract).unwrap();
+    let (category, slugs) = contract.feedback.pages["en"]
+        .iter()
+        .next()
+        .expect("an article");
+    let page = format!("{category}{}/", slugs.iter().next().unwrap());
+    let post = |content_type: &str, body: String| {
+        let request = agent()
+            .post(&format!("{}/api/feedback", served.url))
+            .header("origin", &served.url)
+            .header("content-type", content_type);
+        request.send(body).unwrap()
+    };
+    let vote =
+        serde_json::json!({"kind": "vote", "language": "en", "page": page, "helpful": "yes"});
+    assert_eq!(
+        post("application/json", vote.to_string()).status().as_u16(),
+        204
+    );
+    let form = format!("kind=vote&language=en&page={page}&helpful=no&reason=unclear");
+    let no_redirects = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build();
+    let response = ureq::Agent::from(no_redirects)
+        .post(&format!("{}/api/feedback", served.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(form)
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(
+        location.ends_with(&format!("{page}#feedback-thanks")),
+        "{location}"
+    );
+    let huge = format!(
+        "{{\"kind\":\"search_miss\",\"query\":\"{}\"}}",
+        "a".repeat(1 << 20)
+    );
+    assert_eq!(post("application/json", huge).status().as_u16(), 413);
+    let counters = dir.path().join(".helpcenter/tickets/feedback.json");
+    let counted: Value = serde_json::from_str(&std::fs::read_to_string(counters).unwrap()).unwrap();
+    assert_eq!(counted["votes"][0]["yes"], 1);
+    assert_eq!(counted["votes"][0]["reasons"]["unclear"], 1);
+}
+
 /// Posts `ticket` as JSON to the local endpoint from the site's origin: status and answer.
 fn post_ticket(url: &str, ticket: &Value) -> (u16, Value) {
     let response = agent()

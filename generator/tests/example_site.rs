@@ -1210,3 +1210,35 @@ fn without_attachments_the_form_has_no_file_field() {
         );
     }
 }
+
+#[test]
+fn the_contract_lists_every_article_page_per_language_for_feedback() {
+    let built = site();
+    let contract = TicketContract::from_json(
+        &std::fs::read_to_string(built.out.join("ticket-contract.json")).unwrap(),
+    )
+    .expect("a valid contract");
+    let feedback = &contract.feedback;
+    assert_eq!(
+        feedback.reasons,
+        ticket_function::contract::REASONS.map(String::from)
+    );
+    for code in built.codes() {
+        // Article pages are the four-segment ones: /<lang>/<audience>/<category>/<slug>/.
+        let articles: Vec<&String> = built
+            .pages
+            .keys()
+            .filter(|url| url.starts_with(&format!("/{code}/")))
+            .filter(|url| url.trim_matches('/').split('/').count() == 4)
+            .collect();
+        assert!(!articles.is_empty(), "{code}: no articles");
+        for url in &articles {
+            assert!(feedback.has_page(code, url), "{code}: {url} not listed");
+        }
+        let listed: usize = feedback.pages[code].values().map(|s| s.len()).sum();
+        assert_eq!(listed, articles.len(), "{code}: only the articles");
+    }
+    assert!(feedback.has_page("en", "/en/users/account/reset-your-password/"));
+    assert!(!feedback.has_page("it", "/en/users/account/reset-your-password/"));
+    assert!(!feedback.has_page("en", "/en/users/account/"));
+}

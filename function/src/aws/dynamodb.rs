@@ -15,7 +15,9 @@
 //! The ticket worker ([`NoticeStore`]) adds `team_notified_at` / `ack_notified_at` (conditional
 //! claims) and `arrived_via` to ticket items, and keeps acknowledgement counters: `pk` =
 //! `ack#<address hash>#<hour>`, `count` (number) and `expires_at`. `helpdesk`'s operations
-//! (status changes, pages of tickets, erasure) live in `dynamodb/desk.rs`.
+//! (status changes, pages of tickets, erasure) live in `dynamodb/desk.rs`; visitors' feedback
+//! counters (`pk` = `feedback#…`, on the queue index under `queue` = `feedback#vote` or
+//! `feedback#search`) in `dynamodb/feedback.rs`.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -43,6 +45,7 @@ const GUARD_PREFIX: &str = "submission#";
 pub const DEFAULT_TICKET_RETENTION: Duration = Duration::from_secs(365 * 86_400);
 
 mod desk;
+mod feedback;
 
 /// A DynamoDB client builder with the function's timeouts and retries; tests add an endpoint.
 pub fn dynamodb_config(

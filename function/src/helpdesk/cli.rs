@@ -7,13 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::erase::{erase, write_erasure};
 use super::export::{export, parse_since, ExportFormat};
+use super::feedback::{feedback, parse_month, write_feedback};
 use super::queue::{queue, write_queue};
 use super::show::{show, write_show};
 use super::status::{set_status, write_status};
 use super::table::Format;
 use super::{replay, write_replay, Desk, DeskError};
 use crate::spool::Spool;
-use crate::store::{DeskStore, TicketFilter};
+use crate::store::{DeskStore, FeedbackFilter, TicketFilter};
 use crate::ticket::{STATUS_CLOSED, STATUS_OPEN};
 use crate::uploads::Uploads;
 
@@ -108,6 +109,21 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Visitors' feedback: articles by helpful ratio (least helpful first) and the most
+    /// frequent searches that found nothing — what to write next.
+    Feedback {
+        /// Counters from this month (2025-01, UTC) on.
+        #[arg(long, value_parser = parse_month)]
+        since: Option<String>,
+        /// Only this language's (its code, e.g. `it`).
+        #[arg(long)]
+        language: Option<String>,
+        /// Missed searches shown per language.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        top: u32,
+        #[command(flatten)]
+        output: Output,
+    },
 }
 
 fn address(text: &str) -> Result<String, String> {
@@ -166,6 +182,16 @@ impl Command {
                 output,
             } => write_erasure(&erase(desk, &email, dry_run).await?, output.format, out),
             Command::Replay { output } => write_replay(&replay(desk).await?, output.format, out),
+            Command::Feedback {
+                since,
+                language,
+                top,
+                output,
+            } => {
+                let filter = FeedbackFilter { since, language };
+                let report = feedback(&desk.store, &filter, top as usize).await?;
+                write_feedback(&report, output.format, out)
+            }
         }
     }
 }

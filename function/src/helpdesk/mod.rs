@@ -4,12 +4,14 @@
 //! ([`local`]).
 //!
 //! One file per command: [`queue`], [`show`], [`status`] (close, reopen), [`export`], [`erase`],
+//! [`feedback`],
 //! and the spool's replay here (the worker's [`replay_spool`]); [`table`] holds the output rules
 //! shared by all of them, [`cli`] the command line, [`settings`] the environment.
 
 pub mod cli;
 pub mod erase;
 pub mod export;
+pub mod feedback;
 pub mod local;
 pub mod queue;
 pub mod settings;

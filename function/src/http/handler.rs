@@ -14,6 +14,7 @@ use super::attach::{self, Files, Refused};
 use super::code::Code;
 use super::cors::Cors;
 use super::fallback::fall_back;
+use super::feedback::{feedback, FEEDBACK_PER_MINUTE};
 use super::files::files;
 use super::parse::{media_format, parse_post, Format, RawFields};
 use super::ratelimit::RateLimiter;
@@ -44,6 +45,8 @@ pub struct Deps<S, M, P, U, C> {
     pub(super) slot_limiter: RateLimiter,
     /// So do the emails' links: one email links up to `max_files` files.
     pub(super) link_limiter: RateLimiter,
+    /// Feedback has its own: a visitor votes and searches more often than they write tickets.
+    pub(super) feedback_limiter: RateLimiter,
     /// Checks the emails' links (`…/files`); the key derives from `client_hash_salt`.
     pub(super) links: LinkSigner,
     pub(super) cors: Cors,
@@ -55,6 +58,11 @@ impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U,
         let per_ticket = config.contract.attachments.max_files.max(1);
         let per_file = || RateLimiter::new(config.rate_limit_per_minute.saturating_mul(per_ticket));
         let (slot_limiter, link_limiter) = (per_file(), per_file());
+        // Off with the ticket limit (0), so a local setup without limits has none here either.
+        let feedback_limiter = RateLimiter::new(match config.rate_limit_per_minute {
+            0 => 0,
+            _ => FEEDBACK_PER_MINUTE,
+        });
         let links = LinkSigner::new(&config.client_hash_salt, &config.contract);
         let cors = Cors::new(&config.allowed_origins);
         Deps {
@@ -67,6 +75,7 @@ impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U,
             limiter,
             slot_limiter,
             link_limiter,
+            feedback_limiter,
             links,
             cors,
         }
@@ -99,6 +108,7 @@ pub async fn handle<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
             _ if is_sibling(path, "files") => files(&request, deps).await,
             Method::OPTIONS => deps.cors.preflight(request.headers()),
             Method::POST if is_sibling(path, "uploads") => slot(&request, deps).await,
+            Method::POST if is_sibling(path, "feedback") => feedback(&request, deps).await,
             Method::POST => submit(&request, deps).await,
             _ => {
                 let mut r = json_response(
@@ -217,7 +227,7 @@ async fn refuse_files<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>
 }
 
 /// `…/<name>`, the ticket endpoint's sibling: `uploads` asks for upload slots, `files` opens
-/// the emails' links.
+/// the emails' links, `feedback` counts votes and missed searches.
 fn is_sibling(path: &str, name: &str) -> bool {
     path.trim_end_matches('/').rsplit('/').next() == Some(name)
 }

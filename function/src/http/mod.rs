@@ -6,7 +6,8 @@
 //! [`handler`] (rate limit, ticket, store | `fallback.rs`: email, then spool) → `response.rs`
 //! (JSON or a `303` redirect), with [`cors`] and [`ratelimit`] around it. `slot.rs` answers the
 //! `uploads` sibling path: a presigned `PUT` for one file; `files.rs` the `files` sibling: an
-//! emailed link to a ticket's file, redirected to the bucket. [`handle`] is a plain async function
+//! emailed link to a ticket's file, redirected to the bucket; [`feedback`] the `feedback`
+//! sibling: votes and missed searches, counted. [`handle`] is a plain async function
 //! over `http` types: the Lambda adapter (`aws`), `helpcenter serve`, the tests and the bench all
 //! run it.
 
@@ -14,6 +15,7 @@ mod attach;
 pub mod code;
 pub mod cors;
 mod fallback;
+pub mod feedback;
 mod files;
 pub mod handler;
 mod multipart;

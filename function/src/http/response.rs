@@ -226,17 +226,21 @@ impl Answer<'_> {
     }
 
     fn redirect(&self, location: &str) -> Response<Bytes> {
-        let mut response = Response::new(Bytes::new());
-        *response.status_mut() = StatusCode::SEE_OTHER;
-        // The URL is built from the contract and validated ids only; fall back to the site root.
-        let value =
-            HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));
-        response.headers_mut().insert(LOCATION, value);
-        response
-            .headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
+        see_other(location)
     }
+}
+
+/// A `303` to `location`, never cached.
+pub(super) fn see_other(location: &str) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::new());
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    // The URL is built from the contract and validated ids only; fall back to the site root.
+    let value = HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    response.headers_mut().insert(LOCATION, value);
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 pub(super) fn json_response(status: StatusCode, body: serde_json::Value) -> Response<Bytes> {

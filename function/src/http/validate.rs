@@ -110,7 +110,7 @@ pub fn normalise(value: &str, kind: FieldKind) -> String {
 
 /// One-line fields may hold no control characters at all (a line break in a subject could
 /// become a header); multi-line text may hold line breaks and tabs only.
-fn has_forbidden_chars(value: &str, kind: FieldKind) -> bool {
+pub(super) fn has_forbidden_chars(value: &str, kind: FieldKind) -> bool {
     value.chars().any(|c| match kind {
         FieldKind::Text => c.is_control() && c != '\n' && c != '\t',
         FieldKind::Line | FieldKind::Email => c.is_control() || is_line_breaking_or_spoofing(c),
@@ -195,7 +195,7 @@ fn check_choices(
 }
 
 /// One required choice: blank → `required`, not `known` → `unknown_choice`.
-fn pick(
+pub(super) fn pick(
     raw: &RawFields,
     name: &str,
     errors: &mut FieldErrors,

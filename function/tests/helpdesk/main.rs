@@ -15,15 +15,18 @@ use support::{clients, fresh_resources, StackOptions};
 use ticket_function::aws::aws_sdk_dynamodb;
 use ticket_function::helpdesk::erase::erase;
 use ticket_function::helpdesk::export::{export, ExportFormat};
+use ticket_function::helpdesk::feedback::{feedback, write_feedback};
 use ticket_function::helpdesk::queue::queue;
 use ticket_function::helpdesk::show::show;
 use ticket_function::helpdesk::status::set_status;
+use ticket_function::helpdesk::table::Format;
 use ticket_function::helpdesk::{replay, Desk, DeskError};
-use ticket_function::store::{StatusChange, TicketFilter};
+use ticket_function::store::{Feedback, FeedbackFilter, StatusChange, TicketFilter};
 use ticket_function::testing::{ticket, PNG};
 use ticket_function::uploads::{pending_prefix, ticket_key};
 use ticket_function::{
-    Attachment, DeskStore, Notice, NoticeStore, Spool, SpoolEntry, Ticket, TicketStore, Uploads,
+    Attachment, DeskStore, FeedbackStore, Notice, NoticeStore, Spool, SpoolEntry, Ticket,
+    TicketStore, Uploads,
 };
 
 /// Each case twice: `<case>_moto` and `<case>_files`.
@@ -53,6 +56,7 @@ both!(
     erase_removes_everything_of_an_address_once,
     an_interrupted_erase_finishes_when_run_again,
     replay_moves_the_spool_in,
+    feedback_ranks_articles_and_missed_searches,
 );
 
 /// A ticket from `email`, `n` minutes into 2025 (so ids and times sort alike).
@@ -505,4 +509,100 @@ async fn tickets_expire_after_the_retention_and_guards_sooner() {
         store.get(&t.ticket_id).await.unwrap().is_some(),
         "the TTL attribute is not a field"
     );
+}
+
+fn vote(language: &str, page: &str, helpful: bool, reason: Option<&str>) -> Feedback {
+    Feedback::Vote {
+        language: language.into(),
+        page: page.into(),
+        helpful,
+        reason: reason.map(str::to_owned),
+    }
+}
+
+fn miss(language: &str, query: &str) -> Feedback {
+    Feedback::SearchMiss {
+        language: language.into(),
+        query: query.into(),
+    }
+}
+
+async fn feedback_ranks_articles_and_missed_searches<T: Stores>() {
+    let stores = T::fresh().await;
+    let desk = stores.desk().await;
+    let (good, bad) = (
+        "/en/users/account/two-factor/",
+        "/en/users/billing/refunds/",
+    );
+    let italian = "/it/users/account/two-factor/";
+    let counted = [
+        (vote("en", good, true, None), "2025-01"),
+        (vote("en", good, true, None), "2025-02"),
+        (vote("en", good, false, Some("other")), "2025-02"),
+        (vote("en", bad, false, Some("outdated")), "2025-01"),
+        (vote("en", bad, false, Some("unclear")), "2025-02"),
+        (vote("en", bad, true, None), "2025-02"),
+        (vote("it", italian, false, None), "2025-02"),
+        (miss("en", "refund"), "2025-01"),
+        (miss("en", "refund"), "2025-02"),
+        (miss("en", "<b>invoice</b>"), "2025-02"),
+        (miss("it", "fattura"), "2025-02"),
+    ];
+    for (f, month) in &counted {
+        desk.store.count(f, month).await.expect("counted");
+    }
+    // Another desk on the same data (serve counts, helpdesk reads).
+    let desk = stores.desk().await;
+    let all = feedback(&desk.store, &FeedbackFilter::default(), 20)
+        .await
+        .unwrap();
+    let order: Vec<(&str, u64, u64)> = all
+        .articles
+        .iter()
+        .map(|a| (a.page.as_str(), a.yes, a.no))
+        .collect();
+    assert_eq!(order, [(italian, 0, 1), (bad, 1, 2), (good, 2, 1)]);
+    assert_eq!(
+        all.articles[1].reasons,
+        [("outdated".into(), 1), ("unclear".into(), 1)].into()
+    );
+    let misses: Vec<(&str, &str, u64)> = all
+        .searches
+        .iter()
+        .map(|s| (s.language.as_str(), s.query.as_str(), s.count))
+        .collect();
+    assert_eq!(
+        misses,
+        [
+            ("en", "refund", 2),
+            ("en", "<b>invoice</b>", 1),
+            ("it", "fattura", 1)
+        ]
+    );
+    let filter = FeedbackFilter {
+        since: Some("2025-02".into()),
+        language: Some("en".into()),
+    };
+    let recent = feedback(&desk.store, &filter, 1).await.unwrap();
+    let order: Vec<(&str, u64, u64)> = recent
+        .articles
+        .iter()
+        .map(|a| (a.page.as_str(), a.yes, a.no))
+        .collect();
+    assert_eq!(
+        order,
+        [(good, 1, 1), (bad, 1, 1)],
+        "equal ratios: page order"
+    );
+    assert_eq!(recent.searches.len(), 1, "top 1");
+    let mut text = Vec::new();
+    write_feedback(&all, Format::Table, &mut text).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("outdated 1, unclear 1"), "{text}");
+    assert!(text.contains("33%"), "{text}");
+    let mut json = Vec::new();
+    write_feedback(&recent, Format::Json, &mut json).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    // From February, both English queries missed once: ties go by the query's text.
+    assert_eq!(json["searches"][0]["query"], "<b>invoice</b>");
 }

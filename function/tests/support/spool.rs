@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use ticket_function::aws::aws_sdk_dynamodb::types::AttributeValue;
 use ticket_function::aws::{aws_sdk_dynamodb, DynamoStore, PARTITION_KEY};
-use ticket_function::store::{PutOutcome, StoreError};
-use ticket_function::{SpoolEntry, Ticket, TicketStore};
+use ticket_function::store::{Counters, Feedback, FeedbackFilter, PutOutcome, StoreError};
+use ticket_function::{FeedbackStore, SpoolEntry, Ticket, TicketStore};
 use tokio::sync::mpsc;
 
 use super::{s3_admin, sdk_config};
@@ -98,6 +98,16 @@ impl LateStore {
             committed,
         };
         (store, receiver)
+    }
+}
+
+impl FeedbackStore for LateStore {
+    async fn count(&self, feedback: &Feedback, month: &str) -> Result<(), StoreError> {
+        self.inner.count(feedback, month).await
+    }
+
+    async fn counters(&self, filter: &FeedbackFilter) -> Result<Counters, StoreError> {
+        self.inner.counters(filter).await
     }
 }
 

@@ -2,7 +2,7 @@
 //! categories, and the words of the worker's emails from the theme's UI strings.
 
 use serde_json::{Map, Value};
-use ticket_function::contract::{self, EmailStrings, LanguageMessages, TicketContract};
+use ticket_function::contract::{self, EmailStrings, Feedback, LanguageMessages, TicketContract};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -10,7 +10,7 @@ use crate::i18n::{self, Strings};
 use crate::ids::{AudienceId, CategoryId, LangId, PerLanguage, TiSlice};
 use crate::load::{Doc, IndexMeta};
 
-use super::{Audience, Category, Language};
+use super::{Audience, Category, Language, Site};
 
 /// What the contract is made of.
 #[derive(Clone, Copy)]
@@ -83,7 +83,21 @@ pub(super) fn build_contract(parts: &Parts<'_>, diagnostics: &Diagnostics) -> Ti
         ],
         audiences: contract_audiences(langs, audiences, categories, d),
         messages: messages(parts, diagnostics),
+        feedback: Feedback::with_reasons(),
     }
+}
+
+/// What feedback may name: the fixed reasons and every article page of every language (each
+/// article has a page in each language, translated or not), at the URLs `urls.rs` gives them.
+pub(super) fn feedback(site: &Site) -> Feedback {
+    let mut feedback = Feedback::with_reasons();
+    for (l, language) in site.languages.iter_enumerated() {
+        for (a, article) in site.articles.iter_enumerated() {
+            let category = site.category_url(l, article.category);
+            feedback.add_page(&language.code, &category, &site.article_url(l, a));
+        }
+    }
+    feedback
 }
 
 /// The contract's choices: audiences, their categories and subcategories, labelled in every

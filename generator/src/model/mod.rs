@@ -153,7 +153,7 @@ impl Site {
             default_lang,
         };
         let contract = contract::build_contract(&parts, diagnostics);
-        let site = Site {
+        let mut site = Site {
             content_dir,
             config,
             languages: langs,
@@ -167,6 +167,8 @@ impl Site {
             static_files,
             by_key,
         };
+        // The articles' URLs come from urls.rs, which needs the whole site.
+        site.contract.feedback = contract::feedback(&site);
         site.check_urls(diagnostics);
         site.check_popular(diagnostics);
         Some(site)

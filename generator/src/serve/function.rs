@@ -1,5 +1,5 @@
-//! The local ticket function's routes: the ticket endpoint and its `uploads` sibling run the
-//! function's own handler (then the worker's notify, in-process), and serve plays the uploads
+//! The local ticket function's routes: the ticket endpoint and its `uploads` and `feedback`
+//! siblings run the function's own handler (then the worker's notify, in-process), and serve plays the uploads
 //! bucket for the slots and links the local [`FileUploads`](ticket_function::FileUploads) signs.
 
 use std::net::SocketAddr;
@@ -10,6 +10,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use http::{header, Method, StatusCode};
+use ticket_function::http::feedback::MAX_FEEDBACK_BODY;
 use ticket_function::uploads::{content_disposition, ReceiveError};
 use ticket_function::ClientAddr;
 
@@ -31,8 +32,13 @@ pub(super) async fn ticket(
     };
     let (mut parts, body) = request.into_parts();
     // One byte over the limit is enough for the handler to answer 413 (or 303 for the form).
-    let attachments = &deps.config.contract.attachments;
-    let limit = deps.config.max_body_bytes.max(attachments.max_post_bytes()) + 1;
+    let limit = match parts.uri.path().ends_with("/feedback") {
+        true => MAX_FEEDBACK_BODY,
+        false => {
+            let attachments = &deps.config.contract.attachments;
+            deps.config.max_body_bytes.max(attachments.max_post_bytes())
+        }
+    } + 1;
     let Some(bytes) = read_capped(body, limit).await else {
         return (StatusCode::BAD_REQUEST, "{\"error\":\"malformed\"}").into_response();
     };
