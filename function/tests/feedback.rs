@@ -108,7 +108,7 @@ async fn a_page_that_does_not_exist_or_of_another_language_is_refused() {
 }
 
 #[tokio::test]
-async fn reasons_come_from_the_list_and_only_after_no() {
+async fn reasons_come_from_the_list_and_count_only_after_no() {
     let deps = memory_deps(0);
     let mut body = vote("no");
     body["reason"] = "too many ads".into();
@@ -117,11 +117,24 @@ async fn reasons_come_from_the_list_and_only_after_no() {
         json!({"reason": "unknown_choice"})
     );
     let mut body = vote("yes");
-    body["reason"] = "unclear".into();
+    body["reason"] = "too many ads".into();
     assert_eq!(
         refused(&post(&deps, &body).await),
         json!({"reason": "unknown_choice"})
     );
+    assert!(counters(&deps).await.votes.is_empty());
+    // Without JavaScript a reason may be chosen before pressing Yes: the vote counts, the reason not.
+    let mut body = vote("yes");
+    body["reason"] = "unclear".into();
+    assert_eq!(post(&deps, &body).await.status(), StatusCode::NO_CONTENT);
+    let counted = counters(&deps).await;
+    assert_eq!(counted.votes[0].yes, 1);
+    assert!(
+        counted.votes[0].reasons.values().all(|n| *n == 0),
+        "{:?}",
+        counted.votes[0].reasons
+    );
+    let deps = memory_deps(0);
     let body =
         json!({"kind": "vote", "language": "xx", "page": PAGE, "helpful": "maybe", "mood": "x"});
     assert_eq!(

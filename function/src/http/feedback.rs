@@ -148,7 +148,7 @@ pub fn judge(raw: &RawFields, contract: &TicketContract) -> Result<Feedback, Fie
 }
 
 /// `page` an article of `language` (judged only when the language is known), `helpful` yes or
-/// no, `reason` one of the contract's and only after "no".
+/// no, `reason` one of the contract's, kept only with "no".
 fn judge_vote(
     raw: &RawFields,
     contract: &TicketContract,
@@ -164,13 +164,15 @@ fn judge_vote(
         .and_then(|(p, l)| article(contract, l, &p));
     let helpful = pick(raw, HELPFUL, errors, |h| h == "yes" || h == "no").map(|h| h == "yes");
     let given = raw.get(REASON).map(str::trim).filter(|r| !r.is_empty());
+    // Without JavaScript the reasons stand beside both buttons: one chosen before pressing Yes is
+    // left out, not held against the vote. A reason not in the list is refused either way.
     let reason = match (given, helpful) {
-        (None, _) | (Some(_), None) => None,
-        (Some(r), Some(false)) if feedback.has_reason(r) => Some(r.to_owned()),
-        (Some(_), Some(_)) => {
+        (Some(r), _) if !feedback.has_reason(r) => {
             errors.entry(REASON.into()).or_insert(Code::UnknownChoice);
             None
         }
+        (Some(r), Some(false)) => Some(r.to_owned()),
+        _ => None,
     };
     Some(Feedback::Vote {
         language: language?.to_owned(),
