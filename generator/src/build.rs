@@ -277,6 +277,16 @@ fn index_article(
         ("audience", entry.audience.as_str()),
         ("category", entry.category_id.as_str()),
     ];
+    let headings: Vec<search::Heading<'_>> = entry
+        .headings
+        .iter()
+        .map(|h| search::Heading {
+            level: h.level,
+            id: &h.id,
+            text: &h.text,
+            offset: h.offset,
+        })
+        .collect();
     indexer.page(
         l.into(),
         &search::Document {
@@ -287,6 +297,7 @@ fn index_article(
             text: &entry.text,
             category: &entry.category,
             filters: &filters,
+            headings: &headings,
         },
     )
 }

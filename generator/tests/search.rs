@@ -177,6 +177,56 @@ fn fragments_carry_what_a_result_shows() {
     assert_eq!(fragment["filters"]["audience"].as_array().unwrap().len(), 1);
 }
 
+/// An article's fragment, found by its URL.
+fn fragment_of(lang: &str, url: &str) -> serde_json::Value {
+    let dir = files(&bundle(lang).join("fragment")).remove(0);
+    files(&dir)
+        .iter()
+        .map(|f| serde_json::from_slice::<serde_json::Value>(&unpack(f)).unwrap())
+        .find(|f| f["url"] == url)
+        .unwrap_or_else(|| panic!("a fragment for {url}"))
+}
+
+#[test]
+fn fragments_anchor_the_articles_sections_at_their_headings() {
+    let url = "/en/users/account/reset-your-password/";
+    let fragment = fragment_of("en", url);
+    let html = std::fs::read_to_string(site().join(&url[1..]).join("index.html")).unwrap();
+    let words: Vec<&str> = fragment["content"].as_str().unwrap().split(' ').collect();
+    let anchors = fragment["anchors"].as_array().unwrap();
+    let ids: Vec<&str> = anchors.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "reset-your-password-from-the-sign-in-page",
+            "if-the-reset-email-never-arrives",
+            "if-you-no-longer-have-your-email",
+            "after-you-reset"
+        ]
+    );
+    for anchor in anchors {
+        let (id, text) = (
+            anchor["id"].as_str().unwrap(),
+            anchor["text"].as_str().unwrap(),
+        );
+        assert_eq!(anchor["element"], "h2");
+        assert!(
+            html.contains(&format!("<h2 id=\"{id}\">{text} ")),
+            "{id}: in the page"
+        );
+        let at = anchor["location"].as_u64().unwrap() as usize;
+        let heading: Vec<&str> = text.split(' ').collect();
+        assert_eq!(
+            words[at..at + heading.len()],
+            heading[..],
+            "{id}: at its words"
+        );
+    }
+    // An article without headings has none.
+    let plain = fragment_of("en", "/en/users/account/change-your-email-address/");
+    assert_eq!(plain["anchors"], serde_json::json!([]));
+}
+
 #[test]
 fn a_first_query_downloads_little() {
     for lang in LANGUAGES {

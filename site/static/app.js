@@ -33,8 +33,10 @@
     if (!bundles[url]) {
       bundles[url] = import(url).then(function (pagefind) {
         // Result URLs are site paths already (no prefix from the bundle's folder); no web worker:
-        // one file less to download, and an index of this size answers in milliseconds.
-        return Promise.resolve(pagefind.options({ baseUrl: "/", noWorker: true, excerptLength: 24 }))
+        // one file less to download, and an index of this size answers in milliseconds. Result
+        // links carry the searched words (?highlight=…): the article marks them (highlight.js).
+        var options = { baseUrl: "/", noWorker: true, excerptLength: 24, highlightParam: "highlight" };
+        return Promise.resolve(pagefind.options(options))
           .then(function () { return pagefind; });
       });
       bundles[url].catch(function () { delete bundles[url]; }); // try again next time
@@ -49,9 +51,11 @@
     }).then(function (found) { return (found && found.results) || []; });
   }
   // A result: <li class="search-result"><a href>title</a> <span class="search-category">…</span>
-  // <p class="search-excerpt">text with <mark>matches</mark></p></li>.
+  // <p class="search-excerpt">text with <mark>matches</mark></p>, then the sections it matched
+  // in: <ul class="search-sections"><li><a class="search-section" href="…#heading">heading</a>
+  // <p class="search-excerpt">…</p></li></ul></li>.
   function resultItem(d) {
-    var li = document.createElement("li"), a = document.createElement("a"), p = document.createElement("p");
+    var li = document.createElement("li"), a = document.createElement("a");
     li.className = "search-result";
     a.href = d.url; a.textContent = (d.meta && d.meta.title) || d.url;
     li.appendChild(a);
@@ -60,10 +64,36 @@
       c.className = "search-category"; c.textContent = d.meta.category;
       li.appendChild(document.createTextNode(" ")); li.appendChild(c);
     }
-    p.className = "search-excerpt";
-    p.innerHTML = d.excerpt; // Pagefind escapes the text (< and >) and adds only <mark>
-    li.appendChild(p);
+    var parts = bestParts(d), sections = parts.filter(function (s) { return s.anchor; });
+    // The page's own excerpt when no section is shown, else the matches before the first heading.
+    var intro = sections.length ? parts.filter(function (s) { return !s.anchor; })[0] : d;
+    if (intro) li.appendChild(excerpt(intro.excerpt));
+    if (sections.length) {
+      var ul = document.createElement("ul");
+      ul.className = "search-sections";
+      sections.forEach(function (s) {
+        var item = document.createElement("li"), link = document.createElement("a");
+        link.className = "search-section"; link.href = s.url; link.textContent = s.title;
+        item.appendChild(link); item.appendChild(excerpt(s.excerpt));
+        ul.appendChild(item);
+      });
+      li.appendChild(ul);
+    }
     return li;
+  }
+  function excerpt(html) {
+    var p = document.createElement("p");
+    p.className = "search-excerpt";
+    p.innerHTML = html; // Pagefind escapes the text (< and >) and adds only <mark>
+    return p;
+  }
+  // Pagefind's sub-results (the part before the first heading, then one per heading, `url#id`):
+  // the SECTIONS with the most matches, in the page's order (as Pagefind's own UI picks them).
+  var SECTIONS = 3;
+  function bestParts(d) {
+    var parts = d.sub_results || [];
+    var most = parts.slice().sort(function (x, y) { return y.locations.length - x.locations.length; }).slice(0, SECTIONS);
+    return parts.filter(function (s) { return most.indexOf(s) >= 0; });
   }
   var PAGE = 10;
   function searchPage(form) {
@@ -462,7 +492,9 @@
     return findArticles(form.getAttribute("data-pagefind"), query, audience).then(function (found) {
       return Promise.all(found.slice(0, limit).map(function (r) { return r.data(); }));
     }).then(function (pages) {
-      return pages.map(function (d) { return { url: d.url, title: (d.meta && d.meta.title) || d.url }; });
+      // The page's own URL (`raw_url`, without ?highlight=): a subject is a sentence, and most of
+      // its words would be marked all over the article.
+      return pages.map(function (d) { return { url: d.raw_url || d.url, title: (d.meta && d.meta.title) || d.url }; });
     });
   }
 

@@ -40,6 +40,16 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
+    /// Where its text starts in [`Rendered::text`] (bytes): search finds its words from there.
+    #[serde(skip)]
+    pub offset: usize,
+}
+
+impl Heading {
+    /// A section of the article: listed in its table of contents, and a search sub-result.
+    pub fn is_section(&self) -> bool {
+        self.level <= 3
+    }
 }
 
 /// A link to a page of the site, checked once all pages are known.
@@ -201,9 +211,19 @@ impl State<'_, '_> {
         events.push(Event::Html(
             markup::heading_close(level, &id, &label).into(),
         ));
+        // Its own words: never glued to the text before it (raw HTML adds no space).
+        if !self.out.text.is_empty() && !self.out.text.ends_with(char::is_whitespace) {
+            self.out.text.push(' ');
+        }
+        let offset = self.out.text.len();
         self.out.text.push_str(&text);
         self.out.text.push(' ');
-        self.out.headings.push(Heading { level, id, text });
+        self.out.headings.push(Heading {
+            level,
+            id,
+            text,
+            offset,
+        });
     }
 
     fn escape_raw<'e>(&self, event: Event<'e>) -> Event<'e> {
@@ -367,6 +387,23 @@ mod tests {
         assert!(r
             .html
             .contains("<h2 id=\"custom\">Own <a class=\"anchor\" href=\"#custom\""));
+    }
+
+    #[test]
+    fn headings_know_where_their_text_starts() {
+        let (r, _) = md(
+            "Intro text.\n\n## First `step`\n\nBody.\n\n### Then\n",
+            false,
+        );
+        for h in &r.headings {
+            assert!(
+                r.text[h.offset..].starts_with(&h.text),
+                "{h:?} in {:?}",
+                r.text
+            );
+        }
+        assert_eq!(r.headings[0].text, "First step");
+        assert!(r.text[..r.headings[0].offset].ends_with(' '));
     }
 
     #[test]

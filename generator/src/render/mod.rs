@@ -16,7 +16,7 @@ use crate::diagnostics::Diagnostic;
 use crate::i18n::Strings;
 use crate::ids::{ArticleId, LangId, PerLanguage};
 use crate::load::Doc;
-use crate::markdown::{self, SiteLink};
+use crate::markdown::{self, Heading, SiteLink};
 use crate::model::{Site, Target};
 use crate::page::Page;
 use crate::urls::ROBOTS_FILE;
@@ -45,6 +45,8 @@ pub struct SearchEntry {
     pub category_id: String,
     /// The category's title.
     pub category: String,
+    /// The body's sections (their texts start in `text`).
+    pub headings: Vec<Heading>,
 }
 
 pub struct Renderer<'s> {

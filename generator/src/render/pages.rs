@@ -299,6 +299,11 @@ impl Renderer<'_> {
             audience: site.audiences[category.audience].id.clone(),
             category_id: category.id.clone(),
             category: category.docs[l].meta.title.clone(),
+            headings: headings
+                .iter()
+                .filter(|h| h.is_section())
+                .cloned()
+                .collect(),
         });
         Ok(ArticlePage {
             page: self.common(l, Page::Article(l, a), title, summary),
@@ -321,7 +326,7 @@ impl Renderer<'_> {
 
     /// The table of contents: headings down to level 3, when there are enough of them.
     fn toc(&self, headings: Vec<Heading>) -> Vec<Heading> {
-        let toc: Vec<Heading> = headings.into_iter().filter(|h| h.level <= 3).collect();
+        let toc: Vec<Heading> = headings.into_iter().filter(Heading::is_section).collect();
         if toc.len() >= self.site.config.markdown.toc_min_headings {
             toc
         } else {

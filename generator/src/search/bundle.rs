@@ -382,6 +382,7 @@ mod tests {
                 text: " ",
                 category: "",
                 filters: &[],
+                headings: &[],
             },
         );
         let bundle = write_bundle("en", [&empty], &runtime);

@@ -150,7 +150,17 @@ pub(super) struct Fragment<'a> {
     pub(super) word_count: usize,
     pub(super) filters: BTreeMap<&'a str, Vec<&'a str>>,
     pub(super) meta: BTreeMap<&'a str, &'a str>,
-    pub(super) anchors: [(); 0],
+    pub(super) anchors: Vec<FragmentAnchor<'a>>,
+}
+
+/// An element with an id (here: a heading), at the position of its first word. Pagefind's
+/// `title` (from `data-pagefind-title`) is never written: the heading's text is its title.
+#[derive(Serialize)]
+pub(super) struct FragmentAnchor<'a> {
+    pub(super) element: &'a str,
+    pub(super) id: &'a str,
+    pub(super) text: &'a str,
+    pub(super) location: u32,
 }
 
 /// `pagefind-entry.json`: the bundle's version and languages. (Fields in the order written.)

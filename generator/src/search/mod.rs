@@ -25,8 +25,12 @@
 //!
 //! What the index holds per article: the title (weight 7, and the `title` meta field), the summary
 //! (weight 2) and the body text (weight 1), as words; the filters `audience` and `category` (ids);
-//! the meta fields `title` and `category` (its title, for display). Untranslated pages are left out:
-//! results are in the page's language only.
+//! the meta fields `title` and `category` (its title, for display); and the fragment's anchors:
+//! the body's headings down to level 3 (element, id, text, and the position of the heading's first
+//! word, as Pagefind's indexer places them in HTML; tested against it in `tests/anchors.rs`), from
+//! which Pagefind's runtime gives a result's `sub_results` (`url#id`, the heading as title, an
+//! excerpt of the matches under it). Untranslated pages are left out: results are in the page's
+//! language only.
 //!
 //! The files, by concern: `words.rs` (what a word is indexed as), `tokenize.rs` (a page's words
 //! and their locations), `record.rs` (an article's record), `postings.rs` (word lists: packed
@@ -49,7 +53,7 @@ mod words;
 mod tests;
 
 pub use bundle::{write_bundle, Bundle};
-pub use record::{Document, Indexer, Record};
+pub use record::{Document, Heading, Indexer, Record};
 pub use runtime::Runtime;
 
 /// The Pagefind version whose format this writes and whose runtime the site ships.

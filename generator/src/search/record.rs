@@ -9,7 +9,7 @@ use std::rc::Rc;
 use pagefind_stem::Stemmer;
 
 use super::compress::{compress, FRAGMENT_LEVEL};
-use super::format::{encode_with, Fragment};
+use super::format::{encode_with, Fragment, FragmentAnchor};
 use super::postings::{write_locs, write_meta};
 use super::tokenize::{tokenize, Loc, MetaLoc, PageWords, Slot};
 use super::words::{stemmer, Dictionary};
@@ -38,7 +38,24 @@ pub struct Document<'a> {
     pub category: &'a str,
     /// Filter name and value, e.g. `("audience", "creators")`.
     pub filters: &'a [(&'a str, &'a str)],
+    /// The body's sections, in order: Pagefind's runtime gives the matches under each as a
+    /// sub-result (`url#id`, the heading as its title).
+    pub headings: &'a [Heading<'a>],
 }
+
+/// A heading of the body.
+#[derive(Debug, Clone, Copy)]
+pub struct Heading<'a> {
+    /// 1 to 6 (`h1`…`h6`).
+    pub level: u8,
+    pub id: &'a str,
+    pub text: &'a str,
+    /// Where its text starts in [`Document::text`] (bytes).
+    pub offset: usize,
+}
+
+/// The elements of headings, as a fragment's anchors name them.
+const HEADING_ELEMENTS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 
 /// What the bundle keeps of an article until it is written: its words, compactly encoded, and
 /// its fragment (compressed).
@@ -98,13 +115,17 @@ impl Indexer {
             let Scratch {
                 dictionary,
                 words,
+                offsets,
                 json,
                 entry,
             } = scratch;
             let dictionary = dictionary.for_language(&self.languages[l], self.fold_strokes);
+            offsets.clear();
+            offsets.extend(doc.headings.iter().map(|h| h.offset));
             tokenize(
                 &runs,
                 &[(TITLE_FIELD, doc.title)],
+                offsets,
                 self.stemmers[l].as_ref(),
                 dictionary,
                 words,
@@ -115,7 +136,7 @@ impl Indexer {
                 word_count: words.word_count,
                 filters,
                 meta: BTreeMap::from([(META_FIELDS[0], doc.category), (META_FIELDS[1], doc.title)]),
-                anchors: [],
+                anchors: anchors(doc.headings, &words.marks),
             };
             json.clear();
             serde_json::to_writer(&mut *json, &fragment).expect("a fragment is plain data");
@@ -135,11 +156,27 @@ impl Indexer {
     }
 }
 
+/// The headings as Pagefind's anchors, each at the position of its first word.
+fn anchors<'a>(headings: &[Heading<'a>], positions: &[u32]) -> Vec<FragmentAnchor<'a>> {
+    headings
+        .iter()
+        .zip(positions)
+        .map(|(h, &location)| FragmentAnchor {
+            element: HEADING_ELEMENTS[usize::from(h.level.clamp(1, 6)) - 1],
+            id: h.id,
+            text: h.text,
+            location,
+        })
+        .collect()
+}
+
 /// A thread's dictionary, page buffers and scratch space.
 #[derive(Default)]
 struct Scratch {
     dictionary: Dictionary,
     words: PageWords,
+    /// Where the page's headings start in its body.
+    offsets: Vec<usize>,
     json: Vec<u8>,
     entry: Vec<u8>,
 }
@@ -353,6 +390,7 @@ mod tests {
                 text: "Bạn có thể đặt lại.",
                 category: "",
                 filters: &[],
+                headings: &[],
             },
         );
         let keys: Vec<&[u8]> = record.words().map(|w| w.key).collect();

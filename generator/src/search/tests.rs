@@ -8,6 +8,7 @@ use std::io::Read as _;
 use super::bundle::rounded;
 use super::*;
 
+mod anchors;
 mod corpus;
 
 /// A generic CBOR value: all that Pagefind's files use.
@@ -135,6 +136,7 @@ fn records(indexer: &Indexer, docs: &[Doc<'_>]) -> Vec<Record> {
                     text: d.text,
                     category: "",
                     filters: &[("audience", d.audience), ("category", "c")],
+                    headings: &[],
                 },
             )
         })

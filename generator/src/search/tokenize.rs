@@ -31,6 +31,8 @@ pub(super) struct PageWords {
     /// The words, separated by single spaces: what excerpts are cut from.
     pub(super) content: String,
     pub(super) word_count: usize,
+    /// Per mark given to [`tokenize`], the position of the first word at or after it.
+    pub(super) marks: Vec<u32>,
     slots: Vec<Slot>,
     pub(super) used: usize,
     /// This page's number for the thread, and per word number: the page it was last seen on and
@@ -51,6 +53,7 @@ impl PageWords {
     fn start(&mut self) {
         self.page += 1;
         self.content.clear();
+        self.marks.clear();
         self.used = 0;
     }
 
@@ -94,9 +97,13 @@ impl PageWords {
 }
 
 /// Splits weighted runs of text into words and indexes them, plus the words of meta fields.
+/// `marks` are places in the last run (byte offsets, in order), e.g. where headings start: the
+/// position of the word at or after each goes into `out.marks` (as Pagefind places an anchor: at
+/// the word that follows it).
 pub(super) fn tokenize(
     runs: &[(&str, u8)],
     meta: &[(u16, &str)],
+    marks: &[usize],
     stemmer: Option<&Stemmer>,
     dictionary: &mut Dictionary,
     out: &mut PageWords,
@@ -104,15 +111,22 @@ pub(super) fn tokenize(
     out.start();
     let mut position: u32 = 0;
     let mut last = 0;
-    for &(text, weight) in runs {
-        for word in text.split_whitespace() {
-            let word: Cow<'_, str> = if word.contains('\u{200B}') {
-                Cow::Owned(word.replace('\u{200B}', ""))
+    for (run, &(text, weight)) in runs.iter().enumerate() {
+        let mut marks = if run + 1 == runs.len() { marks } else { &[] };
+        for raw in text.split_whitespace() {
+            let word: Cow<'_, str> = if raw.contains('\u{200B}') {
+                Cow::Owned(raw.replace('\u{200B}', ""))
             } else {
-                Cow::Borrowed(word)
+                Cow::Borrowed(raw)
             };
             if word.is_empty() {
                 continue;
+            }
+            // (`raw` is a slice of `text`.)
+            let start = raw.as_ptr() as usize - text.as_ptr() as usize;
+            while marks.first().is_some_and(|&m| m <= start) {
+                out.marks.push(position);
+                marks = &marks[1..];
             }
             out.content.push_str(&word);
             out.content.push(' ');
@@ -133,6 +147,7 @@ pub(super) fn tokenize(
             last = position;
             position += 1;
         }
+        out.marks.extend(marks.iter().map(|_| position));
     }
     out.content.pop();
     out.word_count = last as usize + 1;
@@ -169,6 +184,7 @@ mod tests {
                 ("reset the password", BODY_WEIGHT),
             ],
             &[(TITLE_FIELD, "Passwords")],
+            &[],
             Some(&en),
             &mut dictionary,
             &mut words,

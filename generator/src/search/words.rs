@@ -309,6 +309,7 @@ mod tests {
         tokenize(
             &[("Tài khoản", BODY_WEIGHT)],
             &[],
+            &[],
             None,
             &mut dictionary,
             &mut words,
