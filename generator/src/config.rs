@@ -299,6 +299,7 @@ impl Config {
         }
         self.ticket_problems(&mut err);
         self.look_problems(path, &mut err);
+        self.hours_problems(&mut err);
         for (i, dup) in duplicates(self.contact.departments.iter().map(|d| d.id.as_str())) {
             err(
                 &format!("contact.departments[{i}].id"),
@@ -340,6 +341,32 @@ impl Config {
                 format!("`ticket.attachments`: {problem}"),
                 "keep max_files at most 20, max_file_mib from 1 to 5120, each type once",
             );
+        }
+    }
+
+    /// Each row of hours is a span of one day, `HH:MM` to a later `HH:MM` (`24:00` for midnight):
+    /// the page's script compares wall-clock times with them.
+    fn hours_problems(&self, err: &mut Problem<'_>) {
+        for (i, row) in self.contact.hours.iter().enumerate() {
+            let (from, to) = (minutes(&row.from), minutes(&row.to));
+            for (key, text, time) in [("from", &row.from, from), ("to", &row.to, to)] {
+                if time.is_none() {
+                    err(
+                        &format!("contact.hours[{i}].{key}"),
+                        format!("`{text}` is not a time written HH:MM"),
+                        "write it like `\"09:00\"` (quoted), from 00:00 to 24:00",
+                    );
+                }
+            }
+            if let (Some(from), Some(to)) = (from, to) {
+                if from >= to {
+                    err(
+                        &format!("contact.hours[{i}].to"),
+                        format!("support closes at {} before it opens at {}", row.to, row.from),
+                        "a row is a span of one day: write `to` after `from`, and split hours past midnight into two rows",
+                    );
+                }
+            }
         }
     }
 
@@ -452,6 +479,17 @@ impl Config {
 
 /// Reports a problem: (path of the setting as in [`KeyLines`], message, hint).
 type Problem<'a> = dyn FnMut(&str, String, &str) + 'a;
+
+/// Minutes since midnight of `HH:MM` (`24:00` is the day's end).
+fn minutes(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || !digits(m) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+}
 
 /// Lowercase ASCII letters, digits and `-`: safe as a folder name and in URLs.
 pub fn is_id(s: &str) -> bool {
@@ -627,6 +665,35 @@ mod tests {
         assert!(
             errors[0].message.contains("February 2026 has 28 days"),
             "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn hours_are_spans_of_one_day() {
+        let with = |from: &str, to: &str| {
+            MINIMAL.replace(
+                "hours: []",
+                &format!("hours: [{{days: [mon], from: \"{from}\", to: \"{to}\"}}]"),
+            )
+        };
+        assert!(load(&with("09:00", "18:00")).is_ok());
+        assert!(load(&with("00:00", "24:00")).is_ok());
+        let errors = load(&with("9am", "25:00")).unwrap_err();
+        let found: Vec<_> = errors
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(9), "`9am` is not a time written HH:MM"),
+                (Some(9), "`25:00` is not a time written HH:MM"),
+            ]
+        );
+        let errors = load(&with("18:00", "09:00")).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "support closes at 09:00 before it opens at 18:00"
         );
     }
 
