@@ -107,3 +107,20 @@ for (const lang of ['en', 'ar']) {
     await page.context().close();
   });
 }
+
+test('on paper: no header, footer, search, forms or help block; links show their address', async () => {
+  const page = await newPage(browser);
+  await page.emulateMedia({ media: 'print' });
+  await page.goto(url('/en/users/account/reset-your-password/'));
+  for (const chrome of ['header.top', 'footer.bottom', '.search-box', '.still-need-help', '.breadcrumbs']) {
+    assert.equal(await page.locator(chrome).isVisible(), false, `${chrome} is printed`);
+  }
+  assert.equal(await page.locator('article h1').isVisible(), true);
+  const after = await page.locator('article .prose a[href^="/"]').first()
+    .evaluate((a) => [getComputedStyle(a, '::after').content, a.getAttribute('href')]);
+  assert.equal(after[0], `" <${after[1]}>"`);
+  await page.goto(url('/en/contact/'));
+  assert.equal(await page.locator('#ticket-form').isVisible(), false, 'the form is not printed');
+  assert.equal(await page.locator('.contact-info .hours').isVisible(), true, 'the hours are');
+  await page.context().close();
+});
