@@ -119,7 +119,7 @@ pub struct LanguageMessages {
     pub site_title: String,
     /// Support hours as the contact page writes them, one line per row (`Mon–Fri 09:00–18:00`).
     pub hours: Vec<String>,
-    /// `contact.timezone`.
+    /// `contact.timezone`: the IANA zone of the hours (`Europe/Rome`).
     pub timezone: String,
     pub strings: EmailStrings,
 }

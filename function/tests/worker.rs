@@ -123,7 +123,7 @@ async fn the_acknowledgement_speaks_the_ticket_language_without_the_description(
         &format!("Your ticket number: {}\n", en.ticket_id),
         "Subject: Refund missing\n",
         "We usually answer within 24 hours.\n",
-        "Support hours (CET (UTC+1)):\nMonday–Friday 09:00–18:00\n",
+        "Support hours (Europe/Rome):\nMonday–Friday 09:00–18:00\n",
         "How we handle your data: https://lumen.example/privacy\n",
         "The Lumen Help Center support team\n",
     ] {

@@ -15,6 +15,10 @@ use crate::write::Staging;
 /// Theme files whose names get a content hash.
 const HASHED: &[&str] = &["css", "js"];
 
+/// Theme files also written at the site's root: browsers ask for `/favicon.ico` without reading
+/// any page. A `content/static/` file of the same name is copied later, over it.
+const ROOT_FILES: &[&str] = &["favicon.ico"];
+
 /// A theme file that could not be read or written.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot copy the theme file {}: {source}", path.display())]
@@ -52,6 +56,10 @@ pub fn copy_theme_assets(
         let file = urls::asset_file(&name);
         let written = staging.write(&file, &bytes);
         written.map_err(error(&staging.dir().join(&file)))?;
+        if ROOT_FILES.contains(&rel.as_str()) {
+            let written = staging.write(&rel, &bytes);
+            written.map_err(error(&staging.dir().join(&rel)))?;
+        }
         assets.insert(template_name(&rel), site.asset_url(&file));
     }
     Ok(assets)

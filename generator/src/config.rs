@@ -1,5 +1,7 @@
 //! `content/helpcenter.yaml`: the site's settings, typed, with unknown keys rejected.
 
+mod support;
+
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -7,6 +9,8 @@ use ticket_function::contract::{Attachments, FileType};
 
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{self, KeyLines};
+
+pub use support::SupportZone;
 
 pub const CONFIG_FILE: &str = "helpcenter.yaml";
 
@@ -26,6 +30,12 @@ pub struct Config {
     pub section_article_limit: usize,
     pub ticket: TicketConfig,
     pub contact: ContactConfig,
+    /// The site's icon, a file of `content/static/` (`images/icon.svg`); unset: the theme's.
+    #[serde(default)]
+    pub favicon: Option<String>,
+    /// `<meta name="theme-color">` (`#1d4ed8`); unset: the theme's colour.
+    #[serde(default)]
+    pub theme_color: Option<String>,
     /// The line of each setting in the file, for problems found after loading.
     #[serde(skip)]
     pub lines: KeyLines,
@@ -138,12 +148,24 @@ fn default_true() -> bool {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactConfig {
-    pub timezone: String,
+    /// An IANA zone; the hours are wall-clock times there.
+    pub timezone: SupportZone,
     pub hours: Vec<Hours>,
+    /// Days support is closed, whatever the hours say.
+    #[serde(default, deserialize_with = "support::holidays")]
+    pub holidays: Vec<jiff::civil::Date>,
     #[serde(default)]
     pub departments: Vec<Department>,
     #[serde(default)]
     pub social: Vec<Social>,
+}
+
+impl ContactConfig {
+    /// The zone's label this year, e.g. "CET/CEST (UTC+1/UTC+2)" (see [`SupportZone::label`]).
+    pub fn timezone_label(&self) -> String {
+        let now = jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now());
+        self.timezone.label(now.year())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -276,6 +298,8 @@ impl Config {
             );
         }
         self.ticket_problems(&mut err);
+        self.look_problems(path, &mut err);
+        self.hours_problems(&mut err);
         for (i, dup) in duplicates(self.contact.departments.iter().map(|d| d.id.as_str())) {
             err(
                 &format!("contact.departments[{i}].id"),
@@ -317,6 +341,56 @@ impl Config {
                 format!("`ticket.attachments`: {problem}"),
                 "keep max_files at most 20, max_file_mib from 1 to 5120, each type once",
             );
+        }
+    }
+
+    /// Each row of hours is a span of one day, `HH:MM` to a later `HH:MM` (`24:00` for midnight):
+    /// the page's script compares wall-clock times with them.
+    fn hours_problems(&self, err: &mut Problem<'_>) {
+        for (i, row) in self.contact.hours.iter().enumerate() {
+            let (from, to) = (minutes(&row.from), minutes(&row.to));
+            for (key, text, time) in [("from", &row.from, from), ("to", &row.to, to)] {
+                if time.is_none() {
+                    err(
+                        &format!("contact.hours[{i}].{key}"),
+                        format!("`{text}` is not a time written HH:MM"),
+                        "write it like `\"09:00\"` (quoted), from 00:00 to 24:00",
+                    );
+                }
+            }
+            if let (Some(from), Some(to)) = (from, to) {
+                if from >= to {
+                    err(
+                        &format!("contact.hours[{i}].to"),
+                        format!("support closes at {} before it opens at {}", row.to, row.from),
+                        "a row is a span of one day: write `to` after `from`, and split hours past midnight into two rows",
+                    );
+                }
+            }
+        }
+    }
+
+    /// `favicon` is a file the build copies; `theme_color` a colour every browser reads.
+    fn look_problems(&self, path: &Path, err: &mut Problem<'_>) {
+        if let Some(icon) = &self.favicon {
+            let content = path.parent().unwrap_or(Path::new(""));
+            if !content.join(crate::load::STATIC_DIR).join(icon).is_file() {
+                err(
+                    "favicon",
+                    format!("`favicon` `{icon}` is not a file of content/static/"),
+                    "put the icon under content/static/ and write its path there, e.g. `favicon: images/icon.svg`",
+                );
+            }
+        }
+        if let Some(colour) = &self.theme_color {
+            let hex = colour.strip_prefix('#').unwrap_or("");
+            if !matches!(hex.len(), 3 | 6) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                err(
+                    "theme_color",
+                    format!("`theme_color` `{colour}` is not a colour written #rgb or #rrggbb"),
+                    "write it like `theme_color: \"#1d4ed8\"` (quoted: `#` starts a YAML comment)",
+                );
+            }
         }
     }
 
@@ -406,6 +480,17 @@ impl Config {
 /// Reports a problem: (path of the setting as in [`KeyLines`], message, hint).
 type Problem<'a> = dyn FnMut(&str, String, &str) + 'a;
 
+/// Minutes since midnight of `HH:MM` (`24:00` is the day's end).
+fn minutes(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || !digits(m) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+}
+
 /// Lowercase ASCII letters, digits and `-`: safe as a folder name and in URLs.
 pub fn is_id(s: &str) -> bool {
     !s.is_empty()
@@ -426,7 +511,7 @@ fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> Vec<(usize, &'a str)>
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "title: T\nbase_url: https://h.example/docs\ndefault_language: en\nlanguages:\n  - {code: en, name: English}\n  - {code: ar, name: العربية}\naudiences: [users]\nticket: {endpoint: /api/tickets, fallback_email: a@b.c, response_hours: 24, privacy_url: https://h.example/privacy}\ncontact: {timezone: CET, hours: []}\n";
+    const MINIMAL: &str = "title: T\nbase_url: https://h.example/docs\ndefault_language: en\nlanguages:\n  - {code: en, name: English}\n  - {code: ar, name: العربية}\naudiences: [users]\nticket: {endpoint: /api/tickets, fallback_email: a@b.c, response_hours: 24, privacy_url: https://h.example/privacy}\ncontact: {timezone: Europe/Rome, hours: []}\n";
 
     fn load(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let dir = tempfile::tempdir().unwrap();
@@ -521,6 +606,124 @@ mod tests {
             errors[0].message.contains("absolute http(s) URL"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_reported_at_its_line() {
+        let text = MINIMAL.replace(
+            "contact: {timezone: Europe/Rome, hours: []}",
+            "contact:\n  hours: []\n  timezone: \"CET (UTC+1)\"",
+        );
+        let errors = load(&text).unwrap_err();
+        assert_eq!(errors[0].line, Some(11), "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "contact.timezone: `CET (UTC+1)` is not a time zone of the IANA database"
+        );
+        assert!(errors[0].hint.contains("`Europe/Rome`"), "{errors:?}");
+        let config = load(&MINIMAL.replace("Europe/Rome", "europe/rome")).unwrap();
+        assert_eq!(
+            config.contact.timezone.name(),
+            "Europe/Rome",
+            "as the database spells it"
+        );
+    }
+
+    #[test]
+    fn holidays_are_dates_and_a_bad_one_is_reported_at_its_line() {
+        let with = |list: &str| {
+            MINIMAL.replace(
+                "contact: {timezone: Europe/Rome, hours: []}",
+                &format!("contact:\n  timezone: Europe/Rome\n  hours: []\n  holidays:\n{list}"),
+            )
+        };
+        let config = load(&with("    - 2026-12-25\n    - 2027-01-01\n")).unwrap();
+        assert_eq!(
+            config.contact.holidays,
+            [
+                jiff::civil::date(2026, 12, 25),
+                jiff::civil::date(2027, 1, 1)
+            ]
+        );
+        assert_eq!(
+            config.contact.timezone.label(2026),
+            "CET/CEST (UTC+1/UTC+2)"
+        );
+        let errors = load(&with("    - 2026-12-25\n    - Christmas\n")).unwrap_err();
+        assert_eq!(errors[0].line, Some(14), "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .contains("holiday `Christmas` is not a date written YYYY-MM-DD"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[0].hint.contains("holidays: [2026-12-25"),
+            "{errors:?}"
+        );
+        let errors = load(&with("    - 2026-02-30\n")).unwrap_err();
+        assert!(
+            errors[0].message.contains("February 2026 has 28 days"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn hours_are_spans_of_one_day() {
+        let with = |from: &str, to: &str| {
+            MINIMAL.replace(
+                "hours: []",
+                &format!("hours: [{{days: [mon], from: \"{from}\", to: \"{to}\"}}]"),
+            )
+        };
+        assert!(load(&with("09:00", "18:00")).is_ok());
+        assert!(load(&with("00:00", "24:00")).is_ok());
+        let errors = load(&with("9am", "25:00")).unwrap_err();
+        let found: Vec<_> = errors
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(9), "`9am` is not a time written HH:MM"),
+                (Some(9), "`25:00` is not a time written HH:MM"),
+            ]
+        );
+        let errors = load(&with("18:00", "09:00")).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "support closes at 09:00 before it opens at 18:00"
+        );
+    }
+
+    #[test]
+    fn favicon_and_theme_color_are_checked() {
+        let text = format!("{MINIMAL}favicon: icon.svg\ntheme_color: \"blue\"\n");
+        let errors = load(&text).unwrap_err();
+        let found: Vec<_> = errors
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Some(10),
+                    "`favicon` `icon.svg` is not a file of content/static/"
+                ),
+                (
+                    Some(11),
+                    "`theme_color` `blue` is not a colour written #rgb or #rrggbb"
+                ),
+            ]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("static")).unwrap();
+        std::fs::write(dir.path().join("static/icon.svg"), "<svg/>").unwrap();
+        let ok = format!("{MINIMAL}favicon: icon.svg\ntheme_color: \"#0a0B0c\"\n");
+        std::fs::write(dir.path().join(CONFIG_FILE), ok).unwrap();
+        assert!(Config::load(dir.path()).is_ok());
     }
 
     #[test]

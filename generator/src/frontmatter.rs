@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
 
+pub(crate) use fields::HINT;
 pub use fields::{check_slug, date, parse_date, slug, title, Invalid, SLUG_RULE};
 pub use lines::KeyLines;
 
@@ -101,7 +102,7 @@ fn yaml_diagnostic(
         .map_or((raw.as_str(), None), |(p, c)| (p, Some(c)));
     let mut message = strip(problem);
     // A value that breaks a rule of `fields` brings its own hint.
-    if let Some((text, hint)) = message.split_once(fields::HINT) {
+    if let Some((text, hint)) = message.split_once(HINT) {
         let (text, hint) = (text.to_string(), hint.to_string());
         return Diagnostic::error(path, line, text, hint);
     }

@@ -110,3 +110,41 @@ fn usage_errors_exit_2() {
         assert_eq!(code(&run(dir.path(), args)), 2, "{args:?}");
     }
 }
+
+#[test]
+fn the_writers_favicon_and_theme_color_replace_the_themes() {
+    let dir = workspace(&fixture("minimal"));
+    let content = dir.path().join("content");
+    write(
+        &content.join("static/brand/icon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    write(&content.join("static/favicon.ico"), "the writer's icon");
+    let settings = content.join("helpcenter.yaml");
+    let yaml = std::fs::read_to_string(&settings).unwrap();
+    write(
+        &settings,
+        &format!("{yaml}favicon: brand/icon.svg\ntheme_color: \"#0a7d32\"\n"),
+    );
+    let output = run(dir.path(), &["build"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let public = dir.path().join("public");
+    let home = std::fs::read_to_string(public.join("en/index.html")).unwrap();
+    assert!(
+        home.contains("<meta name=\"theme-color\" content=\"#0a7d32\">"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<link rel=\"icon\" href=\"/brand/icon.svg\">"),
+        "{home}"
+    );
+    assert!(
+        !home.contains("/assets/favicon."),
+        "only the writer's icon: {home}"
+    );
+    let root_icon = std::fs::read_to_string(public.join("favicon.ico")).unwrap();
+    assert_eq!(
+        root_icon, "the writer's icon",
+        "content/static/ wins over the theme"
+    );
+}

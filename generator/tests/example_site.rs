@@ -1242,3 +1242,127 @@ fn the_contract_lists_every_article_page_per_language_for_feedback() {
     assert!(!feedback.has_page("it", "/en/users/account/reset-your-password/"));
     assert!(!feedback.has_page("en", "/en/users/account/"));
 }
+
+/// What `open-now.js` reads from a `.open-now` element: zone, hours, holidays, response time and
+/// the page's sentences, all from the settings and the theme's strings.
+fn assert_open_now_data(url: &str, e: &ElementRef<'_>, config: &Config, code: &str) {
+    let contact = &config.contact;
+    assert!(
+        e.value().attr("hidden").is_some(),
+        "{url}: shown without JavaScript"
+    );
+    assert_eq!(attr(e, "data-zone"), "Europe/Rome", "{url}");
+    let hours: serde_json::Value = serde_json::from_str(attr(e, "data-hours")).unwrap();
+    assert_eq!(
+        hours,
+        serde_json::to_value(&contact.hours).unwrap(),
+        "{url}"
+    );
+    assert_eq!(hours[0]["days"][0], "mon", "{url}: {hours}");
+    let holidays: Vec<String> = serde_json::from_str(attr(e, "data-holidays")).unwrap();
+    assert_eq!(
+        holidays,
+        ["2026-12-25", "2026-12-26", "2027-01-01"],
+        "{url}"
+    );
+    let response = config.ticket.response_hours.to_string();
+    assert_eq!(attr(e, "data-response-hours"), response, "{url}");
+    let t = ui_strings(code);
+    assert_eq!(attr(e, "data-open"), t["open_now"], "{url}");
+    assert_eq!(attr(e, "data-closed"), t["closed_now"], "{url}");
+    assert_eq!(attr(e, "data-closed-here"), t["closed_now_here"], "{url}");
+}
+
+#[test]
+fn contact_pages_and_help_blocks_carry_the_hours_for_open_now() {
+    let built = site();
+    let script = sel("script[src*='/open-now.']");
+    for lang in &built.config.languages {
+        let code = lang.code.as_str();
+        let url = format!("/{code}/contact/");
+        let doc = Html::parse_document(&built.pages[&url]);
+        let hours = doc.select(&sel(".contact-info .open-now")).next();
+        let hours = hours.unwrap_or_else(|| panic!("{url}: no open-now line by the hours"));
+        assert_open_now_data(&url, &hours, &built.config, code);
+        let bdi = sel(".contact-info bdi");
+        let mut labels = doc.select(&bdi).map(|b| text(&b));
+        assert!(
+            labels.any(|l| l == "CET/CEST (UTC+1/UTC+2)"),
+            "{url}: the zone's label is derived from Europe/Rome"
+        );
+        assert_eq!(doc.select(&script).count(), 1, "{url}");
+    }
+    let mut blocks = 0;
+    for (url, html) in &built.pages {
+        let doc = Html::parse_document(html);
+        let code = url.split('/').nth(1).unwrap_or("");
+        for block in doc.select(&sel(".still-need-help .open-now")) {
+            assert_open_now_data(url, &block, &built.config, code);
+            assert_eq!(doc.select(&script).count(), 1, "{url}: loads open-now.js");
+            blocks += 1;
+        }
+    }
+    assert!(blocks > 50, "every section, category and article: {blocks}");
+    let home = Html::parse_document(&built.pages["/en/"]);
+    assert_eq!(
+        home.select(&script).count(),
+        0,
+        "pages without the line skip the script"
+    );
+}
+
+#[test]
+fn every_page_has_the_favicon_and_a_theme_color() {
+    let built = site();
+    let icon = sel("link[rel=icon]");
+    let colour = sel("meta[name=theme-color]");
+    for (url, html) in &built.pages {
+        let doc = Html::parse_document(html);
+        let icons: Vec<&str> = doc.select(&icon).map(|e| attr(&e, "href")).collect();
+        assert_eq!(icons.len(), 2, "{url}: the theme's .ico and .svg");
+        for href in icons {
+            assert!(
+                built.file_for(href).is_some(),
+                "{url}: `{href}` is not in the site"
+            );
+        }
+        let colours: Vec<&str> = doc.select(&colour).map(|e| attr(&e, "content")).collect();
+        assert_eq!(colours, ["#1d4ed8"], "{url}: the theme's accent colour");
+    }
+    let theme_icon = std::fs::read(Path::new(CONTENT).join("../site/static/favicon.ico")).unwrap();
+    let root_icon = std::fs::read(built.out.join("favicon.ico")).expect("/favicon.ico exists");
+    assert_eq!(
+        root_icon, theme_icon,
+        "browsers ask for /favicon.ico without reading a page"
+    );
+}
+
+#[test]
+fn the_stylesheet_prints_the_text_with_link_addresses_and_no_chrome() {
+    let built = site();
+    let doc = Html::parse_document(&built.pages["/en/"]);
+    let css_url = doc.select(&sel("link[rel=stylesheet]")).next().unwrap();
+    let css = std::fs::read_to_string(built.file_for(attr(&css_url, "href")).unwrap()).unwrap();
+    let print = css
+        .split_once("@media print {")
+        .map(|(_, rest)| rest)
+        .expect("a print stylesheet");
+    let hidden = print
+        .split_once("{ display: none !important; }")
+        .map(|(selectors, _)| selectors)
+        .expect("a rule that hides the page's chrome");
+    for part in [
+        "header.top",
+        "footer.bottom",
+        ".search-box",
+        "form",
+        ".still-need-help",
+    ] {
+        let listed = hidden.split(',').any(|s| s.trim() == part);
+        assert!(listed, "`{part}` is not hidden on paper: {hidden}");
+    }
+    assert!(
+        print.contains("a[href]") && print.contains("attr(href)"),
+        "printed links show their address"
+    );
+}

@@ -57,8 +57,7 @@ export async function newPage(browser, options = {}) {
   });
   page.on('response', (r) => {
     const u = new URL(r.url());
-    // The browser asks for /favicon.ico by itself; the theme has none.
-    if (r.status() >= 400 && u.origin === BASE && u.pathname !== '/favicon.ico' && !page.expectedFailures?.(r)) {
+    if (r.status() >= 400 && u.origin === BASE && !page.expectedFailures?.(r)) {
       page.problems.push(`HTTP ${r.status()} ${u.pathname}${u.search}`);
     }
   });

@@ -115,7 +115,7 @@ mod tests {
             Subject: Refund missing\n\
             \n\
             We usually answer within 24 hours.\n\
-            Support hours (CET (UTC+1)):\n\
+            Support hours (Europe/Rome):\n\
             Monday–Friday 09:00–18:00\n\
             Saturday, Sunday 10:00–14:00\n\
             \n\

@@ -10,7 +10,7 @@ use serde::Deserializer;
 
 /// Separates message and hint in the text of a serde error, so that
 /// [`super::parse`] can give each rule's own hint (serde errors carry only text).
-pub(super) const HINT: char = '\u{1f}';
+pub(crate) const HINT: char = '\u{1f}';
 
 /// Why a value breaks its rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

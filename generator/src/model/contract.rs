@@ -167,7 +167,8 @@ fn messages(parts: &Parts<'_>, diagnostics: &Diagnostics) -> contract::Messages 
             language_name: lang.name.clone(),
             site_title: parts.homes[l].meta.title.clone(),
             hours: hours.collect(),
-            timezone: contact.timezone.clone(),
+            // The IANA name: the same every year, so the contract file only changes with the settings.
+            timezone: contact.timezone.name().to_string(),
             strings: email_strings(strings, &lang.code, diagnostics),
         };
         (lang.code.clone(), messages)

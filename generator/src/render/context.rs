@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::config::Social;
+use crate::config::{Hours, Social};
 use crate::i18n::Strings;
 use crate::markdown::Heading;
 
@@ -27,6 +27,10 @@ pub(super) struct Common<'a> {
     pub(super) fallback_email: &'a str,
     /// Theme asset (`style_css`, `app_js`) → its hashed URL.
     pub(super) assets: &'a BTreeMap<String, String>,
+    /// The writer's icon (`favicon`); none: the theme's.
+    pub(super) favicon: Option<String>,
+    /// `theme_color`; none: the theme's.
+    pub(super) theme_color: Option<&'a str>,
     pub(super) title: String,
     pub(super) description: String,
     pub(super) canonical: String,
@@ -37,6 +41,19 @@ pub(super) struct Common<'a> {
     pub(super) untranslated: bool,
     pub(super) content_lang: &'a str,
     pub(super) content_dir: &'static str,
+    /// On pages that say whether support is open (the contact page and those with a "still need
+    /// help?" block): what `open-now.js` computes it from.
+    pub(super) support: Option<Support<'a>>,
+}
+
+/// The support hours as data for the browser, which knows the visitor's clock and time zone.
+#[derive(Serialize)]
+pub(super) struct Support<'a> {
+    /// The IANA zone the hours are wall-clock times of.
+    pub(super) zone: &'a str,
+    pub(super) hours: &'a [Hours],
+    pub(super) holidays: &'a [jiff::civil::Date],
+    pub(super) response_hours: u32,
 }
 
 #[derive(Serialize)]
@@ -163,7 +180,8 @@ pub(super) struct ContactPage<'a> {
     pub(super) body: String,
     pub(super) form: Form<'a>,
     pub(super) hours: Vec<HoursRow<'a>>,
-    pub(super) timezone: &'a str,
+    /// The zone's derived label, e.g. "CET/CEST (UTC+1/UTC+2)".
+    pub(super) timezone: String,
     pub(super) response_hours: String,
     pub(super) billing: Vec<DepartmentCard<'a>>,
     pub(super) elsewhere: Vec<DepartmentCard<'a>>,

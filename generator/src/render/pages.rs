@@ -10,7 +10,7 @@ use crate::page::Page;
 use super::context::{
     Alternate, ArticleLink, ArticlePage, AudienceCard, CategoryBox, CategoryPage, Common,
     ContactPage, DepartmentCard, HomePage, HoursRow, Link, PlainPage, RootLanguage, RootPage,
-    SectionPage, Switch,
+    SectionPage, Support, Switch,
 };
 use super::form::form;
 use super::{Output, Renderer, SearchEntry};
@@ -42,6 +42,8 @@ impl Renderer<'_> {
             search_bundle_url: site.search_bundle_url(l),
             fallback_email: &site.config.ticket.fallback_email,
             assets: &self.assets,
+            favicon: (site.config.favicon.as_ref()).map(|icon| format!("{}/{icon}", site.base())),
+            theme_color: site.config.theme_color.as_deref(),
             title,
             description,
             canonical: site.absolute(&canonical),
@@ -51,7 +53,23 @@ impl Renderer<'_> {
             untranslated,
             content_lang: &content.code,
             content_dir: dir_name(content.dir),
+            support: self.support(page),
         }
+    }
+
+    /// The hours for "open now?", on the pages that show it.
+    fn support(&self, page: Page) -> Option<Support<'_>> {
+        let shown = matches!(
+            page,
+            Page::Contact(_) | Page::Section(..) | Page::Category(..) | Page::Article(..)
+        );
+        let config = &self.site.config;
+        shown.then(|| Support {
+            zone: config.contact.timezone.name(),
+            hours: &config.contact.hours,
+            holidays: &config.contact.holidays,
+            response_hours: config.ticket.response_hours,
+        })
     }
 
     /// `hreflang` links: every translation of a canonical page, and `x-default`.
@@ -364,7 +382,7 @@ impl Renderer<'_> {
             body: body.html,
             form: form(&site.contract, &site.languages[l].code, site.contact_url(l)),
             hours: hours.collect(),
-            timezone: &config.timezone,
+            timezone: config.timezone_label(),
             response_hours: site.config.ticket.response_hours.to_string(),
             billing: departments(DepartmentKind::Billing),
             elsewhere: departments(DepartmentKind::Elsewhere),
