@@ -116,6 +116,16 @@ impl Site {
         url
     }
 
+    /// The ticket link offered after an article did not help: its category's, with the article
+    /// as `page` (the form tells support where the visitor came from).
+    pub fn article_ticket_url(&self, l: LangId, a: ArticleId) -> String {
+        let c = self.articles[a].category;
+        let page: String =
+            form_urlencoded::byte_serialize(self.article_url(l, a).as_bytes()).collect();
+        let audience = self.categories[c].audience;
+        format!("{}&page={page}", self.ticket_url(l, audience, Some(c)))
+    }
+
     /// The page a link to a content file leads to, in language `l`.
     pub fn target_url(&self, l: LangId, target: Target) -> String {
         match target {

@@ -1165,6 +1165,13 @@ fn assert_file_field(built: &Built, contract: &TicketContract, code: &str) -> St
     assert_eq!(attr(&field, "data-max-files"), files);
     assert_eq!(attr(&field, "data-max-file-mib"), mib);
     one("head script[src^='/assets/uploads.']");
+    // A subject whose suggestions found nothing is a missed search (feedback.js).
+    one("head script[src^='/assets/feedback.']");
+    let form = one("form#ticket-form");
+    assert_eq!(
+        attr(&form, "data-feedback"),
+        contract.sibling_endpoint("feedback")
+    );
     hint
 }
 
@@ -1365,4 +1372,195 @@ fn the_stylesheet_prints_the_text_with_link_addresses_and_no_chrome() {
         print.contains("a[href]") && print.contains("attr(href)"),
         "printed links show their address"
     );
+}
+
+/// The contract the example's build wrote (the endpoint the pages post to).
+fn built_contract(built: &Built) -> TicketContract {
+    TicketContract::from_json(
+        &std::fs::read_to_string(built.out.join("ticket-contract.json")).unwrap(),
+    )
+    .expect("a valid contract")
+}
+
+#[test]
+fn every_article_asks_whether_it_helped_in_its_language() {
+    let built = site();
+    let endpoint = built_contract(built).sibling_endpoint("feedback");
+    assert_eq!(endpoint, "/api/feedback");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for article in source_articles(built) {
+        for code in built.codes() {
+            let url = &article.urls[code];
+            let t = ui_strings(code);
+            let doc = built.parse(url);
+            let expected_ticket = (
+                format!("/{code}/contact/"),
+                vec![
+                    ("audience".to_string(), article.audience.clone()),
+                    ("category".to_string(), article.category.clone()),
+                    ("page".to_string(), url.clone()),
+                ],
+            );
+            problems.extend(
+                feedback_problems(&doc, &t, code, url, &endpoint, &expected_ticket)
+                    .into_iter()
+                    .map(|p| format!("{url}: {p}")),
+            );
+            checked += 1;
+        }
+    }
+    fail_if_any("the articles' feedback forms", problems);
+    assert_eq!(checked, source_articles(built).len() * built.codes().len());
+}
+
+/// What is wrong with the "Was this article helpful?" block of one article page.
+fn feedback_problems(
+    doc: &Html,
+    t: &BTreeMap<String, String>,
+    code: &str,
+    url: &str,
+    endpoint: &str,
+    (ticket_path, ticket_query): &(String, Vec<(String, String)>),
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            problems.push(what);
+        }
+    };
+    let Some(section) = doc.select(&sel("main > section.feedback#feedback")).next() else {
+        return vec!["no <section id=feedback> in <main>".into()];
+    };
+    // Outside <article>: an untranslated article's text is another language's, the form is not.
+    check(
+        section
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .all(|a| a.value().name() != "article"),
+        "the feedback block is inside <article>".into(),
+    );
+    let Some(form) = section.select(&sel("form.feedback-form")).next() else {
+        return vec!["no feedback form".into()];
+    };
+    check(
+        attr(&form, "action") == endpoint && attr(&form, "method") == "post",
+        format!(
+            "the form posts to `{}`, not {endpoint}",
+            attr(&form, "action")
+        ),
+    );
+    let title = section.select(&sel("#feedback-title")).next();
+    check(
+        title.is_some_and(|h| text(&h) == t["feedback_question"])
+            && attr(&section, "aria-labelledby") == "feedback-title",
+        "the question is not the section's heading".into(),
+    );
+    // The plain post's way back: 303 to #feedback-thanks or #feedback-error.
+    let message = |id: &str| {
+        section
+            .select(&sel(&format!("[aria-live] #{id}.feedback-message")))
+            .next()
+    };
+    check(
+        message("feedback-thanks").is_some_and(|m| text(&m).starts_with(&t["feedback_thanks"])),
+        "no #feedback-thanks with the thank-you".into(),
+    );
+    check(
+        message("feedback-error").is_some_and(|m| text(&m) == t["feedback_error"]),
+        "no #feedback-error with the message".into(),
+    );
+    let ticket = section
+        .select(&sel("#feedback-thanks .feedback-ticket a"))
+        .next();
+    let href = ticket.map(|a| attr(&a, "href")).unwrap_or("");
+    let (path, query) = href.split_once('?').unwrap_or((href, ""));
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), percent_decode(v)))
+        .collect();
+    check(
+        path == ticket_path && &pairs == ticket_query,
+        format!("the ticket link after a \"no\" is `{href}`"),
+    );
+    let script = doc.select(&sel("head script[src*='/feedback.']")).count();
+    check(script == 1, "the page does not load feedback.js".into());
+    problems.extend(form_problems(&form, t, code, url));
+    problems
+}
+
+/// The controls of the feedback form: hidden fields, honeypot, buttons and reasons.
+fn form_problems(
+    form: &ElementRef<'_>,
+    t: &BTreeMap<String, String>,
+    code: &str,
+    url: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            problems.push(what);
+        }
+    };
+    let hidden = |name: &str| {
+        form.select(&sel(&format!("input[type=hidden][name={name}]")))
+            .map(|i| attr(&i, "value").to_string())
+            .collect::<Vec<_>>()
+    };
+    for (name, value) in [("kind", "vote"), ("language", code), ("page", url)] {
+        check(
+            hidden(name) == [value],
+            format!("hidden `{name}` is {:?}, expected `{value}`", hidden(name)),
+        );
+    }
+    let honeypot = sel(".hp[aria-hidden=true] input[name=website][tabindex='-1']");
+    check(
+        form.select(&honeypot).count() == 1,
+        "no hidden honeypot `website`".into(),
+    );
+    let buttons: Vec<(String, String)> = form
+        .select(&sel(".feedback-vote button[type=submit][name=helpful]"))
+        .map(|b| (attr(&b, "value").to_string(), text(&b)))
+        .collect();
+    let expected = [("yes", "feedback_yes"), ("no", "feedback_no")]
+        .map(|(v, k)| (v.to_string(), t[k].clone()));
+    check(buttons == expected, format!("vote buttons {buttons:?}"));
+    let legend = form
+        .select(&sel("fieldset.feedback-reasons > legend"))
+        .next();
+    check(
+        legend.is_some_and(|l| text(&l) == t["feedback_reasons"]),
+        "the reasons have no legend".into(),
+    );
+    let reasons: Vec<(String, String)> = form
+        .select(&sel("fieldset.feedback-reasons label"))
+        .filter_map(|l| {
+            let radio = l.select(&sel("input[type=radio][name=reason]")).next()?;
+            Some((attr(&radio, "value").to_string(), text(&l)))
+        })
+        .collect();
+    let expected: Vec<(String, String)> = ["outdated", "unclear", "not_answered", "other"]
+        .iter()
+        .map(|r| (r.to_string(), t[&format!("feedback_reason_{r}")].clone()))
+        .collect();
+    check(reasons == expected, format!("reasons {reasons:?}"));
+    problems
+}
+
+#[test]
+fn the_search_page_knows_where_missed_searches_go() {
+    let built = site();
+    let endpoint = built_contract(built).sibling_endpoint("feedback");
+    for code in built.codes() {
+        let url = format!("/{code}/search/");
+        let doc = built.parse(&url);
+        let form = doc.select(&sel("form#search-form")).next().unwrap();
+        assert_eq!(attr(&form, "data-feedback"), endpoint, "{url}");
+        assert_eq!(
+            doc.select(&sel("head script[src*='/feedback.']")).count(),
+            1,
+            "{url}: feedback.js"
+        );
+    }
 }

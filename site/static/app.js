@@ -116,6 +116,7 @@
       findArticles(url, q).then(function (found) {
         if (mine !== asked) return;
         results = found;
+        if (window.helpcenterFeedback) helpcenterFeedback.searched(q, found.length); // feedback.js
         status.textContent = found.length ? fmt(status.getAttribute("data-count"), { n: found.length }) : status.getAttribute("data-none");
         return show();
       }).catch(function () {
@@ -210,6 +211,8 @@
       field(n).value = wanted;
       if (field(n).value === wanted) adopt(field(n)); else cascade();
     });
+    // From an article that did not help (its feedback's ticket link): support sees which one.
+    if (params.get("page")) field("page").value = params.get("page");
     if (!draft.submission_id) draft.submission_id = newId();
     field("submission_id").value = draft.submission_id;
     // The files go to the bucket under this draft's submission_id; the draft keeps their keys.
@@ -269,6 +272,7 @@
       if (query.length < 3) { box.hidden = true; list.textContent = ""; suggested = ""; return; }
       suggestArticles(form, query, audience.value, 5).then(function (found) {
         if (mine !== asked) return; // an older answer arriving late
+        if (window.helpcenterFeedback) helpcenterFeedback.searched(query, found.length); // feedback.js, where loaded
         list.textContent = "";
         found.forEach(function (e) { list.appendChild(suggestionItem(e)); });
         box.hidden = !found.length;

@@ -10,6 +10,7 @@ use crate::config::{Hours, Social};
 use crate::i18n::Strings;
 use crate::markdown::Heading;
 
+use super::feedback::Feedback;
 use super::form::Form;
 
 /// What every page's template gets, as `page`.
@@ -86,10 +87,17 @@ pub(super) struct ArticleLink<'a> {
     pub(super) translated: bool,
 }
 
-/// `404.html`, `thanks.html`, `search.html`: nothing but the common data.
+/// `404.html`, `thanks.html`: nothing but the common data.
 #[derive(Serialize)]
 pub(super) struct PlainPage<'a> {
     pub(super) page: Common<'a>,
+}
+
+/// `search.html`: the common data, and where searches that found nothing are reported.
+#[derive(Serialize)]
+pub(super) struct SearchPage<'a> {
+    pub(super) page: Common<'a>,
+    pub(super) feedback_endpoint: String,
 }
 
 /// `root.html`: the language chooser.
@@ -169,6 +177,8 @@ pub(super) struct ArticlePage<'a> {
     pub(super) prev: Option<ArticleLink<'a>>,
     pub(super) next: Option<ArticleLink<'a>>,
     pub(super) ticket_url: String,
+    /// "Was this article helpful?"
+    pub(super) feedback: Feedback<'a>,
     /// For an untranslated page: the original's URL, for the notice.
     pub(super) translated_elsewhere: Option<String>,
 }

@@ -20,6 +20,8 @@ pub(super) struct Form<'a> {
     subject_words: [u32; 2],
     min_fill_ms: u64,
     fallback_email: &'a str,
+    /// Where a subject whose suggestions found nothing is reported (feedback.js).
+    feedback_endpoint: String,
     /// The file field; absent when tickets take no attachments.
     attachments: Option<AttachmentsField>,
 }
@@ -138,6 +140,7 @@ pub(super) fn form<'a>(contract: &'a TicketContract, lang: &'a str, page: String
         subject_words: contract.limits.subject_words,
         min_fill_ms: contract.limits.min_fill_ms,
         fallback_email: &contract.fallback_email,
+        feedback_endpoint: contract.sibling_endpoint("feedback"),
         attachments: attachments_field(&contract.attachments, contract.sibling_endpoint("uploads")),
     }
 }

@@ -1,8 +1,10 @@
 //! Step 3, render: every page of the site as HTML through the theme's Tera templates. Rust passes
 //! typed data ([`context`]); the templates in `site/templates/` are the only place that knows
-//! HTML structure. [`pages`] builds each page's data, [`form`] the ticket form's.
+//! HTML structure. [`pages`] builds each page's data, [`form`] the ticket form's, [`feedback`]
+//! the article's "Was this article helpful?".
 
 mod context;
+mod feedback;
 mod form;
 mod pages;
 
@@ -91,7 +93,7 @@ impl<'s> Renderer<'s> {
             ),
             Page::NotFound(l) => self.fill("404.html", &self.plain(l, page, "not_found_title")),
             Page::Thanks(l) => self.fill("thanks.html", &self.plain(l, page, "thanks_title")),
-            Page::Search(l) => self.fill("search.html", &self.plain(l, page, "search_title")),
+            Page::Search(l) => self.fill("search.html", &self.search(l)),
             Page::Home(l) => self.fill("home.html", &self.home(l, &mut out)?),
             Page::Contact(l) => self.fill("contact.html", &self.contact(l, &mut out)?),
             Page::Section(l, a) => self.fill("section.html", &self.section(l, a, &mut out)?),

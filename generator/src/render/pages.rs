@@ -10,7 +10,7 @@ use crate::page::Page;
 use super::context::{
     Alternate, ArticleLink, ArticlePage, AudienceCard, CategoryBox, CategoryPage, Common,
     ContactPage, DepartmentCard, HomePage, HoursRow, Link, PlainPage, RootLanguage, RootPage,
-    SectionPage, Support, Switch,
+    SearchPage, SectionPage, Support, Switch,
 };
 use super::form::form;
 use super::{Output, Renderer, SearchEntry};
@@ -154,6 +154,13 @@ impl Renderer<'_> {
     pub(super) fn plain(&self, l: LangId, page: Page, title_key: &str) -> PlainPage<'_> {
         PlainPage {
             page: self.common(l, page, self.s(l, title_key), String::new()),
+        }
+    }
+
+    pub(super) fn search(&self, l: LangId) -> SearchPage<'_> {
+        SearchPage {
+            page: self.common(l, Page::Search(l), self.s(l, "search_title"), String::new()),
+            feedback_endpoint: self.feedback_endpoint(),
         }
     }
 
@@ -338,6 +345,7 @@ impl Renderer<'_> {
             prev: neighbour(position.checked_sub(1)),
             next: neighbour(Some(position + 1)),
             ticket_url: site.ticket_url(l, category.audience, Some(article.category)),
+            feedback: self.feedback(l, a),
             translated_elsewhere: (!translated).then(|| site.article_url(site.default_lang, a)),
         })
     }
