@@ -10,22 +10,22 @@ use http::{HeaderValue, Method, Request, Response, StatusCode};
 use serde_json::json;
 use tracing::Instrument;
 
-use super::attach::{self, Files, Refused};
+use super::attach::{self, Refused};
 use super::code::Code;
 use super::cors::Cors;
-use super::fallback::fall_back;
 use super::feedback::{feedback, FEEDBACK_PER_MINUTE};
 use super::files::files;
 use super::parse::{media_format, parse_post, Format, RawFields};
 use super::ratelimit::RateLimiter;
 use super::response::{json_response, Answer, Saved};
+use super::save::save;
 use super::slot::slot;
 use super::validate::validate;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::mail::Mailer;
 use crate::spool::Spool;
-use crate::store::{PutOutcome, TicketStore};
+use crate::store::TicketStore;
 use crate::ticket::{client_hash, new_submission_id, new_ticket_id, Ticket};
 use crate::uploads::{LinkSigner, Uploads};
 
@@ -230,69 +230,6 @@ async fn refuse_files<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>
 /// the emails' links, `feedback` counts votes and missed searches.
 fn is_sibling(path: &str, name: &str) -> bool {
     path.trim_end_matches('/').rsplit('/').next() == Some(name)
-}
-
-/// Moves the files in, then stores; else the fallback (email, then spool). A fresh id is drawn
-/// when the random part clashed (the files move again under it). Pending uploads are removed
-/// once someone has the ticket.
-async fn save<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
-    ticket: &mut Ticket,
-    files: &Files,
-    deps: &Deps<S, M, P, U, C>,
-) -> Saved {
-    let mut orphans = Vec::new();
-    let saved = match store(ticket, files, &mut orphans, deps).await {
-        Some(saved) => saved,
-        None => fall_back(ticket, deps).await,
-    };
-    if saved != Saved::Lost {
-        attach::clean_up(files, &orphans, deps).await;
-    }
-    saved
-}
-
-/// `None` when the store failed; copies made under an id that did not become the ticket's go
-/// to `orphans`.
-async fn store<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
-    ticket: &mut Ticket,
-    files: &Files,
-    orphans: &mut Vec<crate::ticket::Attachment>,
-    deps: &Deps<S, M, P, U, C>,
-) -> Option<Saved> {
-    const ID_ATTEMPTS: usize = 3;
-    for _ in 0..ID_ATTEMPTS {
-        if !files.is_empty() {
-            (ticket.attachments, ticket.attachments_failed) =
-                attach::move_in(files, &ticket.ticket_id, deps).await;
-        }
-        match tokio::time::timeout(deps.config.store_timeout, deps.store.put(ticket)).await {
-            Ok(Ok(PutOutcome::Stored)) => {
-                tracing::info!(outcome = "stored", ticket_id = %ticket.ticket_id, queue = %ticket.queue, files = ticket.attachments.len(), "saved");
-                return Some(Saved::Stored(ticket.ticket_id.clone()));
-            }
-            Ok(Ok(PutOutcome::Duplicate { ticket_id })) => {
-                tracing::info!(outcome = "duplicate", ticket_id = %ticket_id, "retry of a stored submission");
-                orphans.append(&mut ticket.attachments);
-                return Some(Saved::Stored(ticket_id));
-            }
-            Ok(Ok(PutOutcome::IdTaken)) => {
-                orphans.append(&mut ticket.attachments);
-                ticket.ticket_id = new_ticket_id(deps.clock.now());
-            }
-            Ok(Err(error)) => {
-                tracing::error!(error = %error, "store failed, falling back");
-                break;
-            }
-            Err(_) => {
-                tracing::error!(
-                    timeout_ms = deps.config.store_timeout.as_millis() as u64,
-                    "store timed out, falling back (its write may still land)"
-                );
-                break;
-            }
-        }
-    }
-    None
 }
 
 /// The client address: the transport's, else the nearest proxy's `X-Forwarded-For` entry.

@@ -3,8 +3,8 @@
 //! request → [`parse`] (media type, size, body → raw fields; `multipart.rs` for the form's
 //! files) → [`validate`] (raw fields → a [`Submission`](crate::ticket::Submission), or one
 //! [`Code`] per field) → `attach.rs` (the files checked, then moved in with the ticket) →
-//! [`handler`] (rate limit, ticket, store | `fallback.rs`: email, then spool) → `response.rs`
-//! (JSON or a `303` redirect), with [`cors`] and [`ratelimit`] around it. `slot.rs` answers the
+//! [`handler`] (rate limit, ticket) → `save.rs` (store | `fallback.rs`: email, then spool) →
+//! `response.rs` (JSON or a `303` redirect), with [`cors`] and [`ratelimit`] around it. `slot.rs` answers the
 //! `uploads` sibling path: a presigned `PUT` for one file; `files.rs` the `files` sibling: an
 //! emailed link to a ticket's file, redirected to the bucket; [`feedback`] the `feedback`
 //! sibling: votes and missed searches, counted. [`handle`] is a plain async function
@@ -22,6 +22,7 @@ mod multipart;
 pub mod parse;
 pub mod ratelimit;
 mod response;
+mod save;
 mod slot;
 pub mod validate;
 
