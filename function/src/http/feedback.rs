@@ -9,20 +9,21 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderValue, Request, Response, StatusCode};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, CONTROLS};
 use serde_json::json;
 
 use super::code::{Code, FieldErrors};
-use super::handler::{client_addr, Deps};
+use super::handler::Deps;
 use super::parse::{media_format, parse_body, Format, ParseError, RawFields};
-use super::response::{json_response, see_other};
+use super::response::{
+    json_response, rate_limited_json, retry_after, see_other, unsupported_media_type,
+};
 use super::validate::{has_forbidden_chars, normalise, pick};
 use crate::clock::{rfc3339_ms, Clock};
 use crate::contract::{field, FieldKind, TicketContract};
 use crate::store::{Feedback, TicketStore};
-use crate::ticket::client_hash;
 
 /// Posts per client per minute (while the ticket limit is on): a person votes on a few articles
 /// and misses a few searches; 20 leaves room for that and stops a script stuffing the counters.
@@ -64,8 +65,7 @@ pub(super) async fn feedback<S: TicketStore, M, P, U, C: Clock>(
         Ok(format @ (Format::Json | Format::Form)) => format,
         _ => {
             let accepted = ["application/json", "application/x-www-form-urlencoded"];
-            let body = json!({"error": "unsupported_media_type", "accepted": accepted});
-            return json_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, body);
+            return unsupported_media_type(&accepted);
         }
     };
     let now = deps.clock.now();
@@ -75,7 +75,7 @@ pub(super) async fn feedback<S: TicketStore, M, P, U, C: Clock>(
         contract: &config.contract,
         raw: parsed.as_ref().ok(),
     };
-    let client = client_hash(&config.client_hash_salt, client_addr(request));
+    let client = deps.client_of(request);
     if let Err(wait) = deps.feedback_limiter.check(&client, now) {
         tracing::warn!(client = %&client[..8], "feedback rate limited");
         return reply.rate_limited(wait);
@@ -101,6 +101,7 @@ pub(super) async fn feedback<S: TicketStore, M, P, U, C: Clock>(
     match tokio::time::timeout(config.store_timeout, count).await {
         Ok(Ok(())) => reply.done(),
         Ok(Err(error)) => {
+            tracing::error!(error = %error, "feedback not counted");
             tracing::error!(error = %error, "feedback not counted");
             reply.unavailable()
         }
@@ -276,18 +277,10 @@ impl Reply<'_> {
     }
 
     fn rate_limited(&self, wait: Duration) -> Response<Bytes> {
-        let seconds = wait.as_secs().max(1);
-        let mut response = match self.format {
-            Format::Json => json_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                json!({"error": "rate_limited", "retry_after": seconds}),
-            ),
-            _ => see_other(&self.back(ERROR)),
-        };
-        response
-            .headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(seconds));
-        response
+        match self.format {
+            Format::Json => rate_limited_json(wait),
+            _ => retry_after(see_other(&self.back(ERROR)), wait),
+        }
     }
 
     fn unavailable(&self) -> Response<Bytes> {

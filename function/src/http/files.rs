@@ -8,17 +8,16 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::header::{
-    ALLOW, CACHE_CONTROL, CONTENT_TYPE, LOCATION, REFERRER_POLICY, RETRY_AFTER,
-    X_CONTENT_TYPE_OPTIONS,
+    ALLOW, CACHE_CONTROL, CONTENT_TYPE, LOCATION, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
 };
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 
-use super::handler::{client_addr, Deps};
+use super::handler::Deps;
+use super::response::retry_after;
 use crate::clock::Clock;
 use crate::mail::{date_text, Mailer};
 use crate::spool::Spool;
 use crate::store::TicketStore;
-use crate::ticket::client_hash;
 use crate::uploads::{LinkError, Uploads, DIRECT_LINK_EXPIRY};
 
 /// Answers one request to the `files` route (the handler has routed it here).
@@ -47,7 +46,7 @@ async fn open<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
     deps: &Deps<S, M, P, U, C>,
 ) -> Response<Bytes> {
     let now = deps.clock.now();
-    let client = client_hash(&deps.config.client_hash_salt, client_addr(request));
+    let client = deps.client_of(request);
     // Forged links count too: the limit is about load.
     if let Err(wait) = deps.link_limiter.check(&client, now) {
         tracing::warn!(client = %&client[..8], "rate limited");
@@ -100,9 +99,7 @@ fn refused(error: &LinkError) -> Response<Bytes> {
 fn rate_limited(wait: Duration) -> Response<Bytes> {
     let seconds = wait.as_secs().max(1);
     let message = format!("Too many requests: try again in {seconds} s.");
-    let mut response = text(StatusCode::TOO_MANY_REQUESTS, &message);
-    response.headers_mut().insert(RETRY_AFTER, seconds.into());
-    response
+    retry_after(text(StatusCode::TOO_MANY_REQUESTS, &message), wait)
 }
 
 fn unavailable(ticket_id: &str, error: &str) -> Response<Bytes> {
@@ -127,7 +124,7 @@ fn text(status: StatusCode, body: &str) -> Response<Bytes> {
 
 #[cfg(test)]
 mod tests {
-    use http::header::ALLOW;
+    use http::header::{ALLOW, RETRY_AFTER};
 
     use super::*;
     use crate::http::{handle, ClientAddr};

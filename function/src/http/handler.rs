@@ -17,7 +17,7 @@ use super::feedback::{feedback, FEEDBACK_PER_MINUTE};
 use super::files::files;
 use super::parse::{media_format, parse_post, Format, RawFields};
 use super::ratelimit::RateLimiter;
-use super::response::{json_response, Answer, Saved};
+use super::response::{json_response, unsupported_media_type, Answer, Saved};
 use super::save::save;
 use super::slot::slot;
 use super::validate::validate;
@@ -140,19 +140,15 @@ async fn submit<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
         .get(CONTENT_TYPE)
         .map(HeaderValue::as_bytes);
     let Ok(format) = media_format(content_type) else {
-        let accepted = [
+        return unsupported_media_type(&[
             "application/json",
             "application/x-www-form-urlencoded",
             "multipart/form-data",
-        ];
-        return json_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            json!({"error": "unsupported_media_type", "accepted": accepted}),
-        );
+        ]);
     };
     let answer = Answer { format, config };
     let now = deps.clock.now();
-    let client = client_hash(&config.client_hash_salt, client_addr(request));
+    let client = deps.client_of(request);
     // Every post counts, valid or not: the limit is about load, not about content.
     if let Err(wait) = deps.limiter.check(&client, now) {
         tracing::warn!(client = %&client[..8], "rate limited");
@@ -232,8 +228,15 @@ fn is_sibling(path: &str, name: &str) -> bool {
     path.trim_end_matches('/').rsplit('/').next() == Some(name)
 }
 
+impl<S, M, P, U, C> Deps<S, M, P, U, C> {
+    /// The client as the rate limits know it (a salted hash of its address).
+    pub(super) fn client_of(&self, request: &Request<Bytes>) -> String {
+        client_hash(&self.config.client_hash_salt, client_addr(request))
+    }
+}
+
 /// The client address: the transport's, else the nearest proxy's `X-Forwarded-For` entry.
-pub(super) fn client_addr(request: &Request<Bytes>) -> Option<IpAddr> {
+fn client_addr(request: &Request<Bytes>) -> Option<IpAddr> {
     if let Some(ClientAddr(ip)) = request.extensions().get::<ClientAddr>() {
         return Some(*ip);
     }

@@ -130,18 +130,13 @@ impl Answer<'_> {
     }
 
     pub(super) fn rate_limited(&self, wait: Duration) -> Response<Bytes> {
-        let seconds = wait.as_secs().max(1);
-        let mut response = match self.format.is_form() {
-            false => json_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                json!({"error": "rate_limited", "retry_after": seconds}),
+        match self.format.is_form() {
+            false => rate_limited_json(wait),
+            true => retry_after(
+                self.back_to_form(&RawFields::default(), &[("form", "rate_limited")]),
+                wait,
             ),
-            true => self.back_to_form(&RawFields::default(), &[("form", "rate_limited")]),
-        };
-        response
-            .headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(seconds));
-        response
+        }
     }
 
     fn unavailable(&self) -> Response<Bytes> {
@@ -241,6 +236,28 @@ pub(super) fn see_other(location: &str) -> Response<Bytes> {
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// `response` with `Retry-After`: whole seconds, at least one.
+pub(super) fn retry_after(mut response: Response<Bytes>, wait: Duration) -> Response<Bytes> {
+    let seconds = wait.as_secs().max(1);
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// The `429` a script gets from any route: the wait in the body and in `Retry-After`.
+pub(super) fn rate_limited_json(wait: Duration) -> Response<Bytes> {
+    let seconds = wait.as_secs().max(1);
+    let body = json!({"error": "rate_limited", "retry_after": seconds});
+    retry_after(json_response(StatusCode::TOO_MANY_REQUESTS, body), wait)
+}
+
+/// The `415` of a route, naming the media types it takes.
+pub(super) fn unsupported_media_type(accepted: &[&str]) -> Response<Bytes> {
+    let body = json!({"error": "unsupported_media_type", "accepted": accepted});
+    json_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, body)
 }
 
 pub(super) fn json_response(status: StatusCode, body: serde_json::Value) -> Response<Bytes> {

@@ -10,15 +10,14 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::code::Code;
-use super::handler::{client_addr, Deps};
-use super::response::json_response;
+use super::handler::Deps;
+use super::response::{json_response, rate_limited_json};
 use super::validate::is_submission_id;
 use crate::clock::Clock;
 use crate::contract::{field, FileType};
 use crate::mail::Mailer;
 use crate::spool::Spool;
 use crate::store::TicketStore;
-use crate::ticket::client_hash;
 use crate::uploads::{check_size, pending_prefix, safe_name, PendingKey, Uploads, SLOT_EXPIRY};
 
 /// A slot request is a few short fields.
@@ -44,17 +43,9 @@ pub(super) async fn slot<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clo
     if !rules.enabled() {
         return json_response(StatusCode::NOT_FOUND, json!({"error": "attachments_off"}));
     }
-    let client = client_hash(&config.client_hash_salt, client_addr(request));
+    let client = deps.client_of(request);
     if let Err(wait) = deps.slot_limiter.check(&client, deps.clock.now()) {
-        let seconds = wait.as_secs().max(1);
-        let mut response = json_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            json!({"error": "rate_limited", "retry_after": seconds}),
-        );
-        response
-            .headers_mut()
-            .insert(http::header::RETRY_AFTER, seconds.into());
-        return response;
+        return rate_limited_json(wait);
     }
     let body = request.body();
     let parsed = (body.len() <= MAX_SLOT_BODY)
