@@ -285,8 +285,18 @@ impl Uploads for FileUploads {
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<String>, UploadError> {
+        // Only the prefix's own folder is walked (a slot counts one submission's uploads, not
+        // every ticket's); a folder that is not there holds nothing.
+        let folder = prefix.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let start = match folder {
+            "" => self.dir.clone(),
+            folder => match self.path(folder) {
+                Some(start) if start.is_dir() => start,
+                _ => return Ok(Vec::new()),
+            },
+        };
         let mut keys = Vec::new();
-        for entry in walkdir::WalkDir::new(&self.dir).min_depth(1) {
+        for entry in walkdir::WalkDir::new(&start).min_depth(1) {
             let entry = entry.map_err(|e| UploadError::Unavailable(e.to_string()))?;
             let Ok(relative) = entry.path().strip_prefix(&self.dir) else {
                 continue;
@@ -401,6 +411,11 @@ mod tests {
             block_on(uploads.list("")).unwrap(),
             ["tickets/HC-1/u/a.txt"]
         );
+        // A prefix walks its own folder only; one cut inside a name, or a folder not there.
+        let within = block_on(uploads.list("tickets/HC-1/u/a")).unwrap();
+        assert_eq!(within, ["tickets/HC-1/u/a.txt"]);
+        assert!(block_on(uploads.list("pending/none/")).unwrap().is_empty());
+        assert!(block_on(uploads.list(".meta/")).unwrap().is_empty());
         let link = block_on(uploads.link("tickets/HC-1/u/a.txt", Duration::from_secs(60))).unwrap();
         let (key, query) = split(&link);
         let (bytes, content_type, name) = uploads.open_link(&key, &query).unwrap();
