@@ -12,6 +12,7 @@ use bytes::Bytes;
 use http::StatusCode;
 use serde_json::json;
 use support::{clients, endpoint, fresh_resources, sdk_config, Stack, StackOptions, SITE};
+use ticket_function::aws::aws_config::timeout::TimeoutConfig;
 use ticket_function::aws::aws_sdk_dynamodb::types::AttributeValue;
 use ticket_function::aws::{aws_sdk_dynamodb, dynamodb_config, DynamoStore, PARTITION_KEY};
 use ticket_function::store::{FeedbackFilter, FeedbackStore};
@@ -37,7 +38,14 @@ async fn patient_stack() -> (Stack, String) {
     let (_, mailer, spool, uploads, mut config) =
         clients(StackOptions::default(), &resources).await;
     config.store_timeout = Duration::from_secs(120);
+    // The connect timeout too: 200 connections at once overflow moto's small accept backlog, and
+    // the kernel's SYN retry (1 s) outlasts the production 500 ms connect timeout.
+    let patience = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(30))
+        .operation_timeout(config.store_timeout)
+        .build();
     let dynamo = dynamodb_config(&sdk_config().await, config.store_timeout)
+        .timeout_config(patience)
         .endpoint_url(endpoint())
         .build();
     let client = aws_sdk_dynamodb::Client::from_conf(dynamo);
