@@ -1,6 +1,7 @@
 //! `helpcenter check`: every diagnostic `build` would give, without writing anything, plus what
-//! matters to writers before a release: articles no other page links to, empty categories, the
-//! translation status of each language, and (on request) external links.
+//! matters to writers before a release: articles no other page links to, empty categories,
+//! snippets no page includes, the translation status of each language, and (on request) external
+//! links.
 //!
 //! A translation is "behind" when the default language's article has a later `updated` date than
 //! the translation (or the translation has none): the original changed after it was translated.
@@ -78,6 +79,7 @@ pub fn check(
     let inspect = |site: &Site, links: &[&(PathBuf, SiteLink)], diagnostics: &Diagnostics| {
         unlinked_articles(site, links, diagnostics);
         empty_categories(site, diagnostics);
+        unused_snippets(site, diagnostics);
         let translations = translation_status(site, diagnostics);
         let external = if external.is_some() {
             external::collect(site)
@@ -168,6 +170,18 @@ fn empty_categories(site: &Site, diagnostics: &Diagnostics) {
                 category.id
             ),
             "add an article to the folder, or remove the category from every language",
+        ));
+    }
+}
+
+fn unused_snippets(site: &Site, diagnostics: &Diagnostics) {
+    for (path, _) in site.snippets.iter().filter(|(_, used)| !used) {
+        let name = path.file_stem().unwrap_or_default().to_string_lossy();
+        diagnostics.push(Diagnostic::warning(
+            path,
+            None,
+            format!("unused snippet: no page includes `{{{{#snippet {name}}}}}`"),
+            "include it where it belongs with that line, or delete the file",
         ));
     }
 }

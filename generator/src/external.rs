@@ -60,9 +60,9 @@ fn links_of<M>(doc: &Doc<M>, links: &mut Vec<ExternalLink>) {
     for (event, range) in Parser::new_ext(&doc.body, markdown::options()).into_offset_iter() {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
             if dest_url.starts_with("http://") || dest_url.starts_with("https://") {
-                let line = doc.body_line + line_of(&doc.body, range.start) - 1;
+                let (file, line) = doc.origins.locate(line_of(&doc.body, range.start) - 1);
                 links.push(ExternalLink {
-                    file: doc.path.clone(),
+                    file: file.to_path_buf(),
                     line,
                     url: dest_url.to_string(),
                 });
@@ -164,7 +164,8 @@ mod tests {
             path: PathBuf::from("content/en/a.md"),
             meta: (),
             body: body.to_string(),
-            body_line: 4,
+            origins: crate::load::Origins::file(std::path::Path::new("content/en/a.md"), 4),
+            includes: Vec::new(),
             lines: Default::default(),
             unparsed: false,
         };

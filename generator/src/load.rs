@@ -1,7 +1,7 @@
 //! Step 1, load: walks `content/`, reads every file once and parses its front matter. Knows the
 //! folder layout; knows nothing of URLs or pages (that is the model's job).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -13,6 +13,10 @@ use walkdir::WalkDir;
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostics::{line_of, Diagnostic, Diagnostics};
 use crate::frontmatter::{self, KeyLines};
+
+mod snippets;
+
+pub use snippets::{Origins, Snippet, SNIPPETS_DIR};
 
 pub const INDEX_FILE: &str = "_index.md";
 pub const CONTACT_FILE: &str = "contact.md";
@@ -90,9 +94,13 @@ pub struct DepartmentText {
 pub struct Doc<M> {
     pub path: PathBuf,
     pub meta: M,
+    /// The Markdown, with its snippets put in.
     pub body: String,
-    /// 1-based line of the file where `body` starts.
-    pub body_line: usize,
+    /// Where each line of `body` was written (this file from the line after the front matter,
+    /// or a snippet's).
+    pub origins: Origins,
+    /// The snippet files `body` includes.
+    pub includes: Vec<PathBuf>,
     /// The line of each front matter key, for problems found after loading.
     pub lines: KeyLines,
     /// The front matter did not parse (that error is reported): `meta` holds placeholders so
@@ -131,6 +139,8 @@ pub struct LangSource {
     pub audiences: BTreeMap<String, Doc<IndexMeta>>,
     pub categories: BTreeMap<(String, String), Doc<CategoryMeta>>,
     pub articles: BTreeMap<ArticleKey, Doc<ArticleMeta>>,
+    /// By name (the file's stem).
+    pub snippets: BTreeMap<String, Snippet>,
 }
 
 /// The whole content folder, read.
@@ -142,6 +152,8 @@ pub struct Source {
     pub languages: BTreeMap<String, LangSource>,
     /// Files under `content/static/`, relative to it.
     pub static_files: Vec<PathBuf>,
+    /// Every snippet file, and whether any page includes it.
+    pub snippets: Vec<(PathBuf, bool)>,
 }
 
 /// What a Markdown file is, from where it sits.
@@ -151,6 +163,7 @@ enum Place {
     Audience(String, String),
     Category(String, String, String),
     Article(String, ArticleKey),
+    Snippet(String, String),
 }
 
 /// Reads `content_dir`. Problems go to `diagnostics`; a file with a problem is left out.
@@ -191,7 +204,11 @@ pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec
     }
     let docs: Vec<(Place, RawDoc)> = places
         .into_par_iter()
-        .map(|(path, place)| (place, read(path, diagnostics)))
+        .map(|(path, place)| {
+            // A snippet is Markdown only, without front matter.
+            let front_matter = !matches!(place, Place::Snippet(..));
+            (place, read(path, front_matter, diagnostics))
+        })
         .collect();
     let mut languages: BTreeMap<String, LangSource> = config
         .languages
@@ -201,11 +218,13 @@ pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec
     for (place, raw) in docs {
         insert(&mut languages, place, raw, diagnostics);
     }
+    let snippets = expand_snippets(&mut languages, content_dir, &config, diagnostics);
     Ok(Source {
         content_dir: content_dir.to_path_buf(),
         config,
         languages,
         static_files,
+        snippets,
     })
 }
 
@@ -217,6 +236,13 @@ fn check_folder(rel: &Path, path: &Path, config: &Config, diagnostics: &Diagnost
     }
     let allowed: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
     match parts.as_slice() {
+        [lang, SNIPPETS_DIR] if allowed.contains(lang) => {}
+        [lang, SNIPPETS_DIR, _, ..] if allowed.contains(lang) => diagnostics.push(Diagnostic::error(
+            path,
+            None,
+            "folders inside a snippets folder are not part of the help center",
+            format!("snippets sit directly in {lang}/{SNIPPETS_DIR}/ and are included by their file name, without a slash"),
+        )),
         [lang] if !allowed.contains(lang) => diagnostics.push(Diagnostic::error(
             path,
             None,
@@ -261,6 +287,12 @@ fn classify(rel: &Path, config: &Config) -> Result<Option<Place>, (String, Strin
         .iter()
         .any(|l| Some(&l.code.as_str()) == parts.first());
     let known_audience = |a: &str| config.audiences.iter().any(|x| x == a);
+    if known_lang && parts.len() == 3 && parts[1] == SNIPPETS_DIR {
+        let name = snippets::snippet_name(parts[2]).map_err(|problem| {
+            (problem, "name a snippet file like `billing-contacts.md`: letters, digits, `-` and `_`, ending in .md".to_string())
+        })?;
+        return Ok(Some(Place::Snippet(parts[0].to_string(), name.to_string())));
+    }
     if !known_lang || (parts.len() >= 3 && !known_audience(parts[1])) {
         return Ok(None); // its folder is reported once by check_folder
     }
@@ -301,7 +333,7 @@ struct RawDoc {
 
 /// Reads and splits a file. A file that cannot be read or split still exists: its problem is
 /// reported and it becomes a page with placeholder front matter (and the whole text as body).
-fn read(path: PathBuf, diagnostics: &Diagnostics) -> RawDoc {
+fn read(path: PathBuf, front_matter: bool, diagnostics: &Diagnostics) -> RawDoc {
     let Some(text) = read_text(&path, diagnostics) else {
         return RawDoc {
             path,
@@ -310,6 +342,14 @@ fn read(path: PathBuf, diagnostics: &Diagnostics) -> RawDoc {
             body_line: 1,
         };
     };
+    if !front_matter {
+        return RawDoc {
+            path,
+            yaml: None,
+            body: text,
+            body_line: 1,
+        };
+    }
     match frontmatter::split(&text, &path) {
         Ok(split) => RawDoc {
             yaml: Some(split.yaml.to_string()),
@@ -371,10 +411,11 @@ fn parse<M: Meta>(raw: RawDoc, diagnostics: &Diagnostics) -> Doc<M> {
         )
     });
     Doc {
+        origins: Origins::file(&raw.path, raw.body_line),
         path: raw.path,
         meta,
         body: raw.body,
-        body_line: raw.body_line,
+        includes: Vec::new(),
         lines,
         unparsed,
     }
@@ -400,7 +441,8 @@ fn insert(
         | Place::Contact(c)
         | Place::Audience(c, _)
         | Place::Category(c, _, _)
-        | Place::Article(c, _) => c.clone(),
+        | Place::Article(c, _)
+        | Place::Snippet(c, _) => c.clone(),
     };
     let target = languages.entry(code).or_default();
     // Each arm parses into its own front matter type.
@@ -416,7 +458,82 @@ fn insert(
         Place::Article(_, key) => {
             target.articles.insert(key, parse(raw, diagnostics));
         }
+        Place::Snippet(_, name) => {
+            let (path, body) = (raw.path, raw.body);
+            target.snippets.insert(name, Snippet { path, body });
+        }
     }
+}
+
+/// Puts the snippets into every page's body: a language's own snippet, else the default
+/// language's. Returns every snippet file and whether a page includes it.
+fn expand_snippets(
+    languages: &mut BTreeMap<String, LangSource>,
+    content_dir: &Path,
+    config: &Config,
+    diagnostics: &Diagnostics,
+) -> Vec<(PathBuf, bool)> {
+    let libraries: BTreeMap<String, BTreeMap<String, Snippet>> = languages
+        .iter_mut()
+        .map(|(code, source)| (code.clone(), std::mem::take(&mut source.snippets)))
+        .collect();
+    let empty = BTreeMap::new();
+    let fallback = libraries.get(&config.default_language).unwrap_or(&empty);
+    let mut used = BTreeSet::new();
+    for (code, source) in languages.iter_mut() {
+        let dir = content_dir.join(code).join(SNIPPETS_DIR);
+        let library = snippets::Library {
+            own: libraries.get(code).unwrap_or(&empty),
+            fallback,
+            dir: &dir,
+        };
+        let mut cx = (&library, diagnostics, &mut used);
+        source.home.iter_mut().for_each(|d| expand_doc(d, &mut cx));
+        source
+            .contact
+            .iter_mut()
+            .for_each(|d| expand_doc(d, &mut cx));
+        source
+            .audiences
+            .values_mut()
+            .for_each(|d| expand_doc(d, &mut cx));
+        source
+            .categories
+            .values_mut()
+            .for_each(|d| expand_doc(d, &mut cx));
+        source
+            .articles
+            .values_mut()
+            .for_each(|d| expand_doc(d, &mut cx));
+    }
+    libraries
+        .into_values()
+        .flat_map(BTreeMap::into_values)
+        .map(|s| {
+            let is_used = used.contains(&s.path);
+            (s.path, is_used)
+        })
+        .collect()
+}
+
+fn expand_doc<M>(
+    doc: &mut Doc<M>,
+    (library, diagnostics, used): &mut (
+        &snippets::Library<'_>,
+        &Diagnostics,
+        &mut BTreeSet<PathBuf>,
+    ),
+) {
+    if !snippets::mentions_snippets(&doc.body) {
+        return;
+    }
+    let (expanded, problems) =
+        snippets::expand(&doc.body, &doc.path, doc.origins.body_line(), library);
+    problems.into_iter().for_each(|d| diagnostics.push(d));
+    used.extend(expanded.includes.iter().cloned());
+    doc.body = expanded.body;
+    doc.origins = expanded.origins;
+    doc.includes = expanded.includes;
 }
 
 #[cfg(test)]
@@ -429,7 +546,7 @@ mod tests {
         let path = dir.path().join("a.md");
         std::fs::write(&path, b"---\ntitle: A\n---\nbad \xff here\n## Heading\n").unwrap();
         let diagnostics = Diagnostics::default();
-        let raw = read(path, &diagnostics);
+        let raw = read(path, true, &diagnostics);
         let found = diagnostics.into_sorted();
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].line, Some(4));
@@ -443,11 +560,14 @@ mod tests {
         let path = dir.path().join("reset-password.md");
         std::fs::write(&path, "---\ntitle: A\ntitle: B\n---\n## Check\n").unwrap();
         let diagnostics = Diagnostics::default();
-        let doc: Doc<ArticleMeta> = parse(read(path, &diagnostics), &diagnostics);
+        let doc: Doc<ArticleMeta> = parse(read(path, true, &diagnostics), &diagnostics);
         assert_eq!(diagnostics.into_sorted()[0].line, Some(3));
         assert!(doc.unparsed);
         assert_eq!(doc.meta.title, "reset-password");
-        assert_eq!((doc.body.as_str(), doc.body_line), ("## Check\n", 5));
+        assert_eq!(
+            (doc.body.as_str(), doc.origins.body_line()),
+            ("## Check\n", 5)
+        );
         assert_eq!(
             placeholder_title(Path::new("content/en/users/account/_index.md")),
             "account"

@@ -36,6 +36,10 @@ const EXPECTED: &[(&str, &str, Option<usize>, &str)] = &[
     ("missing-label-translation", "it/users/account/_index.md", None, "missing required label translation: users/account/_index.md does not exist in `it`"),
     ("missing-subcategory-title", "it/users/account/_index.md", Some(4), "missing required label translation: subcategory `sign-in` has no title in `it`"),
     ("several-errors", "en/users/account/change-email.md", Some(5), "unknown field `author`"),
+    ("snippet-unknown", "en/users/account/change-email.md", Some(12), "unknown snippet `nope`"),
+    ("snippet-slash", "en/users/account/change-email.md", Some(12), "snippet name `billing/contacts` has a slash"),
+    // Reported once, where the cycle closes, though every page that includes `a` meets it.
+    ("snippet-cycle", "en/_snippets/b.md", Some(3), "snippet cycle: snippet-cycle/en/users/account/change-email.md → snippet-cycle/en/_snippets/a.md → snippet-cycle/en/_snippets/b.md → snippet-cycle/en/_snippets/a.md"),
     ("several-errors", "en/users/account/reset-password.md", Some(11), "broken link: `change-mail.md` is not an article"),
 ];
 

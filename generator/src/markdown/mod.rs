@@ -4,13 +4,14 @@
 //! anchor checks), links to check once every page is known, and plain text (for search).
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{
     BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
 use crate::diagnostics::{line_of, Diagnostic};
+use crate::load::Origins;
 
 mod markup;
 
@@ -19,10 +20,8 @@ use markup::LinkKind;
 
 /// How the document's surroundings answer the renderer's questions.
 pub struct Context<'a> {
-    /// The source file, for diagnostics.
-    pub path: &'a Path,
-    /// Line of the file where the body starts.
-    pub body_line: usize,
+    /// Where each line of the body was written (its file, or a snippet's), for diagnostics.
+    pub origins: &'a Origins,
     pub allow_html: bool,
     /// Prefix for site paths (`/en/…` → `{base}/en/…`).
     pub base: &'a str,
@@ -34,6 +33,9 @@ pub struct Context<'a> {
     /// Label of a heading's anchor link, for screen readers.
     pub anchor_label: &'a str,
 }
+
+/// A file and a 1-based line in it.
+type Spot<'a> = (&'a Path, usize);
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
@@ -58,7 +60,8 @@ pub struct SiteLink {
     /// The page's URL (with the base path), empty for a link within the same page.
     pub url: String,
     pub anchor: Option<String>,
-    /// Line in the source file.
+    /// The file it was written in (the page's, or a snippet's) and the line there.
+    pub file: PathBuf,
     pub line: usize,
     /// An image or other file rather than a page.
     pub is_file: bool,
@@ -95,7 +98,7 @@ pub fn render(body: &str, cx: &Context<'_>) -> (Rendered, Vec<Diagnostic>) {
     let mut parser = Parser::new_ext(body, options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {
         // Counted only where needed: counting for every event made rendering quadratic.
-        let line = || cx.body_line + line_of(body, range.start) - 1;
+        let line = || cx.origins.locate(line_of(body, range.start) - 1);
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let inner = take_until_end(&mut parser);
@@ -254,7 +257,7 @@ impl State<'_, '_> {
         markup::callout_open(class, self.cx.callout_titles[i])
     }
 
-    fn link_open(&mut self, link_type: LinkType, dest: &str, title: &str, line: usize) -> String {
+    fn link_open(&mut self, link_type: LinkType, dest: &str, title: &str, at: Spot<'_>) -> String {
         if link_type == LinkType::Email {
             return markup::link_open(LinkKind::Email, dest, title);
         }
@@ -265,16 +268,16 @@ impl State<'_, '_> {
             return markup::link_open(LinkKind::External, dest, title);
         }
         let url = self
-            .site_url(dest, line, false)
+            .site_url(dest, at, false)
             .unwrap_or_else(|| dest.to_string());
         markup::link_open(LinkKind::Internal, &url, title)
     }
 
-    fn image(&mut self, dest: &str, title: &str, inner: &[Event<'_>], line: usize) -> String {
+    fn image(&mut self, dest: &str, title: &str, inner: &[Event<'_>], at: Spot<'_>) -> String {
         let src = if is_external(dest) {
             dest.to_string()
         } else {
-            self.site_url(dest, line, true)
+            self.site_url(dest, at, true)
                 .unwrap_or_else(|| dest.to_string())
         };
         markup::image(&src, &plain_text(inner), title)
@@ -282,7 +285,7 @@ impl State<'_, '_> {
 
     /// The URL of a link within the site, recording it for the later check; `None` leaves the
     /// destination as written (relative file links, `mailto:` and other schemes).
-    fn site_url(&mut self, dest: &str, line: usize, is_file: bool) -> Option<String> {
+    fn site_url(&mut self, dest: &str, (file, line): Spot<'_>, is_file: bool) -> Option<String> {
         let (path, anchor) = match dest.split_once('#') {
             Some((p, a)) => (p, Some(a.to_string())),
             None => (dest, None),
@@ -293,7 +296,7 @@ impl State<'_, '_> {
             match (self.cx.resolve_md)(path, anchor.as_deref()) {
                 Some(url) => url,
                 None => {
-                    self.problems.push(Diagnostic::error(self.cx.path, Some(line), format!("broken link: `{path}` is not an article, category or page of the help center"), "link to another Markdown file by its path relative to this file, e.g. `../billing/refunds.md`; check the spelling and that it is not a draft"));
+                    self.problems.push(Diagnostic::error(file, Some(line), format!("broken link: `{path}` is not an article, category or page of the help center"), "link to another Markdown file by its path relative to this file (in a snippet: relative to the page that includes it), e.g. `../billing/refunds.md`; check the spelling and that it is not a draft"));
                     return None;
                 }
             }
@@ -309,6 +312,7 @@ impl State<'_, '_> {
         self.out.links.push(SiteLink {
             url,
             anchor,
+            file: file.to_path_buf(),
             line,
             is_file,
         });
@@ -359,9 +363,9 @@ mod tests {
         let resolve = |p: &str, _: Option<&str>| {
             (p == "../billing/refunds.md").then(|| "/en/users/billing/refunds/".to_string())
         };
+        let origins = Origins::file(Path::new("content/en/users/account/a.md"), 5);
         let cx = Context {
-            path: Path::new("content/en/users/account/a.md"),
-            body_line: 5,
+            origins: &origins,
             allow_html,
             base: "",
             resolve_md: &resolve,
@@ -422,6 +426,7 @@ mod tests {
             SiteLink {
                 url: "/en/users/billing/refunds/".into(),
                 anchor: Some("when".into()),
+                file: "content/en/users/account/a.md".into(),
                 line: 5,
                 is_file: false
             }

@@ -14,8 +14,8 @@ use crate::frontmatter::KeyLines;
 use crate::i18n::Strings;
 use crate::ids::{ArticleId, AudienceId, CategoryId, LangId, PerLanguage, TiSlice, TiVec};
 use crate::load::{
-    ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, LangSource, Source,
-    CONTACT_FILE, INDEX_FILE,
+    ArticleKey, ArticleMeta, CategoryMeta, ContactMeta, Doc, IndexMeta, LangSource, Origins,
+    Source, CONTACT_FILE, INDEX_FILE,
 };
 
 mod contract;
@@ -70,6 +70,8 @@ pub struct Site {
     pub articles: TiVec<ArticleId, Article>,
     pub contract: TicketContract,
     pub static_files: Vec<PathBuf>,
+    /// Every snippet file, and whether a page includes it.
+    pub snippets: Vec<(PathBuf, bool)>,
     by_key: HashMap<(String, String, String), ArticleId>,
 }
 
@@ -96,6 +98,7 @@ impl Site {
             config,
             mut languages,
             static_files,
+            snippets,
         } = source;
         let langs: PerLanguage<Language> = config
             .languages
@@ -165,6 +168,7 @@ impl Site {
             articles,
             contract,
             static_files,
+            snippets,
             by_key,
         };
         // The articles' URLs come from urls.rs, which needs the whole site.
@@ -377,8 +381,9 @@ impl Folders<'_> {
             let doc = |l: LangId| Doc {
                 path: self.path(l, rel),
                 meta: synthesize(),
+                origins: Origins::file(&self.path(l, rel), 1),
                 body: String::new(),
-                body_line: 1,
+                includes: Vec::new(),
                 lines: KeyLines::default(),
                 unparsed: false,
             };

@@ -160,8 +160,7 @@ impl<'s> Renderer<'s> {
         let t = &self.strings[l];
         let get = |k: &'static str| -> &str { t.get(k).map_or(k, String::as_str) };
         let cx = markdown::Context {
-            path: &doc.path,
-            body_line: doc.body_line,
+            origins: &doc.origins,
             allow_html: site.config.markdown.allow_html,
             base: site.base(),
             resolve_md: &resolve,
@@ -179,7 +178,8 @@ impl<'s> Renderer<'s> {
             return Err(problems);
         }
         let links = rendered.links.iter().cloned();
-        out.links.extend(links.map(|link| (doc.path.clone(), link)));
+        out.links
+            .extend(links.map(|link| (link.file.clone(), link)));
         Ok(rendered)
     }
 }

@@ -17,9 +17,9 @@ Check the spam folder.\n\n\
 
 fn rendered(body: &str) -> markdown::Rendered {
     let resolve = |_: &str, _: Option<&str>| None;
+    let origins = crate::load::Origins::file(Path::new("content/en/users/account/a.md"), 1);
     let cx = markdown::Context {
-        path: Path::new("content/en/users/account/a.md"),
-        body_line: 1,
+        origins: &origins,
         allow_html: false,
         base: "",
         resolve_md: &resolve,

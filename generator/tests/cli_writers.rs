@@ -1,0 +1,127 @@
+//! The writers' tools for moving and sharing content: snippets (`content/<lang>/_snippets/`),
+//! aliases of moved articles, `check --since`, and translation status from git history.
+
+mod cli_support;
+
+use std::path::Path;
+
+use cli_support::*;
+use scraper::{Html, Selector};
+
+fn page(out: &Path, url_path: &str) -> Html {
+    let file = out
+        .join(url_path.trim_start_matches('/'))
+        .join("index.html");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    Html::parse_document(&text)
+}
+
+fn texts(doc: &Html, css: &str) -> Vec<String> {
+    let selector = Selector::parse(css).unwrap();
+    doc.select(&selector)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+fn hrefs(doc: &Html, css: &str) -> Vec<String> {
+    let selector = Selector::parse(css).unwrap();
+    doc.select(&selector)
+        .filter_map(|e| e.value().attr("href").map(str::to_string))
+        .collect()
+}
+
+fn build(dir: &Path) -> std::process::Output {
+    run(dir, &["build", "--out", "public"])
+}
+
+#[test]
+fn snippets_join_the_page_with_their_headings_and_links_and_fall_back_to_the_default_language() {
+    let dir = workspace(&fixture("minimal"));
+    let content = dir.path().join("content");
+    write(
+        &content.join("en/_snippets/need-help.md"),
+        "## Still stuck?\n\nAsk [the team](../../contact.md).\n\n### By email\n\nRead [the email steps](change-email.md).\n",
+    );
+    write(
+        &content.join("en/_snippets/unused.md"),
+        "Nobody includes me.\n",
+    );
+    for lang in ["en", "it"] {
+        let article = content.join(lang).join("users/account/reset-password.md");
+        let text = std::fs::read_to_string(&article).unwrap();
+        std::fs::write(&article, format!("{text}\n{{{{#snippet need-help}}}}\n")).unwrap();
+    }
+    let output = build(dir.path());
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let out = dir.path().join("public");
+    for lang in ["en", "it"] {
+        let doc = page(&out, &format!("/{lang}/users/account/reset-password/"));
+        let toc = texts(&doc, ".toc a");
+        assert!(
+            toc.ends_with(&["Still stuck?".into(), "By email".into()]),
+            "{lang}: {toc:?}"
+        );
+        let links = hrefs(&doc, ".prose a");
+        assert!(
+            links.contains(&format!("/{lang}/contact/")),
+            "{lang}: {links:?}"
+        );
+        assert!(
+            links.contains(&format!("/{lang}/users/account/change-email/")),
+            "{lang}: {links:?}"
+        );
+    }
+
+    let report = json(&run(dir.path(), &["check", "--format", "json"]));
+    let unused: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().starts_with("unused snippet"))
+        .collect();
+    assert_eq!(unused.len(), 1, "{report:#}");
+    assert_eq!(unused[0]["file"], "content/en/_snippets/unused.md");
+}
+
+#[test]
+fn a_language_s_own_snippet_wins_and_a_broken_link_in_a_snippet_is_reported_in_the_snippet() {
+    let dir = workspace(&fixture("minimal"));
+    let content = dir.path().join("content");
+    write(&content.join("en/_snippets/note.md"), "English note.\n");
+    write(
+        &content.join("it/_snippets/note.md"),
+        "Nota italiana.\n\nSee [gone](nope.md).\n",
+    );
+    for lang in ["en", "it"] {
+        let article = content.join(lang).join("users/account/reset-password.md");
+        let text = std::fs::read_to_string(&article).unwrap();
+        std::fs::write(&article, format!("{text}\n{{{{#snippet note}}}}\n")).unwrap();
+    }
+    let output = build(dir.path());
+    assert_eq!(code(&output), 1);
+    let stderr = stderr(&output);
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        ["error: content/it/_snippets/note.md:3: broken link: `nope.md` is not an article, category or page of the help center"]
+    );
+
+    std::fs::write(content.join("it/_snippets/note.md"), "Nota italiana.\n").unwrap();
+    let output = build(dir.path());
+    assert_eq!(
+        code(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let out = dir.path().join("public");
+    let it =
+        std::fs::read_to_string(out.join("it/users/account/reset-password/index.html")).unwrap();
+    let en =
+        std::fs::read_to_string(out.join("en/users/account/reset-password/index.html")).unwrap();
+    assert!(it.contains("Nota italiana.") && !it.contains("English note."));
+    assert!(en.contains("English note.") && !en.contains("Nota italiana."));
+}
