@@ -16,10 +16,11 @@ use crate::links::{self, PageLinks};
 use crate::markdown::SiteLink;
 use crate::model::Site;
 use crate::page::Page;
+use crate::redirects;
 use crate::render::{Output, Renderer, SearchEntry};
 use crate::search;
 use crate::sitemap;
-use crate::urls::{self, CONTRACT_FILE, ROBOTS_FILE, SITEMAP_FILE};
+use crate::urls::{self, CONTRACT_FILE, REDIRECTS_FILE, ROBOTS_FILE, SITEMAP_FILE};
 use crate::write::{Staged, Staging};
 use crate::{i18n, load};
 
@@ -148,6 +149,7 @@ pub fn run(
         inspect(&site, &links, &diagnostics);
     }
     report_untranslated(&site, &diagnostics);
+    report_redirect_limit(&site, &diagnostics);
     if diagnostics.has_errors() {
         return Err(BuildError::Content(diagnostics.into_sorted()));
     }
@@ -364,6 +366,14 @@ fn report_untranslated(site: &Site, diagnostics: &Diagnostics) {
     }
 }
 
+fn report_redirect_limit(site: &Site, diagnostics: &Diagnostics) {
+    let n = site.aliases.len();
+    if n > redirects::CLOUDFLARE_LIMIT {
+        let config = site.content_dir.join(crate::config::CONFIG_FILE);
+        diagnostics.push(Diagnostic::warning(config, None, format!("{n} aliases: Cloudflare Pages applies only the first {} lines of {REDIRECTS_FILE}", redirects::CLOUDFLARE_LIMIT), "the pages at the old paths still send visitors on; remove aliases nobody uses any more"));
+    }
+}
+
 /// Sitemap, robots.txt, the ticket contract, search indexes and the content's static files.
 fn write_site_files(
     site: &Site,
@@ -382,6 +392,16 @@ fn write_site_files(
     write(SITEMAP_FILE, sitemap::sitemap_xml(site, pages).as_bytes())?;
     write(ROBOTS_FILE, renderer.robots().map_err(content)?.as_bytes())?;
     write(CONTRACT_FILE, site.contract.to_json().as_bytes())?;
+    if !site.aliases.is_empty() {
+        write(REDIRECTS_FILE, redirects::redirects_file(site).as_bytes())?;
+    }
+    for alias in &site.aliases {
+        let html = renderer.redirect(alias).map_err(content)?;
+        write(
+            &urls::output_file(&site.alias_url(alias), site.base()),
+            html.as_bytes(),
+        )?;
+    }
     if !skip_search {
         write_search_bundles(site, outputs, staging)?;
     }

@@ -12,7 +12,9 @@ use serde::de::DeserializeOwned;
 use crate::diagnostics::Diagnostic;
 
 pub(crate) use fields::HINT;
-pub use fields::{check_slug, date, parse_date, slug, title, Invalid, SLUG_RULE};
+pub use fields::{
+    aliases, check_alias, check_slug, date, parse_date, slug, title, Invalid, ALIAS_RULE, SLUG_RULE,
+};
 pub use lines::KeyLines;
 
 /// A file split at its front matter.

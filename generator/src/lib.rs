@@ -18,6 +18,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod page;
+pub mod redirects;
 pub mod render;
 pub mod report;
 pub mod search;

@@ -41,6 +41,10 @@ pub struct ArticleMeta {
     /// One URL segment ([`frontmatter::SLUG_RULE`]).
     #[serde(default, deserialize_with = "frontmatter::slug")]
     pub slug: Option<String>,
+    /// Old paths of the article under its language ([`frontmatter::ALIAS_RULE`]): each gets a
+    /// page that sends visitors here.
+    #[serde(default, deserialize_with = "frontmatter::aliases")]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -6,13 +6,15 @@
 //! site root (`en/users/index.html`).
 
 use crate::ids::{ArticleId, AudienceId, CategoryId, LangId};
-use crate::model::{Site, Target};
+use crate::model::{Alias, Site, Target};
 use crate::page::Page;
 
 /// The folder of the theme's (hashed) CSS, JS and other static files in the built site.
 pub const ASSETS_DIR: &str = "assets";
 pub const SITEMAP_FILE: &str = "sitemap.xml";
 pub const ROBOTS_FILE: &str = "robots.txt";
+/// Old paths and where they lead, for hosts that read it (Netlify, Cloudflare Pages).
+pub const REDIRECTS_FILE: &str = "_redirects";
 pub use ticket_function::contract::CONTRACT_FILE;
 /// The folder of a language's search bundle, under that language's home (`en/pagefind/`).
 pub const SEARCH_DIR: &str = "pagefind";
@@ -87,6 +89,16 @@ impl Site {
             self.category_url(l, category),
             self.article_slug(l, a)
         )
+    }
+
+    /// The URL of an article's old path: a folder, or the file itself when it ends in `.html`.
+    pub fn alias_url(&self, alias: &Alias) -> String {
+        let slash = if alias.path.ends_with(".html") {
+            ""
+        } else {
+            "/"
+        };
+        format!("{}{}{slash}", self.home_url(alias.lang), alias.path)
     }
 
     /// The last segment of an article's URL in language `l`: its `slug`, else its file name.

@@ -36,6 +36,12 @@ const EXPECTED: &[(&str, &str, Option<usize>, &str)] = &[
     ("missing-label-translation", "it/users/account/_index.md", None, "missing required label translation: users/account/_index.md does not exist in `it`"),
     ("missing-subcategory-title", "it/users/account/_index.md", Some(4), "missing required label translation: subcategory `sign-in` has no title in `it`"),
     ("several-errors", "en/users/account/change-email.md", Some(5), "unknown field `author`"),
+    ("alias-dotdot", "en/users/account/change-email.md", Some(2), "aliases[0]: `users/../account/old-name` is not an old path of this help center: it has a `.` or `..` segment"),
+    ("alias-absolute-url", "en/users/account/change-email.md", Some(2), "aliases[0]: `https://old.example.com/help/change-email` is not an old path of this help center: it is an absolute URL"),
+    ("alias-other-language", "en/users/account/change-email.md", Some(2), "alias `it/users/account/old-name` starts with a language"),
+    // Once, though the page of every language that shows this doc has it.
+    ("alias-equals-article", "en/users/account/change-email.md", Some(2), "alias `users/account/reset-password` is the path of a page that exists: /en/users/account/reset-password/"),
+    ("alias-collision", "en/users/account/change-email.md", Some(2), "alias `users/account/old-name` (/en/users/account/old-name/) is also an alias of alias-collision/en/users/account/reset-password.md"),
     ("snippet-unknown", "en/users/account/change-email.md", Some(12), "unknown snippet `nope`"),
     ("snippet-slash", "en/users/account/change-email.md", Some(12), "snippet name `billing/contacts` has a slash"),
     // Reported once, where the cycle closes, though every page that includes `a` meets it.

@@ -125,3 +125,129 @@ fn a_language_s_own_snippet_wins_and_a_broken_link_in_a_snippet_is_reported_in_t
     assert!(it.contains("Nota italiana.") && !it.contains("English note."));
     assert!(en.contains("English note.") && !en.contains("Nota italiana."));
 }
+
+/// Adds `line` to the front matter of `path`.
+fn add_key(path: &Path, line: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, text.replacen("---\n", &format!("---\n{line}\n"), 1)).unwrap();
+}
+
+fn attr(doc: &Html, css: &str, name: &str) -> String {
+    let selector = Selector::parse(css).unwrap();
+    let e = doc
+        .select(&selector)
+        .next()
+        .unwrap_or_else(|| panic!("no {css}"));
+    e.value().attr(name).unwrap().to_string()
+}
+
+#[test]
+fn old_paths_send_visitors_to_the_moved_article_in_every_language_that_shows_it() {
+    let dir = workspace(&fixture("minimal"));
+    let content = dir.path().join("content");
+    add_key(
+        &content.join("en/users/account/change-email.md"),
+        "aliases: [users/account/old-email, users/account/legacy.html]",
+    );
+    add_key(
+        &content.join("en/users/account/reset-password.md"),
+        "aliases: [users/sign-in/forgot-password/]",
+    );
+    add_key(
+        &content.join("it/users/account/reset-password.md"),
+        "aliases: [users/account/password-dimenticata]",
+    );
+    let output = build(dir.path());
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let out = dir.path().join("public");
+    let (en, it) = (
+        "This page has moved to",
+        "Questa pagina è stata spostata in",
+    );
+    let cases = [
+        (
+            "en/users/account/old-email/index.html",
+            "/en/users/account/change-email/",
+            en,
+        ),
+        (
+            "en/users/account/legacy.html",
+            "/en/users/account/change-email/",
+            en,
+        ),
+        // Not translated: the Italian page shows the English doc, and its aliases.
+        (
+            "it/users/account/old-email/index.html",
+            "/it/users/account/change-email/",
+            it,
+        ),
+        (
+            "en/users/sign-in/forgot-password/index.html",
+            "/en/users/account/reset-password/",
+            en,
+        ),
+        (
+            "it/users/account/password-dimenticata/index.html",
+            "/it/users/account/reset-password/",
+            it,
+        ),
+    ];
+    for (file, to, moved) in cases {
+        assert_redirect_page(&out.join(file), to, moved);
+    }
+    assert!(
+        !out.join("it/users/sign-in/forgot-password").exists(),
+        "the Italian translation has aliases of its own"
+    );
+    assert_redirects_file_and_sitemap(&out);
+}
+
+/// The page at an old path sends visitors to `to` at once, names it canonical, is not indexed.
+fn assert_redirect_page(file: &Path, to: &str, moved: &str) {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let doc = Html::parse_document(&text);
+    let refresh = attr(&doc, "meta[http-equiv=refresh]", "content");
+    assert_eq!(refresh, format!("0; url={to}"), "{text}");
+    let canonical = attr(&doc, "link[rel=canonical]", "href");
+    assert_eq!(
+        canonical,
+        format!("https://help.tiny.example{to}"),
+        "{text}"
+    );
+    assert_eq!(
+        attr(&doc, "meta[name=robots]", "content"),
+        "noindex",
+        "{text}"
+    );
+    assert_eq!(attr(&doc, "body a", "href"), to, "{text}");
+    assert!(texts(&doc, "body p")[0].starts_with(moved), "{text}");
+}
+
+fn assert_redirects_file_and_sitemap(out: &Path) {
+    let redirects = std::fs::read_to_string(out.join("_redirects")).unwrap();
+    let lines: Vec<&str> = redirects.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        lines,
+        [
+            "/en/users/sign-in/forgot-password/ /en/users/account/reset-password/ 301",
+            "/en/users/account/old-email/ /en/users/account/change-email/ 301",
+            "/en/users/account/legacy.html /en/users/account/change-email/ 301",
+            "/it/users/account/password-dimenticata/ /it/users/account/reset-password/ 301",
+            "/it/users/account/old-email/ /it/users/account/change-email/ 301",
+            "/it/users/account/legacy.html /it/users/account/change-email/ 301",
+        ]
+    );
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/en/users/account/change-email/"));
+    for old in [
+        "old-email",
+        "legacy",
+        "forgot-password",
+        "password-dimenticata",
+    ] {
+        assert!(
+            !sitemap.contains(old),
+            "the sitemap lists only real pages: {old}"
+        );
+    }
+}

@@ -31,6 +31,8 @@ pub enum Invalid {
     NoSuchMonth { text: String, month: i8 },
     #[error("`{slug}` is not a URL segment: {reason}")]
     Slug { slug: String, reason: String },
+    #[error("`{alias}` is not an old path of this help center: {reason}")]
+    Alias { alias: String, reason: String },
 }
 
 impl Invalid {
@@ -48,6 +50,7 @@ impl Invalid {
                 "write an existing date as YYYY-MM-DD, e.g. `updated: {year:04}-{month:02}-{days:02}` for the last day of that month"
             ),
             Invalid::Slug { .. } => SLUG_RULE.into(),
+            Invalid::Alias { .. } => ALIAS_RULE.into(),
         }
     }
 
@@ -58,6 +61,9 @@ impl Invalid {
 
 /// The slug rule, as writers read it (README.md, section Content format, says the same).
 pub const SLUG_RULE: &str = "a slug is lowercase letters (of any script) and digits, in words joined by single `-`, e.g. `reset-password` or `смена-пароля`: no capitals, spaces, `/`, `?`, `#`, `%`, `.` or other punctuation";
+
+/// The alias rule, as writers read it.
+pub const ALIAS_RULE: &str = "an alias is the old path of this article under its language, as its URL had it after `/<language>/`, e.g. `users/account/old-name`: no language, no leading `/`, no `..`, no address of another site";
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -93,6 +99,64 @@ pub fn slug<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error>
     d.deserialize_option(Optional(Checked("a slug", |slug: &str| {
         check_slug(slug).map(|()| slug.to_string())
     })))
+}
+
+/// `aliases`: old paths of the article, each checked by [`check_alias`] and kept without
+/// surrounding slashes.
+pub fn aliases<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct Alias(String);
+    impl<'de> serde::Deserialize<'de> for Alias {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_str(Checked(
+                "an old path like `users/account/old-name`",
+                check_alias,
+            ))
+            .map(Alias)
+        }
+    }
+    let all: Vec<Alias> = serde::Deserialize::deserialize(d)?;
+    Ok(all.into_iter().map(|a| a.0).collect())
+}
+
+/// Whether `alias` can be an old path of a page of this help center; the path without the
+/// slash at its end. (That it is not another language's path needs the settings: the model.)
+pub fn check_alias(alias: &str) -> Result<String, Invalid> {
+    let reason = |reason: &str| {
+        Err(Invalid::Alias {
+            alias: alias.to_string(),
+            reason: reason.to_string(),
+        })
+    };
+    let has_scheme = alias
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'));
+    if alias.starts_with("//") || has_scheme {
+        return reason("it is an absolute URL; an alias is a path of this help center");
+    }
+    if alias.starts_with('/') {
+        return reason("it starts with `/`; write it without the leading slash and language");
+    }
+    let path = alias.strip_suffix('/').unwrap_or(alias);
+    if path.is_empty() {
+        return reason("it is empty");
+    }
+    for segment in path.split('/') {
+        match segment {
+            "" => return reason("it has an empty segment (`//`)"),
+            "." | ".." => return reason("it has a `.` or `..` segment"),
+            _ => {}
+        }
+        if let Some(c) = segment.chars().find(|&c| !is_path_char(c)) {
+            return reason(&format!("{} is not allowed", CharName(c)));
+        }
+    }
+    Ok(path.to_string())
+}
+
+/// Characters a path segment keeps as they are in a URL, a file name and a `_redirects` line:
+/// letters and digits of any script, and `-`, `_`, `.`, `~`.
+fn is_path_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')
 }
 
 /// Text checked by a rule. The check runs inside the visitor, so that serde_norway gives its

@@ -18,7 +18,10 @@ use crate::load::{
     Source, CONTACT_FILE, INDEX_FILE,
 };
 
+mod aliases;
 mod contract;
+
+pub use aliases::Alias;
 
 /// How many related articles an article shows.
 const RELATED_LIMIT: usize = 4;
@@ -72,6 +75,8 @@ pub struct Site {
     pub static_files: Vec<PathBuf>,
     /// Every snippet file, and whether a page includes it.
     pub snippets: Vec<(PathBuf, bool)>,
+    /// Old paths of moved articles, each a page that sends visitors on.
+    pub aliases: Vec<Alias>,
     by_key: HashMap<(String, String, String), ArticleId>,
 }
 
@@ -169,11 +174,13 @@ impl Site {
             contract,
             static_files,
             snippets,
+            aliases: Vec::new(),
             by_key,
         };
         // The articles' URLs come from urls.rs, which needs the whole site.
         site.contract.feedback = contract::feedback(&site);
         site.check_urls(diagnostics);
+        site.aliases = aliases::collect(&site, diagnostics);
         site.check_popular(diagnostics);
         Some(site)
     }

@@ -7,6 +7,7 @@ mod context;
 mod feedback;
 mod form;
 mod pages;
+mod redirect;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -185,10 +186,16 @@ impl<'s> Renderer<'s> {
 }
 
 /// Templates a site needs even when its theme leaves them out; the theme's own copy wins.
-const BUILTIN: [(&str, &str); 1] = [(
-    ROBOTS_FILE,
-    include_str!("../../../site/templates/robots.txt"),
-)];
+const BUILTIN: [(&str, &str); 2] = [
+    (
+        ROBOTS_FILE,
+        include_str!("../../../site/templates/robots.txt"),
+    ),
+    (
+        redirect::REDIRECT_TEMPLATE,
+        include_str!("../../../site/templates/redirect.html"),
+    ),
+];
 
 #[derive(Serialize)]
 struct RobotsData {

@@ -400,7 +400,7 @@ impl Renderer<'_> {
     }
 }
 
-fn dir_name(dir: Direction) -> &'static str {
+pub(super) fn dir_name(dir: Direction) -> &'static str {
     match dir {
         Direction::Ltr => "ltr",
         Direction::Rtl => "rtl",
