@@ -3,8 +3,8 @@
 //! snippets no page includes, the translation status of each language, and (on request) external
 //! links.
 //!
-//! A translation is "behind" when the default language's article has a later `updated` date than
-//! the translation (or the translation has none): the original changed after it was translated.
+//! A translation is "behind" when its original changed after it was translated: by git history
+//! where there is one, else by the `updated` dates (see `model/translations.rs`).
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -17,9 +17,15 @@ use crate::build::{run, BuildError, BuildOptions, Hooks, Progress};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::external::{self, ExternalLink, ExternalOptions};
 use crate::ids::ArticleId;
+use crate::load::{ArticleMeta, Doc};
 use crate::markdown::SiteLink;
-use crate::model::Site;
+use crate::model::Behind;
+use crate::model::{Site, StatusBasis};
 use crate::write::Staging;
+
+mod since;
+
+pub use since::Since;
 
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
@@ -31,6 +37,8 @@ pub struct CheckReport {
     #[serde(serialize_with = "map")]
     pub pages_per_language: Vec<(String, usize)>,
     pub translations: Vec<TranslationStatus>,
+    /// What the translation status was judged by.
+    pub translation_basis: StatusBasis,
     /// External addresses asked (`--external`).
     pub external_links: Option<usize>,
     #[serde(serialize_with = "seconds")]
@@ -58,6 +66,23 @@ pub struct TranslationStatus {
     pub missing: Vec<PathBuf>,
     /// Translations whose original was updated after them.
     pub behind: Vec<PathBuf>,
+    /// Each missing or behind translation, for a worklist.
+    pub files: Vec<TranslationFile>,
+}
+
+/// One translation to do or to bring up to date.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationFile {
+    /// Where the translation is (or would be).
+    pub file: PathBuf,
+    pub original: PathBuf,
+    /// `missing` or `behind`.
+    pub state: &'static str,
+    /// Commits that changed the original since the translation's last commit (`None`: judged
+    /// by the `updated` dates, or missing).
+    pub changes: Option<usize>,
+    /// When the original last changed (its latest commit, or its `updated` date).
+    pub original_changed: Option<jiff::civil::Date>,
 }
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -72,21 +97,26 @@ fn map<S: serde::Serializer>(pairs: &[(String, usize)], s: S) -> Result<S::Ok, S
 pub fn check(
     options: &BuildOptions,
     external: Option<ExternalOptions>,
+    since: Option<&Since>,
     progress: Option<&dyn Progress>,
 ) -> Result<CheckReport, BuildError> {
     let started = Instant::now();
-    let found: RefCell<(Vec<TranslationStatus>, Vec<ExternalLink>)> = RefCell::default();
+    let found: RefCell<(Vec<TranslationStatus>, StatusBasis, Vec<ExternalLink>)> =
+        RefCell::default();
     let inspect = |site: &Site, links: &[&(PathBuf, SiteLink)], diagnostics: &Diagnostics| {
         unlinked_articles(site, links, diagnostics);
         empty_categories(site, diagnostics);
         unused_snippets(site, diagnostics);
+        if let Some(since) = since {
+            since::gone_articles(site, since, diagnostics);
+        }
         let translations = translation_status(site, diagnostics);
         let external = if external.is_some() {
             external::collect(site)
         } else {
             Vec::new()
         };
-        *found.borrow_mut() = (translations, external);
+        *found.borrow_mut() = (translations, site.status_basis.clone(), external);
     };
     let hooks = Hooks {
         progress,
@@ -98,7 +128,7 @@ pub fn check(
         Err(BuildError::Content(diagnostics)) => (diagnostics, 0, Vec::new()),
         Err(e) => return Err(e),
     };
-    let (translations, links) = found.into_inner();
+    let (translations, translation_basis, links) = found.into_inner();
     let all = Diagnostics::default();
     diagnostics.into_iter().for_each(|d| all.push(d));
     let external_links = external.map(|options| {
@@ -116,6 +146,7 @@ pub fn check(
         pages,
         pages_per_language,
         translations,
+        translation_basis,
         external_links,
         elapsed: started.elapsed(),
     })
@@ -199,43 +230,73 @@ fn translation_status(site: &Site, diagnostics: &Diagnostics) -> Vec<Translation
             translated: 0,
             missing: Vec::new(),
             behind: Vec::new(),
+            files: Vec::new(),
         };
-        for article in &site.articles {
+        for (a, article) in site.articles.iter_enumerated() {
             let original = article.docs[d]
                 .as_ref()
                 .expect("every article exists in the default language");
+            let file = |file: PathBuf, state, behind: Option<&Behind>| TranslationFile {
+                file,
+                original: original.path.clone(),
+                state,
+                changes: behind.and_then(|b| b.changes),
+                original_changed: behind.map(|b| b.original_changed),
+            };
             let Some(translation) = &article.docs[l] else {
-                status.missing.push(translated_path(
+                let path = translated_path(
                     &site.content_dir,
                     &original.path,
                     default_code,
                     &language.code,
-                ));
+                );
+                status.missing.push(path.clone());
+                status.files.push(file(path, "missing", None));
                 continue;
             };
             status.translated += 1;
-            // A placeholder for front matter that did not parse has no date to compare.
-            let Some(changed) = original.meta.updated.filter(|_| !translation.unparsed) else {
+            let Some(behind) = site.behind.get(&(l, a)) else {
                 continue;
             };
-            if translation.meta.updated.is_some_and(|t| t >= changed) {
-                continue;
-            }
-            let since = match &translation.meta.updated {
-                Some(t) => format!("this translation on {t}"),
-                None => "this translation has no `updated` date".to_string(),
-            };
-            diagnostics.push(Diagnostic::warning(
-                &translation.path,
-                translation.lines.get("updated").or(Some(1)),
-                format!("translation behind: the {default_code} article was updated on {changed}, {since}"),
-                format!("bring it up to date with {}, then set `updated: {changed}` (or later)", original.path.display()),
+            diagnostics.push(behind_warning(
+                default_code,
+                &original.path,
+                translation,
+                behind,
             ));
             status.behind.push(translation.path.clone());
+            status
+                .files
+                .push(file(translation.path.clone(), "behind", Some(behind)));
         }
         all.push(status);
     }
     all
+}
+
+fn behind_warning(
+    default_code: &str,
+    original: &Path,
+    translation: &Doc<ArticleMeta>,
+    behind: &Behind,
+) -> Diagnostic {
+    let changed = behind.original_changed;
+    let (message, hint) = match (behind.changes, &translation.meta.updated) {
+        (Some(n), _) => (
+            format!("translation behind: {n} commit(s) changed the {default_code} article since this translation last changed (the latest on {changed})"),
+            format!("bring it up to date with {} and commit it", original.display()),
+        ),
+        (None, Some(t)) => (
+            format!("translation behind: the {default_code} article was updated on {changed}, this translation on {t}"),
+            format!("bring it up to date with {}, then set `updated: {changed}` (or later)", original.display()),
+        ),
+        (None, None) => (
+            format!("translation behind: the {default_code} article was updated on {changed}, this translation has no `updated` date"),
+            format!("bring it up to date with {}, then set `updated: {changed}` (or later)", original.display()),
+        ),
+    };
+    let line = translation.lines.get("updated").or(Some(1));
+    Diagnostic::warning(&translation.path, line, message, hint)
 }
 
 /// `content/en/users/a/b.md` → `content/it/users/a/b.md`.

@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostics::{line_of, Diagnostic, Diagnostics};
 use crate::frontmatter::{self, KeyLines};
+use crate::history::{self, ContentHistory};
 
 mod snippets;
 
@@ -158,6 +159,8 @@ pub struct Source {
     pub static_files: Vec<PathBuf>,
     /// Every snippet file, and whether any page includes it.
     pub snippets: Vec<(PathBuf, bool)>,
+    /// Which commits changed which files, where `content_dir` is in a git repository.
+    pub history: ContentHistory,
 }
 
 /// What a Markdown file is, from where it sits.
@@ -229,6 +232,7 @@ pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec
         languages,
         static_files,
         snippets,
+        history: history::read(content_dir),
     })
 }
 

@@ -81,6 +81,10 @@ enum Command {
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         strict: bool,
+        /// Also warn for every article page that existed at this git revision (e.g. the pull
+        /// request's base branch) and is gone without an alias.
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
     },
     /// Preview the site on http://127.0.0.1:PORT: rebuilt as files change, with open tabs reloaded
     /// and the ticket form working locally (tickets and fallback emails go under --state).
@@ -145,18 +149,23 @@ fn main() -> ExitCode {
             timeout,
             concurrency,
             strict,
+            since,
         } => {
             let external = external.then_some(ExternalOptions {
                 timeout: Duration::from_secs(timeout),
                 concurrency: concurrency.into(),
             });
-            check_content(
-                dirs.options(PathBuf::new(), None),
-                external,
-                format,
-                strict,
-                verbosity,
-            )
+            let options = dirs.options(PathBuf::new(), None);
+            // Like a usage error: nothing is checked against a revision that is not there.
+            let since = match since.map(|rev| check::Since::resolve(&options.content_dir, &rev)) {
+                Some(Err(e)) => {
+                    eprintln!("error: --since: {e}");
+                    return ExitCode::from(2);
+                }
+                Some(Ok(since)) => Some(since),
+                None => None,
+            };
+            check_content(options, external, since.as_ref(), format, strict, verbosity)
         }
         Command::Serve {
             dirs,
@@ -241,12 +250,13 @@ fn build_site(options: BuildOptions, format: Format, verbosity: Verbosity) -> Re
 fn check_content(
     options: BuildOptions,
     external: Option<ExternalOptions>,
+    since: Option<&check::Since>,
     format: Format,
     strict: bool,
     verbosity: Verbosity,
 ) -> Result<ExitCode> {
     let progress = Progress::new(verbosity);
-    let checked = check::check(&options, external, Some(&progress));
+    let checked = check::check(&options, external, since, Some(&progress));
     progress.finish();
     let report = checked.context("the check could not finish")?;
     let failed = report.errors() > 0 || (strict && report.warnings() > 0);

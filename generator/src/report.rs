@@ -148,13 +148,13 @@ pub fn check_summary(report: &CheckReport) -> String {
     )
 }
 
-/// One line per language: `it  48/52 translated, 4 missing, 2 changes behind`, and with
-/// `verbose` the files behind the counts.
+/// One line per language: `it  48/52 translated, 4 missing, 2 behind`, and with `verbose` the
+/// files behind the counts; then what "behind" was judged by.
 pub fn translation_lines(report: &CheckReport, verbosity: Verbosity) -> Vec<String> {
     let mut lines = Vec::new();
     for t in &report.translations {
         lines.push(format!(
-            "{:<6}{}/{} translated, {} missing, {} changes behind",
+            "{:<6}{}/{} translated, {} missing, {} behind",
             t.language,
             t.translated,
             t.articles,
@@ -162,19 +162,39 @@ pub fn translation_lines(report: &CheckReport, verbosity: Verbosity) -> Vec<Stri
             t.behind.len()
         ));
         if verbosity == Verbosity::Verbose {
-            lines.extend(
-                t.missing
-                    .iter()
-                    .map(|p| format!("        missing: {}", p.display())),
-            );
-            lines.extend(
-                t.behind
-                    .iter()
-                    .map(|p| format!("        behind:  {}", p.display())),
-            );
+            lines.extend(t.files.iter().map(|f| match (f.state, f.changes) {
+                ("missing", _) => format!("        missing: {}", f.file.display()),
+                (_, Some(n)) => format!(
+                    "        behind:  {} ({n} change(s) to the original)",
+                    f.file.display()
+                ),
+                _ => format!("        behind:  {}", f.file.display()),
+            }));
         }
     }
+    if !report.translations.is_empty() {
+        lines.push(basis_line(&report.translation_basis));
+    }
     lines
+}
+
+/// "judged by git history (120 commits)", or why the `updated` dates were used.
+fn basis_line(basis: &crate::model::StatusBasis) -> String {
+    if let Some(why) = &basis.dates_because {
+        return format!("(judged by the `updated` dates: {why})");
+    }
+    let mut line = format!("(judged by git history: {} commit(s)", basis.commits);
+    if basis.shallow {
+        line.push_str("; a shallow clone, so history is incomplete");
+    }
+    if basis.by_dates > 0 {
+        line.push_str(&format!(
+            "; {} translation(s) without known history judged by their `updated` dates",
+            basis.by_dates
+        ));
+    }
+    line.push(')');
+    line
 }
 
 /// Build progress on stderr, for `build::run`.

@@ -37,7 +37,7 @@ fn reports_without_writing_anything_and_exits_0_when_clean() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let out = stdout(&output);
     assert!(
-        out.contains("translations:\n  it    1/2 translated, 1 missing, 0 changes behind\n"),
+        out.contains("translations:\n  it    1/2 translated, 1 missing, 0 behind\n"),
         "{out}"
     );
     assert!(
@@ -159,7 +159,7 @@ fn translation_status_counts_missing_and_behind() {
     let human = run(dir.path(), &["-v", "check"]);
     let out = stdout(&human);
     assert!(
-        out.contains("it    1/2 translated, 1 missing, 1 changes behind"),
+        out.contains("it    1/2 translated, 1 missing, 1 behind"),
         "{out}"
     );
     assert!(

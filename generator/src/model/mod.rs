@@ -11,6 +11,7 @@ use ticket_function::contract::TicketContract;
 use crate::config::{Config, Direction};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::KeyLines;
+use crate::history::ContentHistory;
 use crate::i18n::Strings;
 use crate::ids::{ArticleId, AudienceId, CategoryId, LangId, PerLanguage, TiSlice, TiVec};
 use crate::load::{
@@ -20,8 +21,10 @@ use crate::load::{
 
 mod aliases;
 mod contract;
+mod translations;
 
 pub use aliases::Alias;
+pub use translations::{Behind, StatusBasis};
 
 /// How many related articles an article shows.
 const RELATED_LIMIT: usize = 4;
@@ -77,6 +80,10 @@ pub struct Site {
     pub snippets: Vec<(PathBuf, bool)>,
     /// Old paths of moved articles, each a page that sends visitors on.
     pub aliases: Vec<Alias>,
+    /// Translations behind their original, per language and article.
+    pub behind: HashMap<(LangId, ArticleId), Behind>,
+    /// What [`Site::behind`] was judged by.
+    pub status_basis: StatusBasis,
     by_key: HashMap<(String, String, String), ArticleId>,
 }
 
@@ -104,6 +111,7 @@ impl Site {
             mut languages,
             static_files,
             snippets,
+            history,
         } = source;
         let langs: PerLanguage<Language> = config
             .languages
@@ -175,14 +183,22 @@ impl Site {
             static_files,
             snippets,
             aliases: Vec::new(),
+            behind: HashMap::new(),
+            status_basis: StatusBasis::default(),
             by_key,
         };
-        // The articles' URLs come from urls.rs, which needs the whole site.
-        site.contract.feedback = contract::feedback(&site);
-        site.check_urls(diagnostics);
-        site.aliases = aliases::collect(&site, diagnostics);
-        site.check_popular(diagnostics);
+        site.complete(&history, diagnostics);
         Some(site)
+    }
+
+    /// What needs the whole site: the articles' URLs (urls.rs), their aliases, the feedback
+    /// contract and the translations' status.
+    fn complete(&mut self, history: &ContentHistory, diagnostics: &Diagnostics) {
+        self.contract.feedback = contract::feedback(self);
+        self.check_urls(diagnostics);
+        self.aliases = aliases::collect(self, diagnostics);
+        (self.behind, self.status_basis) = translations::behind(self, history);
+        self.check_popular(diagnostics);
     }
 
     /// The doc an article page in language `l` shows: its translation, else the default's.

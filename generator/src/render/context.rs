@@ -181,6 +181,19 @@ pub(super) struct ArticlePage<'a> {
     pub(super) feedback: Feedback<'a>,
     /// For an untranslated page: the original's URL, for the notice.
     pub(super) translated_elsewhere: Option<String>,
+    /// For a translation behind its original: the notice.
+    pub(super) outdated: Option<Outdated<'a>>,
+}
+
+/// "This translation may be out of date: the English version changed on 12 March 2026."
+#[derive(Serialize)]
+pub(super) struct Outdated<'a> {
+    pub(super) text: String,
+    pub(super) link: String,
+    /// The original's page, in its language.
+    pub(super) url: String,
+    pub(super) lang: &'a str,
+    pub(super) dir: &'static str,
 }
 
 /// `contact.html`: the ticket form and everything around it.

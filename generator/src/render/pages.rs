@@ -9,8 +9,8 @@ use crate::page::Page;
 
 use super::context::{
     Alternate, ArticleLink, ArticlePage, AudienceCard, CategoryBox, CategoryPage, Common,
-    ContactPage, DepartmentCard, HomePage, HoursRow, Link, PlainPage, RootLanguage, RootPage,
-    SearchPage, SectionPage, Support, Switch,
+    ContactPage, DepartmentCard, HomePage, HoursRow, Link, Outdated, PlainPage, RootLanguage,
+    RootPage, SearchPage, SectionPage, Support, Switch,
 };
 use super::form::form;
 use super::{Output, Renderer, SearchEntry};
@@ -347,6 +347,27 @@ impl Renderer<'_> {
             ticket_url: site.ticket_url(l, category.audience, Some(article.category)),
             feedback: self.feedback(l, a),
             translated_elsewhere: (!translated).then(|| site.article_url(site.default_lang, a)),
+            outdated: translated.then(|| self.outdated(l, a)).flatten(),
+        })
+    }
+
+    /// The notice of a translation behind its original.
+    fn outdated(&self, l: LangId, a: ArticleId) -> Option<Outdated<'_>> {
+        let site = self.site;
+        let behind = site.behind.get(&(l, a))?;
+        let original = &site.languages[site.default_lang];
+        let fill = |key: &str| {
+            let date = i18n::format_date(&self.strings[l], behind.original_changed);
+            self.s(l, key)
+                .replace("{language}", &original.name)
+                .replace("{date}", &date)
+        };
+        Some(Outdated {
+            text: fill("outdated_notice"),
+            link: fill("outdated_link"),
+            url: site.article_url(site.default_lang, a),
+            lang: &original.code,
+            dir: dir_name(original.dir),
         })
     }
 
