@@ -28,7 +28,8 @@ fn the_starter_builds_and_checks_clean_at_once() {
     }
     let audiences = std::fs::read_dir(dir.join("content/en"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && !p.ends_with("_snippets"))
         .count();
     assert_eq!(audiences, 3);
 
@@ -38,6 +39,29 @@ fn the_starter_builds_and_checks_clean_at_once() {
         dir.join("public/en/index.html").is_file()
             && dir.join("public/ticket-contract.json").is_file()
     );
+    // Its examples of the writers' tools: an alias and a snippet.
+    let moved = std::fs::read_to_string(
+        dir.join("public/en/customers/account/update-your-email/index.html"),
+    )
+    .unwrap();
+    assert!(
+        moved.contains("url=/en/customers/account/change-your-email/"),
+        "{moved}"
+    );
+    let redirects = std::fs::read_to_string(dir.join("public/_redirects")).unwrap();
+    assert!(redirects.contains(
+        "/en/customers/account/update-your-email/ /en/customers/account/change-your-email/ 301"
+    ));
+    for article in ["reset-your-password", "change-your-email"] {
+        let page = std::fs::read_to_string(
+            dir.join(format!("public/en/customers/account/{article}/index.html")),
+        )
+        .unwrap();
+        assert!(
+            page.contains("id=\"still-stuck\"") && page.contains("href=\"/en/contact/\""),
+            "{article}"
+        );
+    }
     let checked = run(&dir, &["check", "--strict"]);
     assert_eq!(
         code(&checked),

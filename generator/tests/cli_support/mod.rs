@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test crate uses part of it
 
+pub(crate) mod serve;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
