@@ -38,6 +38,15 @@ fn checks_and_builds_on_pull_requests_and_deploys_from_main() {
             .any(|r| r.contains("helpcenter build --out public")),
         "{runs:?}"
     );
+    assert!(
+        runs.iter().any(|r| r.contains("--since \"origin/$BASE_REF\"")),
+        "pull requests are checked for articles gone without an alias: {runs:?}"
+    );
+    let checkout = &site["steps"][0];
+    assert_eq!(
+        checkout["with"]["fetch-depth"], 0,
+        "translation status needs the history"
+    );
     let deploy = &workflow["jobs"]["deploy"];
     assert!(deploy["if"].as_str().unwrap().contains("refs/heads/main"));
     assert_eq!(deploy["needs"], "site");
