@@ -1,7 +1,7 @@
 //! Step 1, load: walks `content/`, reads every file once and parses its front matter. Knows the
 //! folder layout; knows nothing of URLs or pages (that is the model's job).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -225,7 +225,7 @@ pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec
     for (place, raw) in docs {
         insert(&mut languages, place, raw, diagnostics);
     }
-    let snippets = expand_snippets(&mut languages, content_dir, &config, diagnostics);
+    let snippets = snippets::expand_all(&mut languages, content_dir, &config, diagnostics);
     Ok(Source {
         content_dir: content_dir.to_path_buf(),
         config,
@@ -471,77 +471,6 @@ fn insert(
             target.snippets.insert(name, Snippet { path, body });
         }
     }
-}
-
-/// Puts the snippets into every page's body: a language's own snippet, else the default
-/// language's. Returns every snippet file and whether a page includes it.
-fn expand_snippets(
-    languages: &mut BTreeMap<String, LangSource>,
-    content_dir: &Path,
-    config: &Config,
-    diagnostics: &Diagnostics,
-) -> Vec<(PathBuf, bool)> {
-    let libraries: BTreeMap<String, BTreeMap<String, Snippet>> = languages
-        .iter_mut()
-        .map(|(code, source)| (code.clone(), std::mem::take(&mut source.snippets)))
-        .collect();
-    let empty = BTreeMap::new();
-    let fallback = libraries.get(&config.default_language).unwrap_or(&empty);
-    let mut used = BTreeSet::new();
-    for (code, source) in languages.iter_mut() {
-        let dir = content_dir.join(code).join(SNIPPETS_DIR);
-        let library = snippets::Library {
-            own: libraries.get(code).unwrap_or(&empty),
-            fallback,
-            dir: &dir,
-        };
-        let mut cx = (&library, diagnostics, &mut used);
-        source.home.iter_mut().for_each(|d| expand_doc(d, &mut cx));
-        source
-            .contact
-            .iter_mut()
-            .for_each(|d| expand_doc(d, &mut cx));
-        source
-            .audiences
-            .values_mut()
-            .for_each(|d| expand_doc(d, &mut cx));
-        source
-            .categories
-            .values_mut()
-            .for_each(|d| expand_doc(d, &mut cx));
-        source
-            .articles
-            .values_mut()
-            .for_each(|d| expand_doc(d, &mut cx));
-    }
-    libraries
-        .into_values()
-        .flat_map(BTreeMap::into_values)
-        .map(|s| {
-            let is_used = used.contains(&s.path);
-            (s.path, is_used)
-        })
-        .collect()
-}
-
-fn expand_doc<M>(
-    doc: &mut Doc<M>,
-    (library, diagnostics, used): &mut (
-        &snippets::Library<'_>,
-        &Diagnostics,
-        &mut BTreeSet<PathBuf>,
-    ),
-) {
-    if !snippets::mentions_snippets(&doc.body) {
-        return;
-    }
-    let (expanded, problems) =
-        snippets::expand(&doc.body, &doc.path, doc.origins.body_line(), library);
-    problems.into_iter().for_each(|d| diagnostics.push(d));
-    used.extend(expanded.includes.iter().cloned());
-    doc.body = expanded.body;
-    doc.origins = expanded.origins;
-    doc.includes = expanded.includes;
 }
 
 #[cfg(test)]

@@ -39,7 +39,8 @@ fn checks_and_builds_on_pull_requests_and_deploys_from_main() {
         "{runs:?}"
     );
     assert!(
-        runs.iter().any(|r| r.contains("--since \"origin/$BASE_REF\"")),
+        runs.iter()
+            .any(|r| r.contains("--since \"origin/$BASE_REF\"")),
         "pull requests are checked for articles gone without an alias: {runs:?}"
     );
     let checkout = &site["steps"][0];

@@ -4,14 +4,17 @@
 //! that includes it. [`Origins`] keeps where each line of an expanded body was written, so every
 //! later problem is reported in the file and at the line the writer can fix.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::diagnostics::Diagnostic;
+use super::{Doc, LangSource};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The folder of a language's snippets.
 pub const SNIPPETS_DIR: &str = "_snippets";
@@ -307,6 +310,72 @@ pub(super) fn snippet_name(file_name: &str) -> Result<&str, String> {
         Some((_, Ok(_))) => Ok(stem),
         _ => Err(format!("`{stem}` is not a snippet name")),
     }
+}
+
+/// Puts the snippets into every page's body: a language's own snippet, else the default
+/// language's. Returns every snippet file and whether a page includes it.
+pub(super) fn expand_all(
+    languages: &mut BTreeMap<String, LangSource>,
+    content_dir: &Path,
+    config: &Config,
+    diagnostics: &Diagnostics,
+) -> Vec<(PathBuf, bool)> {
+    let libraries: BTreeMap<String, BTreeMap<String, Snippet>> = languages
+        .iter_mut()
+        .map(|(code, source)| (code.clone(), std::mem::take(&mut source.snippets)))
+        .collect();
+    let empty = BTreeMap::new();
+    let fallback = libraries.get(&config.default_language).unwrap_or(&empty);
+    let mut used = BTreeSet::new();
+    for (code, source) in languages.iter_mut() {
+        let dir = content_dir.join(code).join(SNIPPETS_DIR);
+        let library = Library {
+            own: libraries.get(code).unwrap_or(&empty),
+            fallback,
+            dir: &dir,
+        };
+        let mut cx = (&library, diagnostics, &mut used);
+        source.home.iter_mut().for_each(|d| expand_doc(d, &mut cx));
+        source
+            .contact
+            .iter_mut()
+            .for_each(|d| expand_doc(d, &mut cx));
+        source
+            .audiences
+            .values_mut()
+            .for_each(|d| expand_doc(d, &mut cx));
+        source
+            .categories
+            .values_mut()
+            .for_each(|d| expand_doc(d, &mut cx));
+        source
+            .articles
+            .values_mut()
+            .for_each(|d| expand_doc(d, &mut cx));
+    }
+    libraries
+        .into_values()
+        .flat_map(BTreeMap::into_values)
+        .map(|s| {
+            let is_used = used.contains(&s.path);
+            (s.path, is_used)
+        })
+        .collect()
+}
+
+fn expand_doc<M>(
+    doc: &mut Doc<M>,
+    (library, diagnostics, used): &mut (&Library<'_>, &Diagnostics, &mut BTreeSet<PathBuf>),
+) {
+    if !mentions_snippets(&doc.body) {
+        return;
+    }
+    let (expanded, problems) = expand(&doc.body, &doc.path, doc.origins.body_line(), library);
+    problems.into_iter().for_each(|d| diagnostics.push(d));
+    used.extend(expanded.includes.iter().cloned());
+    doc.body = expanded.body;
+    doc.origins = expanded.origins;
+    doc.includes = expanded.includes;
 }
 
 #[cfg(test)]
