@@ -6,9 +6,9 @@ mod cli_support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::Path;
 use std::time::Duration;
 
+use cli_support::pages::add_key;
 use cli_support::*;
 
 fn diagnostics(json: &serde_json::Value) -> &Vec<serde_json::Value> {
@@ -22,12 +22,6 @@ fn with_message<'j>(json: &'j serde_json::Value, part: &str) -> Vec<&'j serde_js
         .iter()
         .filter(|d| d["message"].as_str().unwrap().contains(part))
         .collect()
-}
-
-/// Adds `line` to the front matter of `path`.
-fn add_key(path: &Path, line: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, text.replacen("---\n", &format!("---\n{line}\n"), 1)).unwrap();
 }
 
 #[test]

@@ -7,45 +7,8 @@ mod cli_support;
 
 use std::path::Path;
 
+use cli_support::pages::*;
 use cli_support::*;
-use scraper::{Html, Selector};
-
-fn page_at(out: &Path, url_path: &str) -> Html {
-    let file = out
-        .join(url_path.trim_start_matches('/'))
-        .join("index.html");
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    Html::parse_document(&text)
-}
-
-fn select(
-    doc: &Html,
-    css: &str,
-    f: impl Fn(scraper::ElementRef<'_>) -> Option<String>,
-) -> Vec<String> {
-    let selector = Selector::parse(css).unwrap();
-    doc.select(&selector).filter_map(f).collect()
-}
-
-fn texts(doc: &Html, css: &str) -> Vec<String> {
-    select(doc, css, |e| {
-        Some(e.text().collect::<String>().trim().to_string())
-    })
-}
-
-fn hrefs(doc: &Html, css: &str) -> Vec<String> {
-    select(doc, css, |e| e.value().attr("href").map(str::to_string))
-}
-
-fn build(dir: &Path) -> std::process::Output {
-    run(dir, &["build", "--out", "public"])
-}
-
-/// Adds `line` to the front matter of `path`.
-fn add_key(path: &Path, line: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, text.replacen("---\n", &format!("---\n{line}\n"), 1)).unwrap();
-}
 
 /// Runs git in `dir` with a fixed author and dates, so history is the same on every machine.
 fn git(dir: &Path, args: &[&str], date: &str) {
@@ -86,11 +49,6 @@ fn repository() -> tempfile::TempDir {
     git(dir.path(), &["init", "-q"], "2026-01-05T10:00:00Z");
     commit_all(dir.path(), "Start", "2026-01-05T10:00:00Z");
     dir
-}
-
-fn append(path: &Path, text: &str) {
-    let old = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, format!("{old}\n{text}\n")).unwrap();
 }
 
 fn messages(report: &serde_json::Value, start: &str) -> Vec<serde_json::Value> {

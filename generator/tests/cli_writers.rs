@@ -6,35 +6,10 @@ mod cli_support;
 
 use std::path::Path;
 
+use cli_support::pages::*;
 use cli_support::serve;
 use cli_support::*;
 use scraper::{Html, Selector};
-
-fn page_at(out: &Path, url_path: &str) -> Html {
-    let file = out
-        .join(url_path.trim_start_matches('/'))
-        .join("index.html");
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    Html::parse_document(&text)
-}
-
-fn texts(doc: &Html, css: &str) -> Vec<String> {
-    let selector = Selector::parse(css).unwrap();
-    doc.select(&selector)
-        .map(|e| e.text().collect::<String>().trim().to_string())
-        .collect()
-}
-
-fn hrefs(doc: &Html, css: &str) -> Vec<String> {
-    let selector = Selector::parse(css).unwrap();
-    doc.select(&selector)
-        .filter_map(|e| e.value().attr("href").map(str::to_string))
-        .collect()
-}
-
-fn build(dir: &Path) -> std::process::Output {
-    run(dir, &["build", "--out", "public"])
-}
 
 #[test]
 fn snippets_join_the_page_with_their_headings_and_links_and_fall_back_to_the_default_language() {
@@ -126,12 +101,6 @@ fn a_language_s_own_snippet_wins_and_a_broken_link_in_a_snippet_is_reported_in_t
         std::fs::read_to_string(out.join("en/users/account/reset-password/index.html")).unwrap();
     assert!(it.contains("Nota italiana.") && !it.contains("English note."));
     assert!(en.contains("English note.") && !en.contains("Nota italiana."));
-}
-
-/// Adds `line` to the front matter of `path`.
-fn add_key(path: &Path, line: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, text.replacen("---\n", &format!("---\n{line}\n"), 1)).unwrap();
 }
 
 fn attr(doc: &Html, css: &str, name: &str) -> String {
@@ -283,9 +252,4 @@ fn serve_renders_again_exactly_the_pages_that_include_a_snippet_when_it_changes(
         let url = format!("{}/{lang}/users/account/reset-password/", served.url);
         assert!(serve::get(&url).1.contains("Second note."), "{lang}");
     }
-}
-
-fn append(path: &Path, text: &str) {
-    let old = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, format!("{old}\n{text}\n")).unwrap();
 }

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test crate uses part of it
 
+pub(crate) mod pages;
 pub(crate) mod serve;
 
 use std::path::{Path, PathBuf};
