@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag};
 
 use super::{Doc, LangSource};
 use crate::config::Config;
@@ -290,15 +290,11 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
     if !mentions_snippets(text) {
         return Vec::new();
     }
-    let mut ranges = Vec::new();
-    for (event, range) in Parser::new_ext(text, crate::markdown::options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => ranges.push(range),
-            Event::End(TagEnd::CodeBlock) => {}
-            _ => {}
-        }
-    }
-    ranges
+    let events = Parser::new_ext(text, crate::markdown::options()).into_offset_iter();
+    // A code block's start event spans the whole block.
+    let code =
+        events.filter(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)));
+    code.map(|(_, range)| range).collect()
 }
 
 /// A snippet file's name is its stem; the same rule as the directive's.
