@@ -176,6 +176,19 @@ enum Place {
 /// Reads `content_dir`. Problems go to `diagnostics`; a file with a problem is left out.
 pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec<Diagnostic>> {
     let config = Config::load(content_dir)?;
+    // `git log` runs while the files are read.
+    std::thread::scope(|s| {
+        let history = s.spawn(|| history::read(content_dir));
+        let source = read_all(content_dir, config, diagnostics);
+        let history = history.join().unwrap_or_else(|_| {
+            ContentHistory::Unreadable("reading it stopped unexpectedly".into())
+        });
+        Ok(Source { history, ..source })
+    })
+}
+
+/// Every file of the content folder, read and split (without its history).
+fn read_all(content_dir: &Path, config: Config, diagnostics: &Diagnostics) -> Source {
     let mut places = Vec::new();
     let mut static_files = Vec::new();
     for entry in WalkDir::new(content_dir).min_depth(1).sort_by_file_name() {
@@ -226,14 +239,14 @@ pub fn load(content_dir: &Path, diagnostics: &Diagnostics) -> Result<Source, Vec
         insert(&mut languages, place, raw, diagnostics);
     }
     let snippets = snippets::expand_all(&mut languages, content_dir, &config, diagnostics);
-    Ok(Source {
+    Source {
         content_dir: content_dir.to_path_buf(),
         config,
         languages,
         static_files,
         snippets,
-        history: history::read(content_dir),
-    })
+        history: ContentHistory::NoRepository,
+    }
 }
 
 /// Folders must be configured languages, audiences, or (checked by the model) categories.

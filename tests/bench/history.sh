@@ -46,12 +46,19 @@ for c in range(1, commits + 1):
         if os.path.exists(path):
             with open(path, "a") as f:
                 f.write(f"\nEdited in commit {c}.\n")
-    if c % 50 == 0:  # a rename, in every language
+    if c % 50 == 0:  # a rename, in every language, with the links to it
         old = rng.choice(articles)
         new = old[:-3] + f"-r{c}.md"
         for lang in ["en"] + langs:
             if os.path.exists(os.path.join(content, lang, old)):
                 git("mv", os.path.join("content", lang, old), os.path.join("content", lang, new), day=c)
+        for dirpath, _, files in os.walk(content):
+            for f in files:
+                path = os.path.join(dirpath, f)
+                text = open(path).read()
+                fixed = text.replace("/" + old[:-3] + "/", "/" + new[:-3] + "/")
+                if fixed != text:
+                    open(path, "w").write(fixed)
         articles[articles.index(old)] = new
     git("add", "-A", day=c); git("commit", "-q", "-m", f"edit {c}", day=c)
 PY
