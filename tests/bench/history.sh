@@ -65,9 +65,18 @@ PY
 fi
 rm -rf "$plain"; mkdir -p "$plain"; cp -r "$repo/content" "$repo/site" "$plain/"
 
+# Seconds of one run of a command; the median of RUNS runs, the two kinds alternating.
 timed() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc; }
-echo "corpus: N=$N ($(find "$repo/content" -name '*.md' | wc -l) Markdown files), $(git -C "$repo" rev-list --count HEAD) commits"
-echo "git log of content/:           $(timed git -C "$repo/content" log --topo-order --parents -M --name-status --format=%H -- .) s"
-echo "check, with git history:       $(cd "$repo" && timed "$HELPCENTER" check) s"
-echo "check, by dates (no git):      $(cd "$plain" && timed "$HELPCENTER" check) s"
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+RUNS=${RUNS:-5}
+: >"$BENCH_DIR/history.git"; : >"$BENCH_DIR/history.dates"; : >"$BENCH_DIR/history.log"
+for _ in $(seq "$RUNS"); do
+  (cd "$repo" && timed "$HELPCENTER" check) >>"$BENCH_DIR/history.git"
+  (cd "$plain" && timed "$HELPCENTER" check) >>"$BENCH_DIR/history.dates"
+  timed git -C "$repo/content" log --topo-order --parents -M --name-status --format=%H -- . >>"$BENCH_DIR/history.log"
+done
+echo "corpus: N=$N ($(find "$repo/content" -name '*.md' | wc -l) Markdown files), $(git -C "$repo" rev-list --count HEAD) commits; medians of $RUNS runs"
+echo "git log of content/ alone:   $(median <"$BENCH_DIR/history.log") s"
+echo "check, with git history:     $(median <"$BENCH_DIR/history.git") s"
+echo "check, by dates (no git):    $(median <"$BENCH_DIR/history.dates") s"
 (cd "$repo" && "$HELPCENTER" check 2>/dev/null | grep -A7 '^translations:')
