@@ -198,6 +198,25 @@ async fn queries_are_one_short_line_of_text() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_votes_from_as_many_clients_all_add_up() {
+    let deps = std::sync::Arc::new(memory_deps(20));
+    let tasks: Vec<_> = (0..200u32)
+        .map(|i| {
+            let deps = deps.clone();
+            let client = std::net::Ipv4Addr::from(0x0A00_0000 + i).to_string();
+            let helpful = if i % 2 == 0 { "yes" } else { "no" };
+            let request = request("application/json", vote(helpful).to_string(), &client);
+            tokio::spawn(async move { handle(request, &*deps).await.status() })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::NO_CONTENT);
+    }
+    let vote = &counters(&deps).await.votes[0];
+    assert_eq!((vote.yes, vote.no), (100, 100));
+}
+
 #[tokio::test]
 async fn a_thousand_votes_from_one_client_are_mostly_429() {
     let deps = memory_deps(5);

@@ -1,11 +1,9 @@
-//! Feedback counters in DynamoDB (moto's server, started by `tests/run`): concurrent votes all
-//! add up, the items hold counters and nothing about a person, and they are listed through the
-//! queue index.
+//! Feedback counters in DynamoDB (moto's server, started by `tests/run`): votes add up, the items
+//! hold counters and nothing about a person, and they are listed through the queue index.
 
 mod support;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -55,25 +53,26 @@ async fn patient_stack() -> (Stack, String) {
     (deps, resources.table)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_hundred_concurrent_votes_add_up_and_store_nothing_personal() {
+/// One after another: moto applies concurrent `UpdateItem`s without a lock, so votes sent at
+/// once lose updates there (98 of 100 seen) where DynamoDB's `ADD` is atomic. The handler's own
+/// concurrency is tested in memory (`feedback.rs`).
+#[tokio::test]
+async fn two_hundred_votes_add_up_and_store_nothing_personal() {
     let (deps, table) = patient_stack().await;
     let admin = aws_sdk_dynamodb::Client::new(&sdk_config().await);
-    let deps = Arc::new(deps);
-    let tasks: Vec<_> = (0..200u32)
-        .map(|i| {
-            let deps = deps.clone();
-            let body = match i % 4 {
-                0 => json!({"kind": "vote", "language": "en", "page": PAGE, "helpful": "yes"}),
-                1 => json!({"kind": "vote", "language": "en", "page": PAGE, "helpful": "no", "reason": "unclear"}),
-                2 => json!({"kind": "vote", "language": "en", "page": PAGE, "helpful": "no"}),
-                _ => json!({"kind": "search_miss", "language": "en", "query": "Refund <b>"}),
-            };
-            tokio::spawn(async move { handle(post(&body, i), &deps).await.status() })
-        })
-        .collect();
-    for task in tasks {
-        assert_eq!(task.await.unwrap(), StatusCode::NO_CONTENT);
+    for i in 0..200u32 {
+        let body = match i % 4 {
+            0 => json!({"kind": "vote", "language": "en", "page": PAGE, "helpful": "yes"}),
+            1 => {
+                json!({"kind": "vote", "language": "en", "page": PAGE, "helpful": "no", "reason": "unclear"})
+            }
+            2 => json!({"kind": "vote", "language": "en", "page": PAGE, "helpful": "no"}),
+            _ => json!({"kind": "search_miss", "language": "en", "query": "Refund <b>"}),
+        };
+        assert_eq!(
+            handle(post(&body, i), &deps).await.status(),
+            StatusCode::NO_CONTENT
+        );
     }
     let counted = deps
         .store

@@ -102,7 +102,6 @@ pub(super) async fn feedback<S: TicketStore, M, P, U, C: Clock>(
         Ok(Ok(())) => reply.done(),
         Ok(Err(error)) => {
             tracing::error!(error = %error, "feedback not counted");
-            tracing::error!(error = %error, "feedback not counted");
             reply.unavailable()
         }
         Err(_) => {
