@@ -437,16 +437,10 @@ async fn the_team_email_attaches_the_png_and_links_a_large_video_that_downloads(
     let worker = s.worker(s.mailer(None), MemorySpool::new(), s.config(None));
     let mut t = new_ticket("Screenshot and recording");
     let video: Vec<u8> = (0..6 * MIB).map(|i| (i % 251) as u8).collect();
+    let fixtures = s.patient_uploads();
+    attach(&fixtures, &mut t, "Снимок экрана.png", PNG, "image/png").await;
     attach(
-        &worker.uploads,
-        &mut t,
-        "Снимок экрана.png",
-        PNG,
-        "image/png",
-    )
-    .await;
-    attach(
-        &worker.uploads,
+        &fixtures,
         &mut t,
         "recording.mp4",
         video.clone(),

@@ -85,7 +85,7 @@ pub trait Progress: Sync {
 
 /// Sees the model and every site link written in its Markdown (with the file it is written in)
 /// once all pages are rendered, and may add diagnostics of its own (`check`).
-pub type Inspect<'a> = &'a dyn Fn(&Site, &[&(PathBuf, SiteLink)], &Diagnostics);
+pub type Inspect<'a> = &'a dyn Fn(&Site, &[&SiteLink], &Diagnostics);
 
 /// What callers other than [`build`] plug into [`run`].
 #[derive(Default)]
@@ -144,8 +144,7 @@ pub fn run(
     )?;
     check_links(&site, &pages, &outputs, &diagnostics);
     if let Some(inspect) = hooks.inspect {
-        let links: Vec<&(PathBuf, SiteLink)> =
-            outputs.iter().flatten().flat_map(|w| &w.links).collect();
+        let links: Vec<&SiteLink> = outputs.iter().flatten().flat_map(|w| &w.links).collect();
         inspect(&site, &links, &diagnostics);
     }
     report_untranslated(&site, &diagnostics);
@@ -218,7 +217,7 @@ fn report(site: &Site, pages: &[Page], diagnostics: Diagnostics, started: Instan
 /// What the build keeps of a page once it is written.
 struct Written {
     page: Page,
-    links: Vec<(PathBuf, SiteLink)>,
+    links: Vec<SiteLink>,
     anchors: Option<(LangId, ArticleId, Vec<String>)>,
     search: Option<search::Record>,
 }

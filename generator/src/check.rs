@@ -103,7 +103,7 @@ pub fn check(
     let started = Instant::now();
     let found: RefCell<(Vec<TranslationStatus>, StatusBasis, Vec<ExternalLink>)> =
         RefCell::default();
-    let inspect = |site: &Site, links: &[&(PathBuf, SiteLink)], diagnostics: &Diagnostics| {
+    let inspect = |site: &Site, links: &[&SiteLink], diagnostics: &Diagnostics| {
         unlinked_articles(site, links, diagnostics);
         empty_categories(site, diagnostics);
         unused_snippets(site, diagnostics);
@@ -154,7 +154,7 @@ pub fn check(
 
 /// Articles that only lists reach (their category, related articles): no other page's text links
 /// to them and they are not popular. Reported once, on the default language's file.
-fn unlinked_articles(site: &Site, links: &[&(PathBuf, SiteLink)], diagnostics: &Diagnostics) {
+fn unlinked_articles(site: &Site, links: &[&SiteLink], diagnostics: &Diagnostics) {
     let languages = || site.languages.keys();
     let by_url: HashMap<String, ArticleId> = site
         .articles
@@ -162,13 +162,14 @@ fn unlinked_articles(site: &Site, links: &[&(PathBuf, SiteLink)], diagnostics: &
         .flat_map(|a| languages().map(move |l| (site.article_url(l, a), a)))
         .collect();
     let mut linked: HashSet<ArticleId> = site.popular().into_iter().collect();
-    for (file, link) in links {
+    for link in links {
+        let file = &*link.file;
         if let Some(&a) = by_url.get(&link.url) {
             let own = site.articles[a]
                 .docs
                 .iter()
                 .flatten()
-                .any(|d| &d.path == file);
+                .any(|d| d.path == file);
             if !own {
                 linked.insert(a);
             }

@@ -3,7 +3,7 @@
 //! page still works), links to missing pages and headings errors.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ids::{ArticleId, LangId};
@@ -15,7 +15,7 @@ use crate::page::Page;
 /// What a rendered page links to: each link with the file it is written in.
 pub struct PageLinks<'a> {
     pub page: Page,
-    pub links: &'a [(PathBuf, SiteLink)],
+    pub links: &'a [SiteLink],
 }
 
 /// An article page's heading ids: language, article, ids.
@@ -48,7 +48,8 @@ pub fn check(
         .collect();
     for PageLinks { page, links } in found {
         let own_url = site.page_url(*page);
-        for (file, link) in links.iter() {
+        for link in links.iter() {
+            let file = &*link.file;
             let url = if link.url.is_empty() {
                 own_url.clone()
             } else {
@@ -86,7 +87,7 @@ pub fn check(
     }
 }
 
-fn missing_file(file: &PathBuf, link: &SiteLink, url: &str) -> Diagnostic {
+fn missing_file(file: &Path, link: &SiteLink, url: &str) -> Diagnostic {
     Diagnostic::warning(
         file,
         Some(link.line),
@@ -99,7 +100,7 @@ fn missing_file(file: &PathBuf, link: &SiteLink, url: &str) -> Diagnostic {
 }
 
 fn missing_heading(
-    file: &PathBuf,
+    file: &Path,
     link: &SiteLink,
     url: &str,
     anchor: &str,

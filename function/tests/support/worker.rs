@@ -65,7 +65,17 @@ impl Setup {
 
     /// The uploads bucket on moto, as the worker's binary makes it.
     pub(crate) fn uploads(&self) -> S3Uploads {
-        let config = s3_config(&self.shared, Duration::from_millis(1_500)).build();
+        self.uploads_within(Duration::from_millis(1_500))
+    }
+
+    /// The same bucket for putting a test's files there: a busy machine may take moto longer
+    /// than the worker's budget to store megabytes, and that is not what a test is about.
+    pub(crate) fn patient_uploads(&self) -> S3Uploads {
+        self.uploads_within(Duration::from_secs(60))
+    }
+
+    fn uploads_within(&self, timeout: Duration) -> S3Uploads {
+        let config = s3_config(&self.shared, timeout).build();
         S3Uploads::new(aws_sdk_s3::Client::from_conf(config), &self.bucket)
     }
 

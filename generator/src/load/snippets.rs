@@ -83,7 +83,7 @@ impl Origins {
     }
 
     /// File and 1-based line of the body's 0-based line `n`.
-    pub fn locate(&self, n: usize) -> (&Path, usize) {
+    pub fn locate(&self, n: usize) -> (&Arc<Path>, usize) {
         let i = self.runs.partition_point(|r| r.start <= n).max(1) - 1;
         let run = &self.runs[i];
         (&run.file, run.line + n.saturating_sub(run.start))

@@ -4,7 +4,8 @@
 //! anchor checks), links to check once every page is known, and plain text (for search).
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use pulldown_cmark::{
     BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -35,7 +36,7 @@ pub struct Context<'a> {
 }
 
 /// A file and a 1-based line in it.
-type Spot<'a> = (&'a Path, usize);
+type Spot<'a> = (&'a Arc<Path>, usize);
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
@@ -60,8 +61,8 @@ pub struct SiteLink {
     /// The page's URL (with the base path), empty for a link within the same page.
     pub url: String,
     pub anchor: Option<String>,
-    /// The file it was written in (the page's, or a snippet's) and the line there.
-    pub file: PathBuf,
+    /// The file it was written in (the page's, or a snippet's; shared) and the line there.
+    pub file: Arc<Path>,
     pub line: usize,
     /// An image or other file rather than a page.
     pub is_file: bool,
@@ -296,7 +297,7 @@ impl State<'_, '_> {
             match (self.cx.resolve_md)(path, anchor.as_deref()) {
                 Some(url) => url,
                 None => {
-                    self.problems.push(Diagnostic::error(file, Some(line), format!("broken link: `{path}` is not an article, category or page of the help center"), "link to another Markdown file by its path relative to this file (in a snippet: relative to the page that includes it), e.g. `../billing/refunds.md`; check the spelling and that it is not a draft"));
+                    self.problems.push(Diagnostic::error(&**file, Some(line), format!("broken link: `{path}` is not an article, category or page of the help center"), "link to another Markdown file by its path relative to this file (in a snippet: relative to the page that includes it), e.g. `../billing/refunds.md`; check the spelling and that it is not a draft"));
                     return None;
                 }
             }
@@ -312,7 +313,7 @@ impl State<'_, '_> {
         self.out.links.push(SiteLink {
             url,
             anchor,
-            file: file.to_path_buf(),
+            file: file.clone(),
             line,
             is_file,
         });
@@ -426,7 +427,7 @@ mod tests {
             SiteLink {
                 url: "/en/users/billing/refunds/".into(),
                 anchor: Some("when".into()),
-                file: "content/en/users/account/a.md".into(),
+                file: Path::new("content/en/users/account/a.md").into(),
                 line: 5,
                 is_file: false
             }

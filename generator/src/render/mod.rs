@@ -30,7 +30,7 @@ pub struct Output {
     pub file: String,
     pub html: String,
     /// Links found in the page's Markdown, with the file they were written in.
-    pub links: Vec<(PathBuf, SiteLink)>,
+    pub links: Vec<SiteLink>,
     /// For article pages: language, article and heading ids (the page's anchors).
     pub anchors: Option<(LangId, ArticleId, Vec<String>)>,
     /// For translated article pages: what the search index gets (`search`).
@@ -178,9 +178,7 @@ impl<'s> Renderer<'s> {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let links = rendered.links.iter().cloned();
-        out.links
-            .extend(links.map(|link| (link.file.clone(), link)));
+        out.links.extend(rendered.links.iter().cloned());
         Ok(rendered)
     }
 }
