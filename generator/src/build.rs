@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::assets::{self, AssetError};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::headers;
 use crate::i18n::Strings;
 use crate::ids::{ArticleId, LangId, PerLanguage};
 use crate::links::{self, PageLinks};
@@ -364,7 +365,7 @@ fn report_untranslated(site: &Site, diagnostics: &Diagnostics) {
     }
 }
 
-/// Sitemap, robots.txt, the ticket contract, search indexes and the content's static files.
+/// Sitemap, robots.txt, the ticket contract, the headers file, search indexes and the content's static files.
 fn write_site_files(
     site: &Site,
     renderer: &Renderer<'_>,
@@ -382,6 +383,10 @@ fn write_site_files(
     write(SITEMAP_FILE, sitemap::sitemap_xml(site, pages).as_bytes())?;
     write(ROBOTS_FILE, renderer.robots().map_err(content)?.as_bytes())?;
     write(CONTRACT_FILE, site.contract.to_json().as_bytes())?;
+    write(
+        headers::HEADERS_FILE,
+        headers::headers_file(site).as_bytes(),
+    )?;
     if !skip_search {
         write_search_bundles(site, outputs, staging)?;
     }
