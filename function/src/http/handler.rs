@@ -17,7 +17,7 @@ use super::feedback::{feedback, FEEDBACK_PER_MINUTE};
 use super::files::files;
 use super::parse::{media_format, parse_post, Format, RawFields};
 use super::ratelimit::RateLimiter;
-use super::recent::RecentFallbacks;
+use super::recent::RecentAnswers;
 use super::response::{json_response, unsupported_media_type, Answer, Saved};
 use super::save::save;
 use super::slot::slot;
@@ -51,8 +51,8 @@ pub struct Deps<S, M, P, U, C> {
     /// Checks the emails' links (`…/files`); the key derives from `client_hash_salt`.
     pub(super) links: LinkSigner,
     pub(super) cors: Cors,
-    /// The answers of submissions that fell back lately, for their retries (`recent.rs`).
-    pub(super) recent_fallbacks: RecentFallbacks,
+    /// The answers given lately, for retries of the same submission (`recent.rs`).
+    pub(super) recent: RecentAnswers,
 }
 
 impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U, C> {
@@ -81,7 +81,7 @@ impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U,
             feedback_limiter,
             links,
             cors,
-            recent_fallbacks: RecentFallbacks::default(),
+            recent: RecentAnswers::default(),
         }
     }
 }

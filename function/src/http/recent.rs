@@ -1,11 +1,12 @@
-//! The submissions this instance sent to the fallback lately, with the answer each got. A client
-//! that missed its answer sends the same `submission_id` again: while the store is down that
-//! emailed the team a second time under another ticket number, and once the store was back it
-//! stored the ticket under another number than the email's (the load test, `tests/load/`, found
-//! both). The first answer is given again instead, and nothing is sent or stored: the spool has
-//! the ticket, and the replay stores it under that same number. Per instance only: the HTTP
-//! function cannot read the spool (by design), so a retry that reaches another instance still
-//! falls back, or is stored, anew.
+//! The submissions this instance answered lately, with the answer each got. A client that missed
+//! its answer sends the same `submission_id` again: while the store was down that emailed the
+//! team a second time under another ticket number (also for a submission stored just before the
+//! outage), and once the store was back a fallen-back one was stored under another number than
+//! the email's (the load test, `tests/load/`, found both). The first answer is given again
+//! instead, and nothing is sent or stored: the table or the spool has the ticket, and the replay
+//! stores a spooled one under that same number. Per instance only: the HTTP function cannot read
+//! the spool (by design), so a retry that reaches another instance still falls back, or is
+//! stored, anew.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -16,7 +17,7 @@ use super::response::Saved;
 const KEPT: usize = 10_000;
 
 #[derive(Debug, Default)]
-pub(super) struct RecentFallbacks {
+pub(super) struct RecentAnswers {
     kept: Mutex<Kept>,
 }
 
@@ -27,16 +28,16 @@ struct Kept {
     order: VecDeque<String>,
 }
 
-impl RecentFallbacks {
-    /// The answer the submission got when it fell back, if this instance gave it.
+impl RecentAnswers {
+    /// The answer the submission got, if this instance gave it.
     pub(super) fn get(&self, submission_id: &str) -> Option<Saved> {
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.answers.get(submission_id).cloned()
     }
 
-    /// Keeps an `Emailed` or `Spooled` answer (a lost ticket was not kept anywhere).
+    /// Keeps an answer, unless the ticket was lost (it is kept nowhere: a retry must try again).
     pub(super) fn remember(&self, submission_id: &str, saved: &Saved) {
-        if !matches!(saved, Saved::Emailed(_) | Saved::Spooled(_)) {
+        if *saved == Saved::Lost {
             return;
         }
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
@@ -61,12 +62,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_fallback_answers_and_forgets_the_oldest() {
-        let recent = RecentFallbacks::default();
+    fn keeps_answers_but_lost_ones_and_forgets_the_oldest() {
+        let recent = RecentAnswers::default();
         recent.remember("lost", &Saved::Lost);
         recent.remember("stored", &Saved::Stored("HC-1".into()));
         assert_eq!(recent.get("lost"), None);
-        assert_eq!(recent.get("stored"), None);
+        assert_eq!(recent.get("stored"), Some(Saved::Stored("HC-1".into())));
         for i in 0..=KEPT {
             recent.remember(&format!("s{i}"), &Saved::Emailed(format!("HC-{i}")));
         }

@@ -14,7 +14,7 @@ use crate::ticket::{new_ticket_id, Attachment, Ticket};
 use crate::uploads::Uploads;
 
 /// Moves the files in, then stores; else the fallback (email, then spool). A retry of a
-/// submission that fell back here gets its first answer (`recent.rs`). A fresh id is drawn
+/// submission answered here gets its first answer (`recent.rs`). A fresh id is drawn
 /// when the random part clashed (the files move again under it). Pending uploads are removed
 /// once someone has the ticket.
 pub(super) async fn save<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock>(
@@ -22,20 +22,16 @@ pub(super) async fn save<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clo
     files: &Files,
     deps: &Deps<S, M, P, U, C>,
 ) -> Saved {
-    let recent = &deps.recent_fallbacks;
-    if let Some(saved) = recent.get(&ticket.submission_id) {
-        tracing::info!(outcome = "fallback retry", submission_id = %ticket.submission_id, "retry of a submission that fell back: its first answer");
+    if let Some(saved) = deps.recent.get(&ticket.submission_id) {
+        tracing::info!(outcome = "retry", submission_id = %ticket.submission_id, "retry of a submission answered here: its first answer");
         return saved;
     }
     let mut orphans = Vec::new();
     let saved = match store(ticket, files, &mut orphans, deps).await {
         Some(saved) => saved,
-        None => {
-            let saved = fall_back(ticket, deps).await;
-            recent.remember(&ticket.submission_id, &saved);
-            saved
-        }
+        None => fall_back(ticket, deps).await,
     };
+    deps.recent.remember(&ticket.submission_id, &saved);
     if saved != Saved::Lost {
         attach::clean_up(files, &orphans, deps).await;
     }
@@ -134,5 +130,17 @@ mod tests {
             "under the number told"
         );
         assert_eq!(deps.store.len(), 1);
+    }
+
+    /// Stored just before the store went down: the retry is not emailed as a new ticket.
+    #[tokio::test]
+    async fn a_retry_of_a_stored_submission_is_not_emailed_while_the_store_is_down() {
+        let deps = memory_deps(0);
+        let (status, first) = post(&deps).await;
+        assert_eq!((status, first["status"].as_str()), (201, Some("stored")));
+        deps.store.set_failing(true);
+        assert_eq!(post(&deps).await, (201, first));
+        assert!(deps.mailer.sent().is_empty());
+        assert!(deps.spool.list().await.unwrap().is_empty());
     }
 }
