@@ -20,10 +20,15 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/run"
 
 DYNAMODB_PID=""
 stop_dynamodb() {
-  if [[ -n "$DYNAMODB_PID" ]]; then
-    kill "$DYNAMODB_PID" 2>/dev/null || true
-    wait "$DYNAMODB_PID" 2>/dev/null || true
-  fi
+  [[ -n "$DYNAMODB_PID" ]] || return 0
+  kill "$DYNAMODB_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$DYNAMODB_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  # Busy copying a large table, this moto was seen to outlast TERM: the script waited forever.
+  kill -9 "$DYNAMODB_PID" 2>/dev/null || true
+  wait "$DYNAMODB_PID" 2>/dev/null || true
 }
 # errexit is off in here: a failed run's status must reach cleanup (which stops the first moto).
 trap 'status=$?; set +e; stop_dynamodb; (exit "$status"); cleanup' EXIT
