@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::assets::{self, AssetError};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::headers;
 use crate::i18n::Strings;
 use crate::ids::{ArticleId, LangId, PerLanguage};
 use crate::links::{self, PageLinks};
@@ -373,7 +374,8 @@ fn report_redirect_limit(site: &Site, diagnostics: &Diagnostics) {
     }
 }
 
-/// Sitemap, robots.txt, the ticket contract, search indexes and the content's static files.
+/// Sitemap, robots.txt, the ticket contract, the headers file, old paths' pages and `_redirects`,
+/// search indexes and the content's static files.
 fn write_site_files(
     site: &Site,
     renderer: &Renderer<'_>,
@@ -391,6 +393,10 @@ fn write_site_files(
     write(SITEMAP_FILE, sitemap::sitemap_xml(site, pages).as_bytes())?;
     write(ROBOTS_FILE, renderer.robots().map_err(content)?.as_bytes())?;
     write(CONTRACT_FILE, site.contract.to_json().as_bytes())?;
+    write(
+        headers::HEADERS_FILE,
+        headers::headers_file(site).as_bytes(),
+    )?;
     if !site.aliases.is_empty() {
         write(REDIRECTS_FILE, redirects::redirects_file(site).as_bytes())?;
     }

@@ -116,6 +116,9 @@ pub struct AttachmentsConfig {
     pub max_files: u32,
     pub max_file_mib: u32,
     pub types: Vec<FileType>,
+    /// Where the browser `PUT`s files (the presigned URLs' origin), for the pages'
+    /// Content-Security-Policy; by default implied by an API Gateway endpoint (`headers.rs`).
+    pub upload_origin: Option<String>,
 }
 
 impl Default for AttachmentsConfig {
@@ -125,6 +128,7 @@ impl Default for AttachmentsConfig {
             max_files: d.max_files,
             max_file_mib: d.max_file_mib,
             types: d.types,
+            upload_origin: None,
         }
     }
 }
@@ -341,6 +345,9 @@ impl Config {
                 format!("`ticket.attachments`: {problem}"),
                 "keep max_files at most 20, max_file_mib from 1 to 5120, each type once",
             );
+        }
+        if let Some(problem) = crate::headers::upload_origin_problem(ticket) {
+            err("ticket.attachments", problem, "add `upload_origin: https://s3.<region>.amazonaws.com` (the bucket's presigned URLs' origin) under `ticket.attachments:`, or `max_files: 0`");
         }
     }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod external;
 pub mod frontmatter;
+pub mod headers;
 pub mod history;
 pub mod i18n;
 pub mod ids;

@@ -6,9 +6,11 @@
 //! handler answers the form in-process (`serve/function.rs`): tickets go to JSON lines, fallback
 //! emails to files and attachments to a folder under the state folder, so the whole site works
 //! without AWS. After each stored ticket the ticket worker's notify code runs in-process too
-//! (`serve/notify.rs`): team email and acknowledgement land in the outbox.
+//! (`serve/notify.rs`): team email and acknowledgement land in the outbox. Every response carries
+//! the site's security headers (`serve/headers.rs`).
 
 mod function;
+mod headers;
 mod notify;
 
 use function::{ticket, upload};
@@ -184,6 +186,10 @@ impl Server {
             .route(EVENTS_PATH, get(events))
             .route(SCRIPT_PATH, get(script))
             .fallback(file)
+            .layer(axum::middleware::from_fn_with_state(
+                self.preview.clone(),
+                headers::add,
+            ))
             .with_state(self.preview);
         axum::serve(
             self.listener,

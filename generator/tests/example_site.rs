@@ -1,9 +1,12 @@
 //! Builds the example help center (`content/` with the real theme in `site/`) once and checks the
 //! output with a real HTML parser: languages and directions, hreflang alternates, the language
 //! switcher, ticket links, every internal link and anchor, the sitemap, the ticket form against the
-//! contract, the untranslated-article notice, the root pages and the hashed assets.
+//! contract, the untranslated-article notice, the root pages and the hashed assets; the security
+//! headers and pages that keep to them in `example_site/security.rs`.
 
 mod cli_support;
+#[path = "example_site/security.rs"]
+mod security;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,8 @@
 // Shared helpers of the browser tests: the server started by run.sh, Debian's Chromium driven by
 // playwright-core, the local ticket store and uploads, real PNG files, and where artifacts go.
+// Every page opened through `newPage` runs under the site's Content-Security-Policy (serve sends
+// it): a violation on any of them fails the test that opened it (see `cspViolations`).
+import { afterEach } from 'node:test';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,13 +48,43 @@ export async function launch() {
   }
 }
 
-/** A page in a new context; console errors and failed page scripts are collected in `page.problems`. */
+/** Pages opened since the last test ended, whose CSP violations that test answers for. */
+const opened = new Set();
+
+/**
+ * Every Content-Security-Policy violation of every page the test opened (each page's
+ * `cspViolations`: `securitypolicyviolation` events and Chromium's console CSP errors, with the
+ * page's address when they happened, so a navigation keeps them) fails the test. A test that
+ * causes one on purpose empties `page.cspViolations` after checking it.
+ */
+afterEach(() => {
+  const found = [...opened].flatMap((page) => page.cspViolations);
+  opened.clear();
+  if (found.length > 0) throw new Error(`Content-Security-Policy violations:\n  ${found.join('\n  ')}`);
+});
+
+/**
+ * A page in a new context; console errors and failed page scripts are collected in
+ * `page.problems`, CSP violations (also in `problems` when Chromium logs them) in `page.cspViolations`.
+ */
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   page.problems = [];
+  page.cspViolations = [];
+  opened.add(page);
+  await context.exposeBinding('__helpcenterCspViolation', ({ frame }, what) => {
+    page.cspViolations.push(`${frame.url()}: ${what}`);
+  });
+  // Injected by the browser before the page's own scripts: the policy does not apply to it.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__helpcenterCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile || 'the page'}:${e.lineNumber})`);
+    });
+  });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) page.cspViolations.push(`${page.url()}: console: ${m.text()}`);
     // A failed load is reported below with its address.
     if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`);
   });
@@ -125,7 +158,9 @@ function crc32(bytes) {
 
 /** Runs axe-core on the page (every rule but the experimental ones) and returns its violations. */
 export async function violations(page) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
+  // Evaluated through the DevTools protocol, not as a <script>: an inline tag would break the
+  // page's Content-Security-Policy.
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(readFileSync(AXE, 'utf8'));
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\s+/g, ' ')).join('\n    ')}`);
 }

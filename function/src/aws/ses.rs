@@ -3,18 +3,26 @@
 use std::time::Duration;
 
 use aws_config::SdkConfig;
+use aws_sdk_sesv2::config::retry::RetryConfig;
 use aws_sdk_sesv2::error::{DisplayErrorContext, SdkError};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 
-use super::{retry_config, timeout_config};
+use super::timeout_config;
 use crate::mail::{Email, MailError, Mailer};
 
-/// An SES v2 client builder with the function's timeouts and retries; tests add an endpoint.
+/// An SES v2 client builder with the function's timeouts; tests add an endpoint.
+///
+/// One attempt per email: SendEmail is not idempotent, and an attempt that timed out may still be
+/// delivered, so a retry can send the email twice (the load test saw fallback emails arrive
+/// twice), and its error hides that the first may be on its way ([`send_error`] could call a
+/// delivered email failed). Callers handle a failure: the fallback spools the ticket unsent for
+/// the worker, and the worker's record fails and Lambda retries it (the notify protocol makes
+/// that safe).
 pub fn sesv2_config(shared: &SdkConfig, operation: Duration) -> aws_sdk_sesv2::config::Builder {
     aws_sdk_sesv2::config::Builder::from(shared)
         .timeout_config(timeout_config(operation))
-        .retry_config(retry_config())
+        .retry_config(RetryConfig::disabled())
 }
 
 /// Sends emails through SES v2 as raw MIME, so `Reply-To` and the encoded subject arrive as built.

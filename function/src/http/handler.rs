@@ -17,6 +17,7 @@ use super::feedback::{feedback, FEEDBACK_PER_MINUTE};
 use super::files::files;
 use super::parse::{media_format, parse_post, Format, RawFields};
 use super::ratelimit::RateLimiter;
+use super::recent::RecentAnswers;
 use super::response::{json_response, unsupported_media_type, Answer, Saved};
 use super::save::save;
 use super::slot::slot;
@@ -50,6 +51,8 @@ pub struct Deps<S, M, P, U, C> {
     /// Checks the emails' links (`…/files`); the key derives from `client_hash_salt`.
     pub(super) links: LinkSigner,
     pub(super) cors: Cors,
+    /// The answers given lately, for retries of the same submission (`recent.rs`).
+    pub(super) recent: RecentAnswers,
 }
 
 impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U, C> {
@@ -78,6 +81,7 @@ impl<S: TicketStore, M: Mailer, P: Spool, U: Uploads, C: Clock> Deps<S, M, P, U,
             feedback_limiter,
             links,
             cors,
+            recent: RecentAnswers::default(),
         }
     }
 }
@@ -324,7 +328,10 @@ mod tests {
         assert_eq!(sent[0].reply_to.as_deref(), Some("ada@example.org"));
         deps.mailer.set_failing(true);
         deps.spool.set_failing(true);
-        let response = run(post_json(&valid_json()), &deps);
+        // Another submission: a retry of the first would get its first answer (`recent.rs`).
+        let mut other = valid_json();
+        other["submission_id"] = "1f8b1c2e-5a6d-4e7f-9a0b-1c2d3e4f5a6b".into();
+        let response = run(post_json(&other), &deps);
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(body(&response)["fallback_email"], "support@example.com");
     }

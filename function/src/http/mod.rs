@@ -21,6 +21,7 @@ pub mod handler;
 mod multipart;
 pub mod parse;
 pub mod ratelimit;
+mod recent;
 mod response;
 mod save;
 mod slot;

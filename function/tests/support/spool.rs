@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,35 +46,52 @@ pub(crate) async fn spool_keys(bucket: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every ticket item in the table (guards left out), by ticket id.
+/// Every ticket item in the table (guards left out), by ticket id; every page of the scan.
 pub(crate) async fn ticket_items(table: &str) -> HashMap<String, HashMap<String, AttributeValue>> {
     let client = aws_sdk_dynamodb::Client::new(&sdk_config().await);
-    let scan = client
+    let mut pages = client
         .scan()
         .table_name(table)
         .consistent_read(true)
-        .send()
-        .await
-        .expect("Scan");
-    scan.items()
-        .iter()
-        .filter_map(|item| {
-            let pk = item.get(PARTITION_KEY)?.as_s().ok()?;
-            pk.starts_with("HC-").then(|| (pk.clone(), item.clone()))
-        })
-        .collect()
+        .into_paginator()
+        .send();
+    let mut items = HashMap::new();
+    while let Some(page) = pages.next().await {
+        for item in page.expect("Scan").items() {
+            let Some(pk) = item.get(PARTITION_KEY).and_then(|v| v.as_s().ok()) else {
+                continue;
+            };
+            if pk.starts_with("HC-") {
+                items.insert(pk.clone(), item.clone());
+            }
+        }
+    }
+    items
 }
 
 /// An endpoint that accepts connections and never answers: only timeouts get a caller out.
 pub(crate) fn silent_endpoint() -> String {
+    silent_endpoint_counting().0
+}
+
+/// [`silent_endpoint`], and how many connections it has accepted so far (one per attempt).
+pub(crate) fn silent_endpoint_counting() -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
     std::thread::spawn(move || {
-        let held: Vec<_> = listener.incoming().take(8).collect();
+        let held: Vec<_> = listener
+            .incoming()
+            .take(8)
+            .inspect(|_| {
+                counter.fetch_add(1, Ordering::SeqCst);
+            })
+            .collect();
         std::thread::sleep(Duration::from_secs(30));
         drop(held);
     });
-    url
+    (url, accepted)
 }
 
 /// A store whose write lands after the caller gave up: `put` sleeps `delay` then makes the real
