@@ -111,14 +111,17 @@ fn yaml_diagnostic(
         message = format!("{message}, while {}", strip(context));
         // An unclosed quote or bracket is noticed where the text ends; the context has the line
         // where it was opened, which is the one to fix.
+        let opened = context
+            .split(" at line ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok());
         if context.starts_with("scanning a quoted scalar") || context.starts_with("parsing a flow")
         {
-            let opened = context
-                .split(" at line ")
-                .nth(1)
-                .and_then(|r| r.split(' ').next())
-                .and_then(|n| n.parse().ok());
             unclosed = opened.is_some();
+            line = opened.map(file_line).or(line);
+        } else if context.starts_with("scanning a simple key") {
+            // So is a key without its `:` on the last line: the end is past every line.
             line = opened.map(file_line).or(line);
         }
     }
@@ -243,6 +246,20 @@ mod tests {
             (e.line, e.message.as_str()),
             (Some(4), "duplicate field `title`")
         );
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `config`): the line after the last one was named.
+    #[test]
+    fn a_last_line_without_its_colon_is_reported_at_that_line() {
+        for yaml in ["title: a\n. Please try again\n", "title: a\nnot a key"] {
+            let e = parse::<Fm>(yaml, Path::new("a.md"), 2).unwrap_err();
+            assert_eq!(e.line, Some(3), "{yaml:?}: {}", e.message);
+            assert!(
+                e.message.contains("could not find expected ':'"),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]
