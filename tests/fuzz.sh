@@ -9,9 +9,9 @@
 # It installs cargo-fuzz when missing, writes each target's seed corpus from the fixtures
 # (fuzz/corpus/<target>/, git-ignored; libFuzzer adds what it finds there), runs the targets
 # niced, one at a time, and prints per target: executions, exec/s, libFuzzer's last `cov:` and
-# `ft:`, the corpus size and the crashes (saved in fuzz/artifacts/<target>/; reproduce one with
-# `cargo +nightly fuzz run <target> <file>`, shrink it with `cargo +nightly fuzz tmin`). It exits
-# non-zero when a target crashed. Logs go to a temporary folder it names.
+# `ft:`, its corpus (inputs/bytes) and the crashes (saved in fuzz/artifacts/<target>/; reproduce
+# one with `cargo +nightly fuzz run <target> <file>`, shrink it with `cargo +nightly fuzz tmin`).
+# It exits non-zero when a target crashed. Logs go to a temporary folder it names.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -116,14 +116,15 @@ summarise() { # TARGET STATUS
   rate="$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo '?')"
   cov="$(grep -oE 'cov: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')"
   ft="$(grep -oE 'ft: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')"
-  corpus="$(find "$FUZZ/corpus/$1" -type f | wc -l)"
+  # libFuzzer's count (inputs kept for their coverage, and their size), not the folder's files
+  corpus="$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' <<<"$last" | cut -d' ' -f2 || echo '?')"
   # Only this run's: older crashes stay in fuzz/artifacts/ until someone looks at them.
   crashes="$(find "$FUZZ/artifacts/$1" -type f -newer "$WORK/$1.start" 2>/dev/null | wc -l)"
   if [[ "$2" -ne 0 || "$crashes" -gt 0 ]]; then
     log "$1 stopped with status $2 ($crashes crash files): see $log"
     FAILED=1
   fi
-  printf '%-18s %12s %8s %7s %8s %7s %8s\n' "$1" "${execs#\#}" "$rate" "$cov" "$ft" "$corpus" "$crashes" >>"$WORK/summary"
+  printf '%-18s %12s %8s %7s %8s %12s %8s\n' "$1" "${execs#\#}" "$rate" "$cov" "$ft" "$corpus" "$crashes" >>"$WORK/summary"
 }
 
 main() {
@@ -131,7 +132,7 @@ main() {
   log "building the targets (nightly, sanitizers)"
   (cd "$ROOT" && nice -n 19 cargo +nightly fuzz build --fuzz-dir fuzz </dev/null)
   seed
-  printf '%-18s %12s %8s %7s %8s %7s %8s\n' target executions exec/s cov ft corpus crashes >"$WORK/summary"
+  printf '%-18s %12s %8s %7s %8s %12s %8s\n' target executions exec/s cov ft corpus crashes >"$WORK/summary"
   local target
   for target in "${TARGETS[@]}"; do run_target "$target"; done
   log "logs in $WORK"
