@@ -23,10 +23,21 @@ fuzz_target!(|input: &[u8]| {
         !status.is_server_error(),
         "{status} with healthy dependencies"
     );
-    if let Some(submission) = expected.filter(|_| status.is_success() || status.is_redirection()) {
+    if let Some(submission) = expected.filter(|_| saved(&response)) {
         check_stored(&submission, &deps);
     }
 });
+
+/// Whether the answer says the ticket was kept: `201`/`202` to the script, a redirect to the
+/// thank-you page to a form (a form's refusals redirect back to the form).
+fn saved(response: &http::Response<Bytes>) -> bool {
+    let location = response.headers().get("location").map(|l| l.as_bytes());
+    match response.status().as_u16() {
+        201 | 202 => true,
+        303 => location.is_some_and(|l| l.windows(16).any(|w| w == b"/contact/thanks/")),
+        _ => false,
+    }
+}
 
 /// The input as a request in HTTP/1's shape: `METHOD /path?query`, header lines `name: value`,
 /// an empty line, the body (line ends `\n` or `\r\n`). The client is the site unless an
