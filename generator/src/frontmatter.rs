@@ -81,7 +81,7 @@ pub fn parse_with_lines<T: DeserializeOwned>(
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
     match serde_norway::from_str(yaml) {
         Ok(value) => Ok((value, lines)),
-        Err(e) => Err(yaml_diagnostic(&e, &lines, path, first_line)),
+        Err(e) => Err(yaml_diagnostic(&e, &lines, path, first_line, yaml)),
     }
 }
 
@@ -90,8 +90,15 @@ fn yaml_diagnostic(
     lines: &KeyLines,
     path: &Path,
     first_line: usize,
+    yaml: &str,
 ) -> Diagnostic {
-    let file_line = |l: usize| first_line + l - 1;
+    // A problem found at the end of the text is on its last line, not on one after it. Lines are
+    // counted as YAML counts them (a lone CR breaks one too).
+    let last = yaml
+        .replace("\r\n", "\n")
+        .split_terminator(['\n', '\r'])
+        .count();
+    let file_line = |l: usize| first_line + l.clamp(1, last.max(1)) - 1;
     let mut line = e.location().map(|l| file_line(l.line()));
     let raw = e.to_string();
     // serde_norway writes "PROBLEM at line X column Y", for syntax errors followed by
@@ -259,6 +266,16 @@ mod tests {
                 "{}",
                 e.message
             );
+        }
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `config`): a file of one comment had its problem on line 2.
+    #[test]
+    fn a_problem_at_the_end_is_on_the_last_line() {
+        for (yaml, line) in [("#", 2), ("# a\n# b\n", 3), ("#\r#\r", 3)] {
+            let e = parse::<Fm>(yaml, Path::new("a.md"), 2).unwrap_err();
+            assert!(e.message.contains("missing field `title`"), "{}", e.message);
+            assert_eq!(e.line, Some(line), "{yaml:?}");
         }
     }
 
