@@ -17,7 +17,7 @@ fuzz_target!(|input: &[u8]| {
     let Ok(text) = std::str::from_utf8(file) else {
         return;
     };
-    let lines = text.lines().count().max(1);
+    let lines = helpcenter_fuzz::line_count(text);
     let on_a_line = |line: Option<usize>| line.is_none_or(|l| (1..=lines).contains(&l));
     if which % 2 == 0 {
         match Config::from_yaml(text, Path::new("content/helpcenter.yaml")) {

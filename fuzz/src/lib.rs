@@ -29,6 +29,15 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
+/// The lines of a file as YAML counts them (CRLF, LF or a lone CR ends one): where its
+/// diagnostics may point.
+pub fn line_count(text: &str) -> usize {
+    text.replace("\r\n", "\n")
+        .split_terminator(['\n', '\r'])
+        .count()
+        .max(1)
+}
+
 /// A field is a value or a shape problem, never both; validation never panics, and what it
 /// accepts is normalised, free of control characters and within the contract's limits.
 pub fn check_fields(raw: &RawFields) {
