@@ -12,6 +12,9 @@ use std::time::SystemTime;
 
 use crate::ticket::{ArrivedVia, Ticket};
 
+/// The tickets table's partition key: the DynamoDB store writes it, the stream's records carry it.
+pub const PARTITION_KEY: &str = "pk";
+
 mod desk;
 mod feedback;
 mod notices;

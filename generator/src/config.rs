@@ -268,10 +268,15 @@ impl Config {
                 "every help center has content/helpcenter.yaml; `helpcenter new DIR` writes a starter one",
             )]
         })?;
+        Config::from_yaml(&text, &path)
+    }
+
+    /// Parses and checks the text of a `helpcenter.yaml`; `path` names it in diagnostics.
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
         let (mut config, lines): (Config, _) =
-            frontmatter::parse_with_lines(&text, &path, 1).map_err(|d| vec![d])?;
+            frontmatter::parse_with_lines(text, path, 1).map_err(|d| vec![d])?;
         config.lines = lines;
-        let mut problems = config.problems(&path);
+        let mut problems = config.problems(path);
         if problems.is_empty() {
             Ok(config)
         } else {

@@ -83,7 +83,7 @@ pub fn parse_with_lines<T: DeserializeOwned>(
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
     match serde_norway::from_str(yaml) {
         Ok(value) => Ok((value, lines)),
-        Err(e) => Err(yaml_diagnostic(&e, &lines, path, first_line)),
+        Err(e) => Err(yaml_diagnostic(&e, &lines, path, first_line, yaml)),
     }
 }
 
@@ -92,8 +92,15 @@ fn yaml_diagnostic(
     lines: &KeyLines,
     path: &Path,
     first_line: usize,
+    yaml: &str,
 ) -> Diagnostic {
-    let file_line = |l: usize| first_line + l - 1;
+    // A problem found at the end of the text is on its last line, not on one after it. Lines are
+    // counted as YAML counts them (a lone CR breaks one too).
+    let last = yaml
+        .replace("\r\n", "\n")
+        .split_terminator(['\n', '\r'])
+        .count();
+    let file_line = |l: usize| first_line + l.clamp(1, last.max(1)) - 1;
     let mut line = e.location().map(|l| file_line(l.line()));
     let raw = e.to_string();
     // serde_norway writes "PROBLEM at line X column Y", for syntax errors followed by
@@ -113,14 +120,17 @@ fn yaml_diagnostic(
         message = format!("{message}, while {}", strip(context));
         // An unclosed quote or bracket is noticed where the text ends; the context has the line
         // where it was opened, which is the one to fix.
+        let opened = context
+            .split(" at line ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok());
         if context.starts_with("scanning a quoted scalar") || context.starts_with("parsing a flow")
         {
-            let opened = context
-                .split(" at line ")
-                .nth(1)
-                .and_then(|r| r.split(' ').next())
-                .and_then(|n| n.parse().ok());
             unclosed = opened.is_some();
+            line = opened.map(file_line).or(line);
+        } else if context.starts_with("scanning a simple key") {
+            // So is a key without its `:` on the last line: the end is past every line.
             line = opened.map(file_line).or(line);
         }
     }
@@ -245,6 +255,30 @@ mod tests {
             (e.line, e.message.as_str()),
             (Some(4), "duplicate field `title`")
         );
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `config`): the line after the last one was named.
+    #[test]
+    fn a_last_line_without_its_colon_is_reported_at_that_line() {
+        for yaml in ["title: a\n. Please try again\n", "title: a\nnot a key"] {
+            let e = parse::<Fm>(yaml, Path::new("a.md"), 2).unwrap_err();
+            assert_eq!(e.line, Some(3), "{yaml:?}: {}", e.message);
+            assert!(
+                e.message.contains("could not find expected ':'"),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `config`): a file of one comment had its problem on line 2.
+    #[test]
+    fn a_problem_at_the_end_is_on_the_last_line() {
+        for (yaml, line) in [("#", 2), ("# a\n# b\n", 3), ("#\r#\r", 3)] {
+            let e = parse::<Fm>(yaml, Path::new("a.md"), 2).unwrap_err();
+            assert!(e.message.contains("missing field `title`"), "{}", e.message);
+            assert_eq!(e.line, Some(line), "{yaml:?}");
+        }
     }
 
     #[test]

@@ -33,8 +33,7 @@ use super::{retry_config, timeout_config};
 use crate::store::{Notice, NoticeStore, PutOutcome, StoreError, TicketStore};
 use crate::ticket::{ArrivedVia, Ticket};
 
-/// The table's partition key.
-pub const PARTITION_KEY: &str = "pk";
+pub use crate::store::PARTITION_KEY;
 /// The global secondary index listing a queue's tickets by `received_at`.
 pub const QUEUE_INDEX: &str = "queue-received_at";
 /// The table's TTL attribute (epoch seconds).

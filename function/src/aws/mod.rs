@@ -23,7 +23,6 @@ pub mod dynamodb;
 pub mod http_lambda;
 pub mod s3;
 pub mod ses;
-pub mod stream;
 pub mod uploads;
 
 pub use dynamodb::{dynamodb_config, DynamoStore, PARTITION_KEY, QUEUE_INDEX, TTL_ATTRIBUTE};

@@ -1,15 +1,15 @@
 //! The ticket worker's Lambda entry point, wiring only: settings from the environment, JSON
 //! logs, the AWS clients, then the runtime loop. One function gets the tickets table's stream
 //! (new tickets → team email and acknowledgement) and the schedule (the spool's replay);
-//! everything else lives in the library (`worker/`, `notify/`, `aws/stream.rs`).
+//! everything else lives in the library (`worker/`, `worker/stream.rs`, `notify/`).
 
 use std::sync::Arc;
 
 use lambda_http::{lambda_runtime, service_fn, LambdaEvent};
-use ticket_function::aws::stream::{self, WorkerEvent};
 use ticket_function::aws::{
     self, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2, DynamoStore, S3Spool, S3Uploads, SesMailer,
 };
+use ticket_function::worker::stream::{self, WorkerEvent};
 use ticket_function::worker::{handle_records, WorkerDeps, WorkerSettings};
 use ticket_function::SystemClock;
 

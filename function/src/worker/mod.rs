@@ -1,9 +1,11 @@
 //! The ticket worker: a batch of the tickets table's stream records → each new ticket notified
 //! ([`crate::notify`]). A record that fails is reported in the batch response
 //! (`ReportBatchItemFailures`): Lambda retries from it, and the notify protocol makes the retry
-//! send only what did not go out. The conversion from the Lambda event lives in `aws/stream.rs`.
+//! send only what did not go out. The conversion from the Lambda event lives in `stream.rs` (feature `stream`).
 
 mod settings;
+#[cfg(feature = "stream")]
+pub mod stream;
 
 use std::time::Duration;
 

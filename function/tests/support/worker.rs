@@ -8,13 +8,13 @@ use std::time::{Duration, SystemTime};
 use mail_parser::{Address, Message, MessageParser};
 use serde_json::Value;
 use ticket_function::aws::aws_sdk_dynamodb::types::AttributeValue;
-use ticket_function::aws::stream::{self, WorkerEvent};
 use ticket_function::aws::{aws_config, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sesv2};
 use ticket_function::aws::{dynamodb_config, s3_config, sesv2_config, DynamoStore, S3Uploads};
 use ticket_function::aws::{SesMailer, PARTITION_KEY};
 use ticket_function::contract::MIB;
 use ticket_function::notify::NotifyConfig;
 use ticket_function::ticket::{new_ticket_id, Ticket};
+use ticket_function::worker::stream::{self, WorkerEvent};
 use ticket_function::worker::{handle_records, BatchResponse, WorkerDeps, WorkerSettings};
 use ticket_function::{Mailer, ManualClock, Spool, TicketStore};
 

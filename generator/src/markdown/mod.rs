@@ -100,30 +100,19 @@ pub fn render(body: &str, cx: &Context<'_>) -> (Rendered, Vec<Diagnostic>) {
     while let Some((event, range)) = parser.next() {
         // Counted only where needed: counting for every event made rendering quadratic.
         let line = || cx.origins.locate(line_of(body, range.start) - 1);
+        let mut rest = parser.by_ref().map(|(event, _)| event);
+        let event = match state.markup(event, line, &mut rest) {
+            Ok(written) => {
+                events.push(written);
+                continue;
+            }
+            Err(event) => event,
+        };
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let inner = take_until_end(&mut parser);
-                state.heading(level, id, inner, &mut events);
+                let inner = take_until_end(&mut rest);
+                state.heading(level, id, inner, line(), &mut events);
             }
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
-                let inner = take_until_end(&mut parser);
-                events.push(Event::Html(
-                    state.image(&dest_url, &title, &inner, line()).into(),
-                ));
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }) => {
-                events.push(Event::Html(
-                    state.link_open(link_type, &dest_url, &title, line()).into(),
-                ));
-            }
-            Event::End(TagEnd::Link) => events.push(Event::Html(markup::LINK_CLOSE.into())),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 events.push(Event::Html(state.callout_open(kind).into()))
             }
@@ -137,9 +126,6 @@ pub fn render(body: &str, cx: &Context<'_>) -> (Rendered, Vec<Diagnostic>) {
             Event::End(TagEnd::Table) => {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html(markup::TABLE_CLOSE.into()));
-            }
-            Event::Html(html) | Event::InlineHtml(html) if !cx.allow_html => {
-                events.push(Event::Text(html))
             }
             Event::Text(text) => {
                 state.out.text.push_str(&text);
@@ -163,12 +149,10 @@ pub fn render(body: &str, cx: &Context<'_>) -> (Rendered, Vec<Diagnostic>) {
 }
 
 /// The events inside the element just started, up to its matching end (consumed, not returned).
-fn take_until_end<'a>(
-    parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
-) -> Vec<Event<'a>> {
+fn take_until_end<'a>(events: &mut impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
     let mut depth = 0;
     let mut inner = Vec::new();
-    for (event, _) in parser.by_ref() {
+    for event in events.by_ref() {
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => break,
@@ -203,6 +187,7 @@ impl State<'_, '_> {
         level: HeadingLevel,
         id: Option<CowStr<'e>>,
         inner: Vec<Event<'e>>,
+        at: Spot<'_>,
         events: &mut Vec<Event<'e>>,
     ) {
         let text = plain_text(&inner);
@@ -210,7 +195,12 @@ impl State<'_, '_> {
         let id = self.unique_id(base);
         let level = level as u8;
         events.push(Event::Html(markup::heading_open(level, &id).into()));
-        events.extend(inner.into_iter().map(|e| self.escape_raw(e)));
+        // Its links and images are written as everywhere else (checked, resolved, marked).
+        let mut rest = inner.into_iter();
+        while let Some(event) = rest.next() {
+            let written = self.markup(event, || at, &mut rest);
+            events.push(written.unwrap_or_else(|event| event));
+        }
         let label = format!("{}: {text}", self.cx.anchor_label);
         events.push(Event::Html(
             markup::heading_close(level, &id, &label).into(),
@@ -230,11 +220,31 @@ impl State<'_, '_> {
         });
     }
 
-    fn escape_raw<'e>(&self, event: Event<'e>) -> Event<'e> {
-        match event {
+    /// A link, an image or raw HTML as the site writes it, wherever it is (in a heading too);
+    /// any other event comes back as `Err`. An image takes its alt text from `rest`.
+    fn markup<'e, 's>(
+        &mut self,
+        event: Event<'e>,
+        line: impl Fn() -> Spot<'s>,
+        rest: &mut impl Iterator<Item = Event<'e>>,
+    ) -> Result<Event<'e>, Event<'e>> {
+        Ok(match event {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let inner = take_until_end(rest);
+                Event::Html(self.image(&dest_url, &title, &inner, line()).into())
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => Event::Html(self.link_open(link_type, &dest_url, &title, line()).into()),
+            Event::End(TagEnd::Link) => Event::Html(markup::LINK_CLOSE.into()),
             Event::Html(h) | Event::InlineHtml(h) if !self.cx.allow_html => Event::Text(h),
-            other => other,
-        }
+            other => return Err(other),
+        })
     }
 
     fn unique_id(&mut self, base: String) -> String {
@@ -275,6 +285,9 @@ impl State<'_, '_> {
     }
 
     fn image(&mut self, dest: &str, title: &str, inner: &[Event<'_>], at: Spot<'_>) -> String {
+        if is_script(dest) {
+            return escape_html(&plain_text(inner));
+        }
         let src = if is_external(dest) {
             dest.to_string()
         } else {
@@ -480,5 +493,42 @@ mod tests {
         );
         assert!(!r.html.contains("\"onmouseover"), "{}", r.html);
         assert!(!r.html.contains("javascript:"), "{}", r.html);
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `article`): a heading's links skipped all of this.
+    #[test]
+    fn links_in_headings_are_written_as_everywhere_else() {
+        let (r, problems) = md(
+            "# H [x](javascript:alert(1))\n\n## [Refunds](../billing/refunds.md) and [gone](gone.md)\n\n### [out](https://e.com) ![i](javascript:alert(2))\n",
+            false,
+        );
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<a href=\"/en/users/billing/refunds/\">Refunds</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a class=\"external\" href=\"https://e.com\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links.len(), 1, "the resolved link is checked later");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("`gone.md`") && problems[0].line == Some(7));
+        let texts: Vec<&str> = r.headings.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(texts, ["H x", "Refunds and gone", "out i"]);
+    }
+
+    #[test]
+    fn images_with_script_sources_are_their_alt_text() {
+        let (r, _) = md(
+            "![a & b](javascript:alert(1)) ![d](data:image/svg+xml,x)",
+            false,
+        );
+        assert!(!r.html.contains("<img"), "{}", r.html);
+        assert!(r.html.contains("<p>a &amp; b d</p>"), "{}", r.html);
     }
 }

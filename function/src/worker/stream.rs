@@ -1,12 +1,13 @@
 //! The tickets table's stream on Lambda: a DynamoDB stream event (`aws_lambda_events`) → the
-//! worker's [`StreamRecord`]s. Only `INSERT`s of ticket items (`pk` starting `HC-`) are new
+//! worker's [`StreamRecord`]s (feature `stream`: the event types and `serde_dynamo`, not the AWS
+//! SDK, so the fuzz targets read events without it). Only `INSERT`s of ticket items (`pk` starting `HC-`) are new
 //! tickets; their `NEW_IMAGE` becomes a [`Ticket`] through `serde_dynamo`.
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 
-use super::dynamodb::PARTITION_KEY;
+use super::{Change, StreamRecord};
+use crate::store::PARTITION_KEY;
 use crate::ticket::Ticket;
-use crate::worker::{Change, StreamRecord};
 
 pub use aws_lambda_events::event::dynamodb::Event as DynamoDbEvent;
 
@@ -111,6 +112,7 @@ mod tests {
         ));
     }
 
+    #[cfg(feature = "aws")]
     #[test]
     fn only_new_ticket_items_are_tickets() {
         let t = crate::testing::ticket(
@@ -120,7 +122,7 @@ mod tests {
             "2025-01-02T03:04:05.000Z",
         );
         let mut image: serde_json::Map<String, serde_json::Value> =
-            super::super::dynamodb::ticket_item(&t)
+            crate::aws::dynamodb::ticket_item(&t)
                 .into_iter()
                 .map(|(k, v)| (k, json!({"S": v.as_s().unwrap()})))
                 .collect();
