@@ -296,6 +296,15 @@ fn check_folder(rel: &Path, path: &Path, config: &Config, diagnostics: &Diagnost
     }
 }
 
+/// The language and key of the article a file of the content folder (`rel`, relative to it) is,
+/// by the same layout rules as loading; `None` for any other file.
+pub fn article_at(rel: &Path, config: &Config) -> Option<(String, ArticleKey)> {
+    match classify(rel, config) {
+        Ok(Some(Place::Article(lang, key))) => Some((lang, key)),
+        _ => None,
+    }
+}
+
 /// Where a file belongs, `None` for files that are not pages (static files, the settings), or
 /// (message, hint) when it has no place.
 fn classify(rel: &Path, config: &Config) -> Result<Option<Place>, (String, String)> {

@@ -5,6 +5,8 @@
 //! URLs carry the base path of `base_url` (`/docs/en/users/`); output files are relative to the
 //! site root (`en/users/index.html`).
 
+use std::collections::HashSet;
+
 use crate::ids::{ArticleId, AudienceId, CategoryId, LangId};
 use crate::model::{Alias, Site, Target};
 use crate::page::Page;
@@ -93,12 +95,19 @@ impl Site {
 
     /// The URL of an article's old path: a folder, or the file itself when it ends in `.html`.
     pub fn alias_url(&self, alias: &Alias) -> String {
-        let slash = if alias.path.ends_with(".html") {
-            ""
-        } else {
-            "/"
-        };
-        format!("{}{}{slash}", self.home_url(alias.lang), alias.path)
+        self.path_url(alias.lang, &alias.path)
+    }
+
+    /// The URL of `path` under language `l`'s home (`users/account/x` → `/en/users/account/x/`):
+    /// a folder, or the file itself when it ends in `.html`.
+    pub fn path_url(&self, l: LangId, path: &str) -> String {
+        let slash = if path.ends_with(".html") { "" } else { "/" };
+        format!("{}{path}{slash}", self.home_url(l))
+    }
+
+    /// The URL of every page of the site.
+    pub fn page_urls(&self) -> HashSet<String> {
+        self.pages().into_iter().map(|p| self.page_url(p)).collect()
     }
 
     /// The last segment of an article's URL in language `l`: its `slug`, else its file name.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::history::{HistoryError, Repo};
+use crate::load;
 use crate::model::Site;
 
 /// A revision to compare with, resolved.
@@ -32,17 +33,18 @@ impl Since {
     }
 }
 
-/// An article file at the revision: where it was and the path of its page under its language.
+/// An article file at the revision: where it was and the URL its page had.
 struct OldArticle {
     rel: PathBuf,
     lang: String,
+    /// Its page's path under its language (`users/account/old-name`).
     path: String,
+    url: String,
 }
 
 /// Warns for each article page of `since` that no page or alias of the site has now.
 pub(super) fn gone_articles(site: &Site, since: &Since, diagnostics: &Diagnostics) {
-    let now = |lang: &str, path: &str| format!("{}/{lang}/{path}/", site.base());
-    let mut live: HashSet<String> = site.pages().into_iter().map(|p| site.page_url(p)).collect();
+    let mut live = site.page_urls();
     live.extend(site.aliases.iter().map(|a| site.alias_url(a)));
     let files = match since.repo.files_at(&since.commit) {
         Ok(files) => files,
@@ -57,19 +59,14 @@ pub(super) fn gone_articles(site: &Site, since: &Since, diagnostics: &Diagnostic
         }
     };
     let current: HashSet<PathBuf> = articles_now(site);
-    for old in files.iter().filter_map(|rel| old_article(site, since, rel)) {
-        let url = now(&old.lang, &old.path);
-        if live.contains(&url)
-            || live.contains(&format!("{}/{}/{}", site.base(), old.lang, old.path))
-        {
-            continue;
-        }
+    let old_articles = files.iter().filter_map(|rel| old_article(site, since, rel));
+    for old in old_articles.filter(|old| !live.contains(&old.url)) {
         let file = site.content_dir.join(&old.rel);
         let hint = match current.contains(&old.rel) {
             true => format!("its `slug` changed: add `aliases: [{}]` to its front matter", old.path),
             false => format!("if the article moved, add `aliases: [{}]` to the front matter of its new file (in {}); if it is gone for good, add that alias to the article that replaces it", old.path, old.lang),
         };
-        let message = format!("{url} (this file at {}) is gone without an alias: links and bookmarks to it now lead nowhere", since.rev);
+        let message = format!("{} (this file at {}) is gone without an alias: links and bookmarks to it now lead nowhere", old.url, since.rev);
         diagnostics.push(Diagnostic::warning(file, None, message, hint));
     }
 }
@@ -86,24 +83,19 @@ fn articles_now(site: &Site) -> HashSet<PathBuf> {
     .collect()
 }
 
-/// An article file of the revision, with the path its page had (its `slug` then, else its name).
+/// An article file of the revision (by the layout rules of loading), with the path its page had:
+/// its `slug` then, else its name.
 fn old_article(site: &Site, since: &Since, rel: &Path) -> Option<OldArticle> {
-    let parts: Vec<&str> = rel.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
-    let [lang, audience, category, name] = parts.as_slice() else {
-        return None;
-    };
-    let stem = name.strip_suffix(".md")?;
-    let known = site.languages.iter().any(|l| l.code == *lang)
-        && site.config.audiences.iter().any(|a| a == audience);
-    if !known || stem == "_index" {
-        return None;
-    }
+    let (lang, (audience, category, stem)) = load::article_at(rel, &site.config)?;
+    let l = site.languages.position(|x| x.code == lang)?;
     let text = since.repo.read_at(&since.commit, rel)?;
-    let slug = slug_in(&text).unwrap_or_else(|| stem.to_string());
+    let slug = slug_in(&text).unwrap_or(stem);
+    let path = format!("{audience}/{category}/{slug}");
     Some(OldArticle {
         rel: rel.to_path_buf(),
-        lang: lang.to_string(),
-        path: format!("{audience}/{category}/{slug}"),
+        url: site.path_url(l, &path),
+        lang,
+        path,
     })
 }
 

@@ -25,7 +25,7 @@ pub(super) fn collect(site: &Site, diagnostics: &Diagnostics) -> Vec<Alias> {
     if any.clone().all(|d| d.meta.aliases.is_empty()) {
         return all;
     }
-    let pages: HashSet<String> = site.pages().into_iter().map(|p| site.page_url(p)).collect();
+    let pages = site.page_urls();
     // A doc shown in several languages has the same problem in each: reported once.
     let mut reported: HashSet<(&Path, &str)> = HashSet::new();
     for l in site.languages.keys() {
