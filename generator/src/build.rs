@@ -3,7 +3,11 @@
 //! once every page is known, and the staged output replaces the old site only when there were no
 //! errors.
 
+mod affected;
+pub mod incremental;
+
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -117,6 +121,15 @@ pub fn run(
     staging: Staging,
     hooks: &Hooks<'_>,
 ) -> Result<(BuildReport, Staged), BuildError> {
+    run_kept(options, staging, hooks).map(|(report, staged, _)| (report, staged))
+}
+
+/// [`run`], and what `serve` keeps to render pages again when one changes ([`incremental`]).
+pub fn run_kept(
+    options: &BuildOptions,
+    staging: Staging,
+    hooks: &Hooks<'_>,
+) -> Result<(BuildReport, Staged, incremental::Kept), BuildError> {
     let started = Instant::now();
     let diagnostics = Diagnostics::default();
     let Some((site, strings)) = load_model(options, hooks, &diagnostics)? else {
@@ -125,7 +138,8 @@ pub fn run(
     let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
     let assets = assets::copy_theme_assets(&options.site_dir, &site, &staging)?;
     let strings = i18n::page_strings(strings);
-    let renderer = match Renderer::new(&site, &options.site_dir, strings, assets) {
+    let model_warnings = diagnostics.to_vec();
+    let renderer = match Renderer::new(&site, &options.site_dir, strings.clone(), assets.clone()) {
         Ok(renderer) => renderer,
         Err(d) => {
             diagnostics.push(d);
@@ -148,8 +162,7 @@ pub fn run(
         let links: Vec<&SiteLink> = outputs.iter().flatten().flat_map(|w| &w.links).collect();
         inspect(&site, &links, &diagnostics);
     }
-    report_untranslated(&site, &diagnostics);
-    report_redirect_limit(&site, &diagnostics);
+    report_whole_site(&site, &diagnostics);
     if diagnostics.has_errors() {
         return Err(BuildError::Content(diagnostics.into_sorted()));
     }
@@ -162,8 +175,17 @@ pub fn run(
         &staging,
         hooks.skip_search,
     )?;
+    drop(renderer);
     let staged = staging.commit().map_err(io_error(&options.out_dir))?;
-    Ok((report(&site, &pages, diagnostics, started), staged))
+    let report = report(&site, &pages, diagnostics.into_sorted(), started);
+    let kept = incremental::Kept::new(site, strings, assets, pages, outputs, model_warnings);
+    Ok((report, staged, kept))
+}
+
+/// The warnings about the whole site, once its pages are known.
+fn report_whole_site(site: &Site, diagnostics: &Diagnostics) {
+    report_untranslated(site, diagnostics);
+    report_redirect_limit(site, diagnostics);
 }
 
 /// Steps 1 and 2: the content and the theme's UI strings loaded and made into the site's model
@@ -192,7 +214,12 @@ fn load_model(
     Ok(Site::build(source, &strings, diagnostics).map(|site| (site, strings)))
 }
 
-fn report(site: &Site, pages: &[Page], diagnostics: Diagnostics, started: Instant) -> BuildReport {
+fn report(
+    site: &Site,
+    pages: &[Page],
+    diagnostics: Vec<Diagnostic>,
+    started: Instant,
+) -> BuildReport {
     let per_language = |count: &dyn Fn(LangId) -> usize| {
         let languages = site.languages.iter_enumerated();
         languages
@@ -210,7 +237,7 @@ fn report(site: &Site, pages: &[Page], diagnostics: Diagnostics, started: Instan
         pages: pages.len(),
         pages_per_language: per_language(&pages_in),
         untranslated: per_language(&untranslated_in),
-        warnings: diagnostics.into_sorted(),
+        warnings: diagnostics,
         elapsed: started.elapsed(),
     }
 }
@@ -220,7 +247,8 @@ struct Written {
     page: Page,
     links: Vec<SiteLink>,
     anchors: Option<(LangId, ArticleId, Vec<String>)>,
-    search: Option<search::Record>,
+    /// Shared with `serve`'s background indexing.
+    search: Option<Arc<search::Record>>,
 }
 
 /// Renders and writes every page in parallel; the HTML is dropped as soon as it is on disk.
@@ -244,7 +272,7 @@ fn render_all(
         written.map_err(io_error(&staging.dir().join(&file)))?;
         let search = match (page, search, indexer) {
             (Page::Article(l, a), Some(entry), Some(indexer)) => {
-                Some(index_article(indexer, l, a, &entry))
+                Some(Arc::new(index_article(indexer, l, a, &entry)))
             }
             _ => None,
         };
@@ -311,23 +339,15 @@ fn write_search_bundles(
     staging: &Staging,
 ) -> Result<(), BuildError> {
     let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
-    let runtime = search::Runtime::load(&codes)?;
-    (0..codes.len()).into_par_iter().try_for_each(|i| {
-        let l = LangId::from(i);
-        let records = outputs
-            .iter()
-            .flatten()
-            .filter_map(|w| match (w.page, &w.search) {
-                (Page::Article(x, _), Some(record)) if x == l => Some(record),
-                _ => None,
-            });
-        let bundle = search::write_bundle(codes[i], records, &runtime);
-        let dir = urls::search_dir(codes[i]);
-        bundle.files.iter().try_for_each(|(name, bytes)| {
-            let file = format!("{dir}/{name}");
+    // Loaded once for all languages: the jobs find it loaded.
+    search::Runtime::load(&codes)?;
+    let languages: Vec<LangId> = site.languages.keys().collect();
+    languages.into_par_iter().try_for_each(|l| {
+        let files = incremental::search_job(site, outputs, l).run()?;
+        files.iter().try_for_each(|(file, bytes)| {
             staging
-                .write(&file, bytes)
-                .map_err(io_error(&staging.dir().join(&file)))
+                .write(file, bytes)
+                .map_err(io_error(&staging.dir().join(file)))
         })
     })
 }

@@ -97,6 +97,11 @@ impl Diagnostics {
             .any(Diagnostic::is_error)
     }
 
+    /// The diagnostics so far, as they were pushed.
+    pub fn to_vec(&self) -> Vec<Diagnostic> {
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// All diagnostics, errors first, then by file and line, so output is stable across runs.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());

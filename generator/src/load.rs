@@ -305,6 +305,23 @@ pub fn article_at(rel: &Path, config: &Config) -> Option<(String, ArticleKey)> {
     }
 }
 
+/// An article file read again on its own (`serve`'s quick path), with its snippets put in as
+/// loading does; `None` when it is not an article or reading it finds any problem (the full
+/// build then reports it).
+pub fn reread_article(
+    content_dir: &Path,
+    config: &Config,
+    path: &Path,
+) -> Option<Doc<ArticleMeta>> {
+    let rel = path.strip_prefix(content_dir).ok()?;
+    let (code, _) = article_at(rel, config)?;
+    let diagnostics = Diagnostics::default();
+    let raw = read(path.to_path_buf(), true, &diagnostics);
+    let mut doc: Doc<ArticleMeta> = parse(raw, &diagnostics);
+    snippets::expand_one(&mut doc, content_dir, &code, config, &diagnostics);
+    diagnostics.to_vec().is_empty().then_some(doc)
+}
+
 /// Where a file belongs, `None` for files that are not pages (static files, the settings), or
 /// (message, hint) when it has no place.
 fn classify(rel: &Path, config: &Config) -> Result<Option<Place>, (String, String)> {

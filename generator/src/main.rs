@@ -347,12 +347,18 @@ fn rebuild_after(preview: &Preview, changes: &Changes, verbosity: Verbosity) {
         Ok(Rebuilt {
             report,
             changed_pages,
+            quick,
         }) => {
             if verbosity == Verbosity::Verbose {
                 print_diagnostics(Format::Human, &report.warnings, verbosity);
             }
             if verbosity > Verbosity::Quiet {
-                out!("{what} changed: rebuilt in {:.2} s, {changed_pages} page(s) differ, {} warning(s)", report.elapsed.as_secs_f64(), report.warnings.len());
+                let how = if quick {
+                    "the pages showing it rendered again"
+                } else {
+                    "rebuilt"
+                };
+                out!("{what} changed: {how} in {:.3} s, {changed_pages} page(s) differ, {} warning(s)", report.elapsed.as_secs_f64(), report.warnings.len());
             }
         }
         Err(e) => report_failure(&e, verbosity),

@@ -5,7 +5,7 @@ use crate::ids::{ArticleId, AudienceId, CategoryId, LangId};
 use crate::model::Site;
 
 /// Every page the site has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     /// `/`: the language chooser.
     Root,

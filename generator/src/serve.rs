@@ -12,14 +12,14 @@
 mod function;
 mod headers;
 mod notify;
+mod rebuild;
 
 use function::{ticket, upload};
 
-use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock, Weak};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -35,10 +35,10 @@ use ticket_function::contract::{TicketContract, CONTRACT_FILE};
 use ticket_function::{Config, Deps, FileMailer, FileSpool, FileStore, FileUploads, SystemClock};
 use tokio::sync::watch;
 
-use crate::build::{run, BuildError, BuildOptions, BuildReport, Hooks, Progress};
+use crate::build::incremental::Kept;
+use crate::build::{BuildError, BuildOptions, BuildReport};
 use crate::urls;
-use crate::watch::Changes;
-use crate::write::{SiteFile, SiteFiles, Staged, Staging};
+use crate::write::{SiteFile, SiteFiles};
 
 /// Where the form posts when the settings name an endpoint on another host (production).
 pub const LOCAL_ENDPOINT: &str = "/api/tickets";
@@ -108,6 +108,16 @@ pub struct Preview {
     pub uploads_dir: PathBuf,
     origin: String,
     site: RwLock<Arc<Snapshot>>,
+    /// Held while the site served is replaced, so that two replacements do not lose each other's
+    /// files (a rebuild and a search bundle written in the background).
+    swapping: Mutex<()>,
+    /// What the last full build left for the quick path (`None` after one failed).
+    kept: Mutex<Option<Kept>>,
+    following: Mutex<rebuild::Following>,
+    /// Told whenever a background search job ends.
+    followed: Condvar,
+    /// The preview itself, for background jobs.
+    me: Weak<Preview>,
     ticket: RwLock<Option<Ticket>>,
     live: watch::Sender<Live>,
 }
@@ -121,7 +131,7 @@ struct Snapshot {
 }
 
 struct Ticket {
-    contract_json: Vec<u8>,
+    contract_json: Arc<[u8]>,
     deps: Arc<LocalDeps>,
     notify: Arc<notify::LocalNotify>,
 }
@@ -132,6 +142,8 @@ pub struct Rebuilt {
     pub report: BuildReport,
     /// Pages whose HTML changed.
     pub changed_pages: usize,
+    /// Whether the quick path made it (only the pages showing an edited article rendered again).
+    pub quick: bool,
 }
 
 pub struct Server {
@@ -151,7 +163,7 @@ pub async fn bind(options: &ServeOptions) -> Result<Server, ServeError> {
         .map_err(listen)?;
     let port = listener.local_addr().map_err(listen)?.port();
     let url = format!("http://127.0.0.1:{port}");
-    let preview = Arc::new(Preview {
+    let preview = Arc::new_cyclic(|me| Preview {
         options: BuildOptions {
             content_dir: options.content_dir.clone(),
             site_dir: options.site_dir.clone(),
@@ -165,6 +177,11 @@ pub async fn bind(options: &ServeOptions) -> Result<Server, ServeError> {
         uploads_dir: options.state_dir.join("uploads"),
         origin: url.clone(),
         site: RwLock::default(),
+        swapping: Mutex::default(),
+        kept: Mutex::default(),
+        following: Mutex::default(),
+        followed: Condvar::new(),
+        me: me.clone(),
         ticket: RwLock::default(),
         live: watch::Sender::new(Live::Starting),
     });
@@ -200,65 +217,6 @@ impl Server {
 }
 
 impl Preview {
-    /// Builds the site; on success serves it and tells the tabs which pages changed, otherwise
-    /// tells them why and keeps serving the site before. `changes` (from the watcher) says which
-    /// copied files changed, as those are served from their source.
-    pub fn rebuild(
-        &self,
-        changes: Option<&Changes>,
-        progress: Option<&dyn Progress>,
-    ) -> Result<Rebuilt, ServeError> {
-        let outcome = self.build(progress);
-        let current = self.site.read().unwrap_or_else(|e| e.into_inner()).clone();
-        match outcome {
-            Ok((report, files)) => {
-                let (changed, assets) = compare(&current.files, &files, changes);
-                let next = Snapshot {
-                    id: current.id + 1,
-                    files,
-                };
-                *self.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
-                let changed_pages = changed.len();
-                let all = assets || changed_pages > LISTED_PAGES;
-                let changed = if all { Vec::new() } else { changed };
-                self.live.send_replace(Live::Built {
-                    site: current.id + 1,
-                    changed,
-                    all,
-                });
-                Ok(Rebuilt {
-                    report,
-                    changed_pages,
-                })
-            }
-            Err(e) => {
-                self.live.send_replace(Live::Failed {
-                    site: current.id,
-                    message: failure_text(&e),
-                });
-                Err(e)
-            }
-        }
-    }
-
-    fn build(
-        &self,
-        progress: Option<&dyn Progress>,
-    ) -> Result<(BuildReport, SiteFiles), ServeError> {
-        let hooks = Hooks {
-            progress,
-            ..Hooks::default()
-        };
-        let (report, staged) = run(&self.options, Staging::in_memory(), &hooks)?;
-        let Staged::Memory(files) = staged else {
-            unreachable!("a build into memory commits to memory")
-        };
-        self.update_ticket_endpoint(&files)?;
-        Ok((report, files))
-    }
-
-    /// The local ticket function validates against the contract just built; it starts again only
-    /// when the contract changed (its rate limits live in it).
     fn update_ticket_endpoint(&self, files: &SiteFiles) -> Result<(), ServeError> {
         let contract_path = Path::new(CONTRACT_FILE);
         let state = |path: &Path, e: &dyn std::fmt::Display| ServeError::State {
@@ -311,37 +269,6 @@ impl Preview {
     fn snapshot(&self) -> Arc<Snapshot> {
         self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
-}
-
-/// The URLs of the pages that differ between two sites, and whether a file that pages embed did:
-/// a theme asset or a copied file (whose source may have changed under the same name). Data that
-/// scripts fetch (search indexes, the contract) does not count.
-fn compare(old: &SiteFiles, new: &SiteFiles, changes: Option<&Changes>) -> (Vec<String>, bool) {
-    let sources: BTreeSet<&PathBuf> = changes.map(|c| c.paths().collect()).unwrap_or_default();
-    let differs = |file: Option<&SiteFile>, other: Option<&SiteFile>| {
-        file != other || matches!(file, Some(SiteFile::Source(source)) if sources.contains(source))
-    };
-    let paths: BTreeSet<&String> = old.files.keys().chain(new.files.keys()).collect();
-    let changed: Vec<&String> = paths
-        .into_iter()
-        .filter(|p| differs(new.files.get(*p), old.files.get(*p)))
-        .collect();
-    let embedded = |p: &str| {
-        urls::is_asset_file(p)
-            || matches!(
-                new.files.get(p).or(old.files.get(p)),
-                Some(SiteFile::Source(_))
-            )
-    };
-    let assets = changed.iter().any(|p| embedded(p));
-    (
-        changed
-            .into_iter()
-            .filter(|p| urls::is_page_file(p))
-            .map(|p| urls::file_url(p))
-            .collect(),
-        assets,
-    )
 }
 
 /// A failed build as the terminal shows it, for the overlay.
@@ -409,7 +336,7 @@ async fn serve_file(
     file: &SiteFile,
 ) -> Response {
     let bytes = match file {
-        SiteFile::Bytes(bytes) => bytes.clone(),
+        SiteFile::Bytes(bytes) => bytes.to_vec(),
         SiteFile::Source(source) => match tokio::fs::read(source).await {
             Ok(bytes) => bytes,
             Err(_) => return StatusCode::NOT_FOUND.into_response(),
@@ -489,84 +416,6 @@ async fn events(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn site(files: &[(&str, &str)]) -> SiteFiles {
-        SiteFiles {
-            files: files
-                .iter()
-                .map(|(p, b)| (p.to_string(), SiteFile::Bytes(b.as_bytes().to_vec())))
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn compares_sites_by_page_url() {
-        let old = site(&[
-            ("en/index.html", "a"),
-            ("en/x/index.html", "b"),
-            ("en/search-index.json", "[]"),
-            ("assets/style.1.css", "c"),
-        ]);
-        let new = site(&[
-            ("en/index.html", "a"),
-            ("en/x/index.html", "B"),
-            ("en/y/index.html", "new"),
-            ("en/search-index.json", "[1]"),
-            ("assets/style.1.css", "c"),
-        ]);
-        assert_eq!(
-            compare(&old, &new, None),
-            (vec!["/en/x/".to_string(), "/en/y/".to_string()], false)
-        );
-        let restyled = site(&[
-            ("en/index.html", "a"),
-            ("en/x/index.html", "b"),
-            ("en/search-index.json", "[]"),
-            ("assets/style.2.css", "c"),
-        ]);
-        assert!(
-            compare(&old, &restyled, None).1,
-            "a new style sheet is an asset change"
-        );
-        let reindexed = site(&[
-            ("en/index.html", "a"),
-            ("en/x/index.html", "b"),
-            ("en/search-index.json", "[2]"),
-            ("assets/style.1.css", "c"),
-        ]);
-        assert_eq!(
-            compare(&old, &reindexed, None),
-            (Vec::new(), false),
-            "search data is fetched, not embedded"
-        );
-    }
-
-    #[test]
-    fn a_copied_file_changed_at_its_source_is_an_asset_change() {
-        let image = |p: &str| SiteFiles {
-            files: [("a.png".to_string(), SiteFile::Source(PathBuf::from(p)))].into(),
-        };
-        let changes = Changes {
-            modified: [PathBuf::from("content/static/a.png")].into(),
-            ..Changes::default()
-        };
-        assert!(
-            !compare(
-                &image("content/static/a.png"),
-                &image("content/static/a.png"),
-                None
-            )
-            .1
-        );
-        assert!(
-            compare(
-                &image("content/static/a.png"),
-                &image("content/static/a.png"),
-                Some(&changes)
-            )
-            .1
-        );
-    }
 
     #[test]
     fn injects_the_script_before_the_end_of_the_body() {

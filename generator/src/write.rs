@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A build's output until [`Staging::commit`].
 pub struct Staging {
@@ -24,7 +24,8 @@ enum Dest {
 /// One file of a site kept in memory.
 #[derive(Clone, PartialEq, Eq)]
 pub enum SiteFile {
-    Bytes(Vec<u8>),
+    /// Shared, so that `serve` can make the next site from the last without copying its pages.
+    Bytes(Arc<[u8]>),
     /// A file copied as it is (content/static/): read from its source when asked for, as those
     /// can be large.
     Source(PathBuf),
@@ -98,7 +99,7 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         self.put(
             rel,
-            || SiteFile::Bytes(bytes.to_vec()),
+            || SiteFile::Bytes(bytes.into()),
             |path| std::fs::write(path, bytes),
         )
     }
@@ -231,7 +232,7 @@ mod tests {
         let Staged::Memory(site) = memory.commit().unwrap() else {
             panic!("memory staging commits to memory")
         };
-        assert!(site.files["en/index.html"] == SiteFile::Bytes(b"hi".to_vec()));
+        assert!(site.files["en/index.html"] == SiteFile::Bytes(b"hi".as_slice().into()));
         assert!(site.files["a.png"] == SiteFile::Source(PathBuf::from("content/static/a.png")));
         let nowhere = Staging::discard();
         nowhere.write("en/index.html", b"hi").unwrap();

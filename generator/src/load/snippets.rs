@@ -359,6 +359,52 @@ pub(super) fn expand_all(
         .collect()
 }
 
+/// Puts the snippets into one doc read again on its own (`serve`'s quick path): its language's
+/// snippets, else the default language's, read from their folders as loading reads them.
+pub(super) fn expand_one<M>(
+    doc: &mut Doc<M>,
+    content_dir: &Path,
+    code: &str,
+    config: &Config,
+    diagnostics: &Diagnostics,
+) {
+    if !mentions_snippets(&doc.body) {
+        return;
+    }
+    let own = read_library(content_dir, code, diagnostics);
+    let fallback = read_library(content_dir, &config.default_language, diagnostics);
+    let dir = content_dir.join(code).join(SNIPPETS_DIR);
+    let library = Library {
+        own: &own,
+        fallback: &fallback,
+        dir: &dir,
+    };
+    let mut used = BTreeSet::new();
+    expand_doc(doc, &mut (&library, diagnostics, &mut used));
+}
+
+/// One language's snippet files, by name.
+fn read_library(
+    content_dir: &Path,
+    code: &str,
+    diagnostics: &Diagnostics,
+) -> BTreeMap<String, Snippet> {
+    let dir = content_dir.join(code).join(SNIPPETS_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return BTreeMap::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let file_name = entry.file_name();
+            let name = snippet_name(file_name.to_str()?).ok()?.to_string();
+            let path = entry.path();
+            let body = super::read_text(&path, diagnostics)?;
+            Some((name, Snippet { path, body }))
+        })
+        .collect()
+}
+
 fn expand_doc<M>(
     doc: &mut Doc<M>,
     (library, diagnostics, used): &mut (&Library<'_>, &Diagnostics, &mut BTreeSet<PathBuf>),
