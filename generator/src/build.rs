@@ -17,9 +17,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::headers;
 use crate::i18n::Strings;
 use crate::ids::{ArticleId, LangId, PerLanguage};
-use crate::links::{self, PageLinks};
+use crate::links;
 use crate::markdown::SiteLink;
-use crate::model::Site;
+use crate::model::{Alias, Site};
 use crate::page::Page;
 use crate::redirects;
 use crate::render::{Output, Renderer, SearchEntry};
@@ -157,7 +157,7 @@ pub fn run_kept(
         &diagnostics,
         hooks.progress,
     )?;
-    check_links(&site, &pages, &outputs, &diagnostics);
+    let links = check_links(&site, &pages, &outputs, &diagnostics);
     if let Some(inspect) = hooks.inspect {
         let links: Vec<&SiteLink> = outputs.iter().flatten().flat_map(|w| &w.links).collect();
         inspect(&site, &links, &diagnostics);
@@ -178,7 +178,7 @@ pub fn run_kept(
     drop(renderer);
     let staged = staging.commit().map_err(io_error(&options.out_dir))?;
     let report = report(&site, &pages, diagnostics.into_sorted(), started);
-    let kept = incremental::Kept::new(site, strings, assets, pages, outputs, model_warnings);
+    let kept = incremental::Kept::new(site, strings, assets, pages, outputs, model_warnings, links);
     Ok((report, staged, kept))
 }
 
@@ -352,24 +352,31 @@ fn write_search_bundles(
     })
 }
 
+/// The links of every page written, checked: their problems go to `diagnostics` and, per page
+/// (in the order of `outputs`), to the quick path with the targets they were checked against.
 fn check_links(
     site: &Site,
     pages: &[Page],
     outputs: &[Option<Written>],
     diagnostics: &Diagnostics,
-) {
-    let written = || outputs.iter().flatten();
-    let found: Vec<PageLinks<'_>> = written()
-        .map(|w| PageLinks {
-            page: w.page,
-            links: &w.links,
-        })
-        .collect();
-    let anchors: Vec<links::Anchors<'_>> = written()
+) -> (links::Targets, Vec<Vec<Diagnostic>>) {
+    let anchors: Vec<links::Anchors<'_>> = (outputs.iter().flatten())
         .filter_map(|w| w.anchors.as_ref())
         .map(|(l, a, ids)| (*l, *a, ids.as_slice()))
         .collect();
-    links::check(site, pages, &found, &anchors, diagnostics);
+    let targets = links::Targets::new(site, pages, &anchors);
+    let problems: Vec<Vec<Diagnostic>> = outputs
+        .par_iter()
+        .map(|w| {
+            w.as_ref()
+                .map_or_else(Vec::new, |w| targets.check(site, w.page, &w.links))
+        })
+        .collect();
+    problems
+        .iter()
+        .flatten()
+        .for_each(|d| diagnostics.push(d.clone()));
+    (targets, problems)
 }
 
 fn report_untranslated(site: &Site, diagnostics: &Diagnostics) {
@@ -392,6 +399,23 @@ fn report_redirect_limit(site: &Site, diagnostics: &Diagnostics) {
         let config = site.content_dir.join(crate::config::CONFIG_FILE);
         diagnostics.push(Diagnostic::warning(config, None, format!("{n} aliases: Cloudflare Pages applies only the first {} lines of {REDIRECTS_FILE}", redirects::CLOUDFLARE_LIMIT), "the pages at the old paths still send visitors on; remove aliases nobody uses any more"));
     }
+}
+
+/// The pages at old paths: they name the article's title.
+fn write_alias_pages<'a>(
+    site: &Site,
+    renderer: &Renderer<'_>,
+    aliases: impl IntoIterator<Item = &'a Alias>,
+    staging: &Staging,
+) -> Result<(), BuildError> {
+    for alias in aliases {
+        let html = (renderer.redirect(alias)).map_err(|d| BuildError::Content(vec![d]))?;
+        let file = urls::output_file(&site.alias_url(alias), site.base());
+        staging
+            .write(&file, html.as_bytes())
+            .map_err(io_error(&staging.dir().join(&file)))?;
+    }
+    Ok(())
 }
 
 /// Sitemap, robots.txt, the ticket contract, the headers file, old paths' pages and `_redirects`,
@@ -420,13 +444,7 @@ fn write_site_files(
     if !site.aliases.is_empty() {
         write(REDIRECTS_FILE, redirects::redirects_file(site).as_bytes())?;
     }
-    for alias in &site.aliases {
-        let html = renderer.redirect(alias).map_err(content)?;
-        write(
-            &urls::output_file(&site.alias_url(alias), site.base()),
-            html.as_bytes(),
-        )?;
-    }
+    write_alias_pages(site, renderer, &site.aliases, staging)?;
     if !skip_search {
         write_search_bundles(site, outputs, staging)?;
     }

@@ -5,18 +5,12 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostic;
 use crate::ids::{ArticleId, LangId};
 use crate::load;
 use crate::markdown::SiteLink;
 use crate::model::Site;
 use crate::page::Page;
-
-/// What a rendered page links to: each link with the file it is written in.
-pub struct PageLinks<'a> {
-    pub page: Page,
-    pub links: &'a [SiteLink],
-}
 
 /// An article page's heading ids: language, article, ids.
 pub type Anchors<'a> = (LangId, ArticleId, &'a [String]);
@@ -24,53 +18,67 @@ pub type Anchors<'a> = (LangId, ArticleId, &'a [String]);
 /// How many of a page's headings a broken `#anchor` message suggests.
 const SUGGESTED_HEADINGS: usize = 12;
 
-pub fn check(
-    site: &Site,
-    pages: &[Page],
-    found: &[PageLinks<'_>],
-    anchors: &[Anchors<'_>],
-    diagnostics: &Diagnostics,
-) {
-    let urls: HashSet<String> = pages.iter().map(|&p| site.page_url(p)).collect();
-    let anchors: HashMap<String, HashSet<&str>> = anchors
-        .iter()
-        .map(|&(l, a, ids)| {
-            (
-                site.article_url(l, a),
-                ids.iter().map(String::as_str).collect(),
+/// Where site links may lead: every page's URL, the heading ids of every article page, every
+/// static file. Built once per build; `serve`'s quick path keeps it and replaces the heading ids
+/// of the articles it renders again.
+pub struct Targets {
+    urls: HashSet<String>,
+    anchors: HashMap<String, HashSet<String>>,
+    files: HashSet<String>,
+}
+
+impl Targets {
+    pub fn new(site: &Site, pages: &[Page], anchors: &[Anchors<'_>]) -> Targets {
+        let mut targets = Targets {
+            urls: pages.iter().map(|&p| site.page_url(p)).collect(),
+            anchors: HashMap::with_capacity(anchors.len()),
+            files: (site.static_files.iter())
+                .map(|f| site.static_file_url(f))
+                .collect(),
+        };
+        for &(l, a, ids) in anchors {
+            targets.set_anchors(site.article_url(l, a), ids);
+        }
+        targets
+    }
+
+    /// The heading ids of the article page at `url`.
+    pub fn set_anchors(&mut self, url: String, ids: &[String]) {
+        self.anchors.insert(url, ids.iter().cloned().collect());
+    }
+
+    /// The URL of the page a link's URL names: itself, or the folder's for `…/index.html`.
+    pub fn page_of(&self, url: &str) -> String {
+        if self.urls.contains(url) {
+            url.to_string()
+        } else {
+            format!(
+                "{}/",
+                url.trim_end_matches("index.html").trim_end_matches('/')
             )
-        })
-        .collect();
-    let files: HashSet<String> = site
-        .static_files
-        .iter()
-        .map(|f| site.static_file_url(f))
-        .collect();
-    for PageLinks { page, links } in found {
-        let own_url = site.page_url(*page);
-        for link in links.iter() {
+        }
+    }
+
+    /// The problems of the links written in page `page`.
+    pub fn check(&self, site: &Site, page: Page, links: &[SiteLink]) -> Vec<Diagnostic> {
+        let own_url = site.page_url(page);
+        let mut problems = Vec::new();
+        for link in links {
             let file = &*link.file;
             let url = if link.url.is_empty() {
-                own_url.clone()
+                own_url.as_str()
             } else {
-                link.url.clone()
+                link.url.as_str()
             };
-            if link.is_file || files.contains(&url) {
-                if !files.contains(&url) {
-                    diagnostics.push(missing_file(file, link, &url));
+            if link.is_file || self.files.contains(url) {
+                if !self.files.contains(url) {
+                    problems.push(missing_file(file, link, url));
                 }
                 continue;
             }
-            let page_url = if urls.contains(&url) {
-                url.clone()
-            } else {
-                format!(
-                    "{}/",
-                    url.trim_end_matches("index.html").trim_end_matches('/')
-                )
-            };
-            if !urls.contains(&page_url) && !site.is_generated_file(&url) {
-                diagnostics.push(Diagnostic::error(
+            let page_url = self.page_of(url);
+            if !self.urls.contains(&page_url) && !site.is_generated_file(url) {
+                problems.push(Diagnostic::error(
                     file,
                     Some(link.line),
                     format!("broken link: no page at `{url}`"),
@@ -78,12 +86,13 @@ pub fn check(
                 ));
                 continue;
             }
-            if let (Some(anchor), Some(ids)) = (&link.anchor, anchors.get(&page_url)) {
+            if let (Some(anchor), Some(ids)) = (&link.anchor, self.anchors.get(&page_url)) {
                 if !ids.contains(anchor.as_str()) {
-                    diagnostics.push(missing_heading(file, link, &url, anchor, ids));
+                    problems.push(missing_heading(file, link, url, anchor, ids));
                 }
             }
         }
+        problems
     }
 }
 
@@ -104,9 +113,9 @@ fn missing_heading(
     link: &SiteLink,
     url: &str,
     anchor: &str,
-    ids: &HashSet<&str>,
+    ids: &HashSet<String>,
 ) -> Diagnostic {
-    let mut known: Vec<&&str> = ids.iter().collect();
+    let mut known: Vec<&String> = ids.iter().collect();
     known.sort();
     let known: Vec<String> = known
         .iter()

@@ -147,6 +147,27 @@ fn edits_through_the_quick_path_give_the_site_a_full_build_gives() {
     assert!(site.edit(ARTICLE, broken, fixed).unwrap());
     site.assert_as_built("a failed edit, then its fix");
 
+    // A link from another audience's article: neither a neighbour nor relating to it.
+    let linked = "en/users/billing-payments/manage-your-subscriptions.md";
+    let far = "en/creators/payouts/add-your-tax-information.md";
+    let link = "\n\nSee [cancelling](../../users/billing-payments/manage-your-subscriptions.md#cancel-a-membership).\n";
+    let text = std::fs::read_to_string(site.path(far)).unwrap();
+    let last = text.trim_end().lines().last().unwrap().to_string();
+    assert!(site.edit(far, &last, &format!("{last}{link}")).unwrap());
+    let heading = "{#cancel-a-membership}";
+    let renamed = site.edit(linked, heading, "{#end-a-membership}");
+    let Err(serve::ServeError::Build(build::BuildError::Content(problems))) = renamed else {
+        panic!("other articles link to the heading: the quick path checks links to it")
+    };
+    assert!(
+        problems
+            .iter()
+            .any(|d| d.is_error() && d.file.ends_with(far)),
+        "the link from another audience is reported: {problems:?}"
+    );
+    assert!(site.edit(linked, "{#end-a-membership}", heading).unwrap());
+    site.assert_as_built("a heading another article links to, renamed and back");
+
     let quick = site.edit(ARTICLE, "title: ", "title: Newly ").unwrap();
     assert!(
         quick,

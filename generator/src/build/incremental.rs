@@ -14,12 +14,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{
-    affected, check_links, io_error, render_all, report, report_whole_site, write_site_files,
-    BuildError, BuildOptions, BuildReport, Written,
+    affected, io_error, render_all, report, report_whole_site, write_alias_pages, BuildError,
+    BuildOptions, BuildReport, Written,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Strings;
 use crate::ids::{ArticleId, LangId, PerLanguage};
+use crate::links::Targets;
 use crate::load::{self, ArticleMeta, Doc, SNIPPETS_DIR};
 use crate::model::{Site, Target};
 use crate::page::Page;
@@ -40,6 +41,9 @@ pub struct Kept {
     written: Vec<Option<Written>>,
     /// What loading and the model said, which a patch does not change.
     model_warnings: Vec<Diagnostic>,
+    /// Where links may lead, and what the check found in each page's links.
+    targets: Targets,
+    link_problems: Vec<Vec<Diagnostic>>,
     /// Pages rendered since the site served was built, by updates that failed: they are
     /// rendered again with the next update, so that its site has them all.
     pending: BTreeSet<usize>,
@@ -92,6 +96,7 @@ impl Kept {
         pages: Vec<Page>,
         written: Vec<Option<Written>>,
         model_warnings: Vec<Diagnostic>,
+        (targets, link_problems): (Targets, Vec<Vec<Diagnostic>>),
     ) -> Kept {
         let index = pages.iter().enumerate().map(|(i, &p)| (p, i)).collect();
         Kept {
@@ -102,6 +107,8 @@ impl Kept {
             index,
             written,
             model_warnings,
+            targets,
+            link_problems,
             pending: BTreeSet::new(),
         }
     }
@@ -124,12 +131,14 @@ impl Kept {
             docs.push((l, a, doc));
         }
         let mut affected = std::mem::take(&mut self.pending);
+        let mut articles = BTreeSet::new();
         for (l, a, doc) in docs {
             let pages = affected::article_text(&self.site, a);
             affected.extend(pages.iter().filter_map(|p| self.index.get(p)));
             self.site.articles[a].docs[l] = Some(doc);
+            articles.insert(a);
         }
-        let outcome = self.render_again(options, &affected, started);
+        let outcome = self.render_again(options, &affected, &articles, started);
         if outcome.is_err() {
             self.pending = affected;
         }
@@ -226,18 +235,18 @@ impl Kept {
         before.is_none_or(|b| b < new) && after.is_none_or(|b| new < b)
     }
 
-    /// Renders `affected` again, checks the links of the whole site and makes the site-wide
-    /// files, into memory.
+    /// Renders `affected` again, checks the links that may have changed (those of the pages
+    /// rendered and those to the edited `articles`, whose headings may have) and renders the
+    /// edited articles' old paths' pages, into memory. The other site-wide files (sitemap,
+    /// contract, `_redirects`) do not depend on what an edit can change.
     fn render_again(
         &mut self,
         options: &BuildOptions,
         affected: &BTreeSet<usize>,
+        articles: &BTreeSet<ArticleId>,
         started: Instant,
     ) -> Result<Update, BuildError> {
         let diagnostics = Diagnostics::default();
-        for warning in &self.model_warnings {
-            diagnostics.push(warning.clone());
-        }
         let site = &self.site;
         let renderer = Renderer::new(
             site,
@@ -260,25 +269,35 @@ impl Kept {
         )?;
         let mut languages = BTreeSet::new();
         for (&i, output) in affected.iter().zip(outputs) {
-            if let Some(Written {
-                page: Page::Article(l, _),
-                search: Some(_),
-                ..
-            }) = &output
-            {
-                languages.insert(*l);
+            let Some(output) = output else {
+                continue; // its problems fail the update
+            };
+            if let Some((l, a, ids)) = &output.anchors {
+                self.targets.set_anchors(site.article_url(*l, *a), ids);
             }
-            // A page that failed keeps its last links: the update fails anyway.
-            if output.is_some() {
-                self.written[i] = output;
+            if let (Page::Article(l, _), Some(_)) = (output.page, &output.search) {
+                languages.insert(l);
             }
+            self.written[i] = Some(output);
         }
-        check_links(site, &self.pages, &self.written, &diagnostics);
+        let checked = (&self.written[..], &self.targets);
+        check_links_again(site, checked, &mut self.link_problems, affected, articles);
+        self.link_problems
+            .iter()
+            .flatten()
+            .for_each(|d| diagnostics.push(d.clone()));
+        self.model_warnings
+            .iter()
+            .for_each(|d| diagnostics.push(d.clone()));
         report_whole_site(site, &diagnostics);
         if diagnostics.has_errors() {
             return Err(BuildError::Content(diagnostics.into_sorted()));
         }
-        write_site_files(site, &renderer, &self.pages, &self.written, &staging, true)?;
+        let aliases = site
+            .aliases
+            .iter()
+            .filter(|x| articles.contains(&x.article));
+        write_alias_pages(site, &renderer, aliases, &staging)?;
         let Staged::Memory(files) = staging.commit().map_err(io_error(Path::new("")))? else {
             unreachable!("a build into memory commits to memory")
         };
@@ -290,6 +309,31 @@ impl Kept {
             files,
             search,
         })
+    }
+}
+
+/// Checks again the links of the pages in `affected` and of every page that links to one of
+/// `articles`.
+fn check_links_again(
+    site: &Site,
+    (written, targets): (&[Option<Written>], &Targets),
+    link_problems: &mut [Vec<Diagnostic>],
+    affected: &BTreeSet<usize>,
+    articles: &BTreeSet<ArticleId>,
+) {
+    let urls: BTreeSet<String> = (site.languages.keys())
+        .flat_map(|l| articles.iter().map(move |&a| site.article_url(l, a)))
+        .collect();
+    // Most links name a page's URL as it is; only the others need making into one.
+    let names = |url: &String| {
+        urls.contains(url) || (!url.ends_with('/') && urls.contains(&targets.page_of(url)))
+    };
+    let links_to_them = |w: &Written| w.links.iter().any(|link| names(&link.url));
+    for (i, written) in written.iter().enumerate() {
+        let Some(written) = written else { continue };
+        if affected.contains(&i) || links_to_them(written) {
+            link_problems[i] = targets.check(site, written.page, &written.links);
+        }
     }
 }
 

@@ -24,16 +24,6 @@ enum Next {
     Patch(Update),
 }
 
-impl Next {
-    /// The files the build made (for a patch, only those).
-    fn files(&self) -> &SiteFiles {
-        match self {
-            Next::Whole(_, files) => files,
-            Next::Patch(update) => &update.files,
-        }
-    }
-}
-
 /// The search bundles being written again, per language code: the generation last asked for
 /// (an older job's result is dropped), and how many jobs run.
 #[derive(Default)]
@@ -66,7 +56,9 @@ impl Preview {
             }),
         };
         let next = next.and_then(|next| {
-            self.update_ticket_endpoint(next.files())?;
+            if let Next::Whole(_, files) = &next {
+                self.update_ticket_endpoint(files)?;
+            }
             Ok(next)
         });
         match next {
@@ -110,16 +102,21 @@ impl Preview {
         let quick = matches!(next, Next::Patch(_));
         let swap = self.swapping.lock().unwrap_or_else(PoisonError::into_inner);
         let current = self.snapshot();
-        let (report, files, jobs) = match next {
-            Next::Whole(report, files) => (report, files, Vec::new()),
+        let (report, files, jobs, (changed, assets)) = match next {
+            Next::Whole(report, files) => {
+                let all = current.files.files.keys().chain(files.files.keys());
+                let compared = compare(&current.files, &files, all.collect(), changes);
+                (report, files, Vec::new(), compared)
+            }
             Next::Patch(update) => {
+                let made = update.files.files.keys().collect();
+                let compared = compare(&current.files, &update.files, made, changes);
                 // Made from the site served under the lock: a bundle swapped in meanwhile stays.
                 let mut files = current.files.files.clone();
                 files.extend(update.files.files);
-                (update.report, SiteFiles { files }, update.search)
+                (update.report, SiteFiles { files }, update.search, compared)
             }
         };
-        let (changed, assets) = compare(&current.files, &files, changes);
         let next = Snapshot {
             id: current.id + 1,
             files,
@@ -215,15 +212,19 @@ impl Preview {
     }
 }
 
-/// The URLs of the pages that differ between two sites, and whether a file that pages embed did:
+/// The URLs of the pages among `paths` that differ between two sites, and whether a file that pages embed did:
 /// a theme asset or a copied file (whose source may have changed under the same name). Data that
 /// scripts fetch (search indexes, the contract) does not count.
-fn compare(old: &SiteFiles, new: &SiteFiles, changes: Option<&Changes>) -> (Vec<String>, bool) {
+fn compare(
+    old: &SiteFiles,
+    new: &SiteFiles,
+    paths: BTreeSet<&String>,
+    changes: Option<&Changes>,
+) -> (Vec<String>, bool) {
     let sources: BTreeSet<&PathBuf> = changes.map(|c| c.paths().collect()).unwrap_or_default();
     let differs = |file: Option<&SiteFile>, other: Option<&SiteFile>| {
         file != other || matches!(file, Some(SiteFile::Source(source)) if sources.contains(source))
     };
-    let paths: BTreeSet<&String> = old.files.keys().chain(new.files.keys()).collect();
     let changed: Vec<&String> = paths
         .into_iter()
         .filter(|p| differs(new.files.get(*p), old.files.get(*p)))
@@ -250,6 +251,23 @@ fn compare(old: &SiteFiles, new: &SiteFiles, changes: Option<&Changes>) -> (Vec<
 mod tests {
     use super::*;
 
+    /// Compares two whole sites.
+    fn whole(old: &SiteFiles, new: &SiteFiles, changes: Option<&Changes>) -> (Vec<String>, bool) {
+        let paths = old.files.keys().chain(new.files.keys()).collect();
+        compare(old, new, paths, changes)
+    }
+
+    #[test]
+    fn compares_only_the_files_a_patch_made() {
+        let old = site(&[("en/index.html", "a"), ("en/x/index.html", "b")]);
+        let new = site(&[("en/index.html", "A"), ("en/x/index.html", "B")]);
+        let made = String::from("en/x/index.html");
+        assert_eq!(
+            compare(&old, &new, [&made].into(), None),
+            (vec!["/en/x/".to_string()], false)
+        );
+    }
+
     fn site(files: &[(&str, &str)]) -> SiteFiles {
         SiteFiles {
             files: files
@@ -275,7 +293,7 @@ mod tests {
             ("assets/style.1.css", "c"),
         ]);
         assert_eq!(
-            compare(&old, &new, None),
+            whole(&old, &new, None),
             (vec!["/en/x/".to_string(), "/en/y/".to_string()], false)
         );
         let restyled = site(&[
@@ -285,7 +303,7 @@ mod tests {
             ("assets/style.2.css", "c"),
         ]);
         assert!(
-            compare(&old, &restyled, None).1,
+            whole(&old, &restyled, None).1,
             "a new style sheet is an asset change"
         );
         let reindexed = site(&[
@@ -295,7 +313,7 @@ mod tests {
             ("assets/style.1.css", "c"),
         ]);
         assert_eq!(
-            compare(&old, &reindexed, None),
+            whole(&old, &reindexed, None),
             (Vec::new(), false),
             "search data is fetched, not embedded"
         );
@@ -311,7 +329,7 @@ mod tests {
             ..Changes::default()
         };
         assert!(
-            !compare(
+            !whole(
                 &image("content/static/a.png"),
                 &image("content/static/a.png"),
                 None
@@ -319,7 +337,7 @@ mod tests {
             .1
         );
         assert!(
-            compare(
+            whole(
                 &image("content/static/a.png"),
                 &image("content/static/a.png"),
                 Some(&changes)
