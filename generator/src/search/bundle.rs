@@ -4,13 +4,11 @@
 //! and the runtime.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt::Write as _;
 use std::hash::{BuildHasher as _, Hasher as _};
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
-use super::compress::{compress, INDEX_LEVEL};
+use super::compress::{compress, crc32, INDEX_LEVEL};
 use super::format::{
     encode, Entry, EntryLanguage, FilterIndex, MetaChunk, MetaFilter, MetaIndex, MetaPage,
     PackedValue, PackedVariant, PackedWord, WordIndex,
@@ -323,17 +321,11 @@ fn chunk_bounds(chunks: &[(String, String)]) -> Vec<(String, String)> {
     bounds
 }
 
+/// A file's name from its content: stable, and new when the content changes (so a browser never
+/// mixes cached files of two builds). The CRC-32 rather than a cryptographic hash: the names need
+/// not resist forgery, and 32 bits were all that was kept of one.
 pub(super) fn hash_name(language: &str, bytes: &[u8]) -> String {
-    format!("{language}_{}", &hex(&Sha256::digest(bytes))[..8])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    format!("{language}_{:08x}", crc32(bytes))
 }
 
 #[cfg(test)]
