@@ -8,7 +8,7 @@ use std::hash::{BuildHasher as _, Hasher as _};
 
 use rayon::prelude::*;
 
-use super::compress::{compress, crc32, INDEX_LEVEL};
+use super::compress::{compress, crc32, CHUNK_LEVEL, META_LEVEL};
 use super::format::{
     encode, Entry, EntryLanguage, FilterIndex, MetaChunk, MetaFilter, MetaIndex, MetaPage,
     PackedValue, PackedVariant, PackedWord, WordIndex,
@@ -187,7 +187,7 @@ fn encode_chunks(language: &str, chunks: &[&[(&[u8], Word)]]) -> Vec<(String, Ve
             };
             let mut out = Vec::new();
             encode(&index, &mut out);
-            (hash_name(language, &out), compress(&out, INDEX_LEVEL))
+            (hash_name(language, &out), compress(&out, CHUNK_LEVEL))
         })
         .collect();
     let mut names = HashSet::new();
@@ -233,7 +233,7 @@ fn meta_file(language: &str, meta: &MetaIndex<'_>, files: &mut Vec<(String, Vec<
     let hash = hash_name(language, &bytes);
     files.push((
         format!("pagefind.{hash}.pf_meta"),
-        compress(&bytes, INDEX_LEVEL),
+        compress(&bytes, META_LEVEL),
     ));
     hash
 }
@@ -258,7 +258,7 @@ fn filter_files<'f>(
         let hash = hash_name(language, &out);
         files.push((
             format!("filter/{hash}.pf_filter"),
-            compress(&out, INDEX_LEVEL),
+            compress(&out, META_LEVEL),
         ));
         list.push((filter, hash));
     }
