@@ -9,7 +9,7 @@ use std::rc::Rc;
 use pagefind_stem::Stemmer;
 
 use super::compress::{compress, FRAGMENT_LEVEL};
-use super::format::{encode_with, Fragment, FragmentAnchor};
+use super::format::{Fragment, FragmentAnchor};
 use super::postings::{write_locs, write_meta};
 use super::tokenize::{tokenize, Loc, MetaLoc, PageWords, Slot};
 use super::words::{stemmer, Dictionary};
@@ -277,10 +277,8 @@ fn write_entry(
         out.extend_from_slice(form.as_bytes());
     }
     entry.clear();
-    encode_with(entry, |e| {
-        write_locs(e, locs)?;
-        write_meta(e, metas)
-    });
+    write_locs(entry, locs);
+    write_meta(entry, metas);
     varint(out, entry.len() as u64);
     out.extend_from_slice(entry);
 }
