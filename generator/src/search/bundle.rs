@@ -4,13 +4,11 @@
 //! and the runtime.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt::Write as _;
 use std::hash::{BuildHasher as _, Hasher as _};
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
-use super::compress::{compress, INDEX_LEVEL};
+use super::compress::{compress, crc32, CHUNK_LEVEL, META_LEVEL};
 use super::format::{
     encode, Entry, EntryLanguage, FilterIndex, MetaChunk, MetaFilter, MetaIndex, MetaPage,
     PackedValue, PackedVariant, PackedWord, WordIndex,
@@ -189,7 +187,7 @@ fn encode_chunks(language: &str, chunks: &[&[(&[u8], Word)]]) -> Vec<(String, Ve
             };
             let mut out = Vec::new();
             encode(&index, &mut out);
-            (hash_name(language, &out), compress(&out, INDEX_LEVEL))
+            (hash_name(language, &out), compress(&out, CHUNK_LEVEL))
         })
         .collect();
     let mut names = HashSet::new();
@@ -235,7 +233,7 @@ fn meta_file(language: &str, meta: &MetaIndex<'_>, files: &mut Vec<(String, Vec<
     let hash = hash_name(language, &bytes);
     files.push((
         format!("pagefind.{hash}.pf_meta"),
-        compress(&bytes, INDEX_LEVEL),
+        compress(&bytes, META_LEVEL),
     ));
     hash
 }
@@ -260,7 +258,7 @@ fn filter_files<'f>(
         let hash = hash_name(language, &out);
         files.push((
             format!("filter/{hash}.pf_filter"),
-            compress(&out, INDEX_LEVEL),
+            compress(&out, META_LEVEL),
         ));
         list.push((filter, hash));
     }
@@ -323,17 +321,11 @@ fn chunk_bounds(chunks: &[(String, String)]) -> Vec<(String, String)> {
     bounds
 }
 
+/// A file's name from its content: stable, and new when the content changes (so a browser never
+/// mixes cached files of two builds). The CRC-32 rather than a cryptographic hash: the names need
+/// not resist forgery, and 32 bits were all that was kept of one.
 pub(super) fn hash_name(language: &str, bytes: &[u8]) -> String {
-    format!("{language}_{}", &hex(&Sha256::digest(bytes))[..8])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    format!("{language}_{:08x}", crc32(bytes))
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! The files of a bundle as Pagefind 1.6 reads them, declared as types: the CBOR ones with
-//! `minicbor` derives (the hottest, [`PackedPage`], by hand), field for field as Pagefind declares
-//! them (`pagefind/src/index/`), and the JSON ones with `serde`. Word lists are encoded as pages
-//! arrive ([`PageList`]) and enter a chunk as encoded bytes; everything else is encoded from these
-//! types when written.
+//! `minicbor` derives (the hottest, a word list's pages, by hand in `postings.rs`), field for
+//! field as Pagefind declares them (`pagefind/src/index/`), and the JSON ones with `serde`. Word
+//! lists are encoded as pages arrive ([`PageList`]) and enter a chunk as encoded bytes;
+//! everything else is encoded from these types when written.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 
-use minicbor::encode::{Encoder, Error, Write};
+use minicbor::encode::{Encoder, Error};
 use minicbor::Encode;
 use serde::Serialize;
 
@@ -15,15 +15,8 @@ use super::postings::PageList;
 
 /// Encodes into memory (which cannot fail).
 pub(super) fn encode<T: Encode<()> + ?Sized>(value: &T, out: &mut Vec<u8>) {
-    encode_with(out, |e| value.encode(e, &mut ()));
-}
-
-/// Encodes into memory with the `Encoder` itself, for the encodings too hot for a type's.
-pub(super) fn encode_with(
-    out: &mut Vec<u8>,
-    write: impl FnOnce(&mut Encoder<&mut Vec<u8>>) -> Result<(), Error<Infallible>>,
-) {
-    write(&mut Encoder::new(out)).expect("encoding into memory does not fail");
+    let written: Result<(), Error<Infallible>> = value.encode(&mut Encoder::new(out), &mut ());
+    written.expect("encoding into memory does not fail");
 }
 
 /// `pagefind.<hash>.pf_meta`: what every search loads first.
@@ -101,28 +94,6 @@ pub(super) struct PackedVariant<'a> {
     pub(super) form: &'a str,
     #[n(1)]
     pub(super) pages: &'a PageList,
-}
-
-/// A word's locations on a page: `[page_number, locs, meta_locs]`. The page number is the
-/// difference to the list's previous page; the locations and meta locations are packed (see
-/// [`super::postings::write_locs`]) and encoded in the render pass, and kept as one run of bytes.
-pub(super) struct PackedPage<'a> {
-    pub(super) page_number: u64,
-    /// `locs` then `meta_locs`, as encoded.
-    pub(super) locations: &'a [u8],
-}
-
-/// By hand rather than derived: the record keeps both location arrays as one run of bytes (one
-/// length to read per entry, not two), and this is the hottest encoding of a bundle (once per
-/// word and page), where the derive over two raw parts cost about 170 instructions an entry.
-impl<C> Encode<C> for PackedPage<'_> {
-    #[inline]
-    fn encode<W: Write>(&self, e: &mut Encoder<W>, _: &mut C) -> Result<(), Error<W::Error>> {
-        e.array(3)?.u64(self.page_number)?;
-        e.writer_mut()
-            .write_all(self.locations)
-            .map_err(Error::write)
-    }
 }
 
 /// `filter/<hash>.pf_filter`: a filter's values (in order) and the pages of each.

@@ -5,7 +5,6 @@
 use minicbor::encode::{Encoder, Error, Write};
 use minicbor::{Decoder, Encode};
 
-use super::format::{encode, encode_with, PackedPage};
 use super::record::Entry;
 use super::tokenize::{Loc, MetaLoc};
 
@@ -16,12 +15,9 @@ const DEFAULT_WEIGHT: u8 = 25;
 
 /// Writes locations as Pagefind packs them (a CBOR array of integers): sorted by weight (the
 /// usual weight first) and position, delta-encoded, with `-(weight + 1), position` where the
-/// weight changes. Written with the `Encoder` straight into the entry rather than collected into a
-/// `Vec<i32>` and encoded from it: this runs for every word of every page.
-pub(super) fn write_locs<W: Write>(
-    e: &mut Encoder<W>,
-    locs: &mut [Loc],
-) -> Result<(), Error<W::Error>> {
+/// weight changes. Written straight into the entry rather than collected into a `Vec<i32>` and
+/// encoded from it: this runs for every word of every page.
+pub(super) fn write_locs(out: &mut Vec<u8>, locs: &mut [Loc]) {
     locs.sort_unstable_by_key(|l| {
         let weight = if l.weight == DEFAULT_WEIGHT {
             0
@@ -31,18 +27,46 @@ pub(super) fn write_locs<W: Write>(
         (weight, l.position)
     });
     let changes = changes(locs.iter().map(|l| l.weight), DEFAULT_WEIGHT);
-    e.array((locs.len() + changes) as u64)?;
+    cbor_head(out, ARRAY, (locs.len() + changes) as u64);
     let (mut weight, mut last) = (DEFAULT_WEIGHT, 0);
     for loc in locs.iter() {
         if loc.weight != weight {
-            e.i32(-i32::from(loc.weight) - 1)?.u32(loc.position)?;
+            // -(weight + 1): CBOR writes a negative n as -1 - n.
+            cbor_head(out, NEGATIVE, u64::from(loc.weight));
+            cbor_head(out, UNSIGNED, u64::from(loc.position));
             weight = loc.weight;
         } else {
-            e.u32(loc.position - last)?;
+            cbor_head(out, UNSIGNED, u64::from(loc.position - last));
         }
         last = loc.position;
     }
-    Ok(())
+}
+
+/// CBOR major types of the location arrays.
+const UNSIGNED: u8 = 0;
+const NEGATIVE: u8 = 1;
+const ARRAY: u8 = 4;
+
+/// A CBOR head (major type and argument), as minicbor writes it: by hand, as minicbor's encoder
+/// took about 100 instructions per integer of these arrays, written for every location.
+fn cbor_head(out: &mut Vec<u8>, major: u8, n: u64) {
+    let major = major << 5;
+    match n {
+        0..=23 => out.push(major | n as u8),
+        24..=0xff => out.extend_from_slice(&[major | 24, n as u8]),
+        0x100..=0xffff => {
+            out.push(major | 25);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        0x1_0000..=0xffff_ffff => {
+            out.push(major | 26);
+            out.extend_from_slice(&(n as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(major | 27);
+            out.extend_from_slice(&n.to_be_bytes());
+        }
+    }
 }
 
 /// How often a sequence of values changes, starting from `first`.
@@ -57,30 +81,26 @@ fn changes<T: PartialEq>(values: impl Iterator<Item = T>, first: T) -> usize {
 #[cfg(test)]
 pub(super) fn packed_locs(mut locs: Vec<Loc>) -> Vec<i32> {
     let mut bytes = Vec::new();
-    write_locs(&mut Encoder::new(&mut bytes), &mut locs).expect("encoding into memory");
+    write_locs(&mut bytes, &mut locs);
     minicbor::decode(&bytes).expect("packed locations")
 }
 
 /// Writes meta locations (a CBOR array of integers): `-(field + 1)` then delta-encoded
 /// positions, per field.
-pub(super) fn write_meta<W: Write>(
-    e: &mut Encoder<W>,
-    metas: &mut [MetaLoc],
-) -> Result<(), Error<W::Error>> {
+pub(super) fn write_meta(out: &mut Vec<u8>, metas: &mut [MetaLoc]) {
     metas.sort_unstable_by_key(|m| (m.field, m.position));
     let fields = changes(metas.iter().map(|m| Some(m.field)), None);
-    e.array((metas.len() + fields) as u64)?;
+    cbor_head(out, ARRAY, (metas.len() + fields) as u64);
     let (mut field, mut last) = (None, 0);
     for meta in metas.iter() {
         if field != Some(meta.field) {
-            e.i32(-(i32::from(meta.field) + 1))?;
+            cbor_head(out, NEGATIVE, u64::from(meta.field));
             field = Some(meta.field);
             last = 0;
         }
-        e.u32(meta.position - last)?;
+        cbor_head(out, UNSIGNED, u64::from(meta.position - last));
         last = meta.position;
     }
-    Ok(())
 }
 
 /// The locations [`write_locs`] packed (their forms are not written).
@@ -118,7 +138,7 @@ pub(super) fn cap_locations(entry: &[u8], keep: usize, out: &mut Vec<u8>) {
         locs.sort_by_key(|l| (std::cmp::Reverse(l.weight), l.position));
         locs.truncate(keep);
     }
-    encode_with(out, |e| write_locs(e, &mut locs));
+    write_locs(out, &mut locs);
     out.extend_from_slice(rest);
 }
 
@@ -132,11 +152,11 @@ pub(super) struct PageList {
 
 impl PageList {
     pub(super) fn push(&mut self, page: u64, entry: Entry<'_>) {
-        let packed = PackedPage {
-            page_number: page - self.last_page,
-            locations: entry.0,
-        };
-        encode(&packed, &mut self.bytes);
+        // [page_number, locs, meta_locs]: the page as the difference to the previous one, the
+        // locations as the record encoded them.
+        cbor_head(&mut self.bytes, ARRAY, 3);
+        cbor_head(&mut self.bytes, UNSIGNED, page - self.last_page);
+        self.bytes.extend_from_slice(entry.0);
         self.last_page = page;
         self.count += 1;
     }
@@ -229,6 +249,7 @@ impl Word {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::format::encode;
     use crate::search::record::{BODY_WEIGHT, TITLE_WEIGHT};
 
     /// An array of integers (as packed locations are written).
@@ -299,10 +320,8 @@ mod tests {
                 })
                 .collect();
             let mut bytes = Vec::new();
-            encode_with(&mut bytes, |e| {
-                write_locs(e, &mut locs)?;
-                write_meta(e, &mut [])
-            });
+            write_locs(&mut bytes, &mut locs);
+            write_meta(&mut bytes, &mut []);
             bytes
         };
         let mut postings = PageList::default();

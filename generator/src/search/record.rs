@@ -9,7 +9,7 @@ use std::rc::Rc;
 use pagefind_stem::Stemmer;
 
 use super::compress::{compress, FRAGMENT_LEVEL};
-use super::format::{encode_with, Fragment, FragmentAnchor};
+use super::format::{Fragment, FragmentAnchor};
 use super::postings::{write_locs, write_meta};
 use super::tokenize::{tokenize, Loc, MetaLoc, PageWords, Slot};
 use super::words::{stemmer, Dictionary};
@@ -118,6 +118,7 @@ impl Indexer {
                 offsets,
                 json,
                 entry,
+                encoded,
             } = scratch;
             let dictionary = dictionary.for_language(&self.languages[l], self.fold_strokes);
             offsets.clear();
@@ -148,7 +149,7 @@ impl Indexer {
                     .iter()
                     .map(|(n, v)| (Box::from(*n), Box::from(*v)))
                     .collect(),
-                words: encode_record(words, dictionary, entry).into(),
+                words: encode_record(words, dictionary, entry, encoded).into(),
                 fragment: compress(json, FRAGMENT_LEVEL).into(),
                 hash: foldhash::fast::FixedState::with_seed(0).hash_one(&json[..]),
             }
@@ -179,6 +180,9 @@ struct Scratch {
     offsets: Vec<usize>,
     json: Vec<u8>,
     entry: Vec<u8>,
+    /// The record's words, encoded: copied out at their size (one allocation per page, not a
+    /// guess grown and shrunk).
+    encoded: Vec<u8>,
 }
 
 thread_local! {
@@ -188,13 +192,18 @@ thread_local! {
 /// Per word: `key`, then the page's entry (locations, meta locations) if it has locations
 /// without diacritics, then its variants (form, entry). Entries are already CBOR, minus the page
 /// number that is known only when the bundle is written, and one run of bytes (one length).
-fn encode_record(words: &mut PageWords, dictionary: &Dictionary, entry: &mut Vec<u8>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(words.used * 16);
+fn encode_record<'o>(
+    words: &mut PageWords,
+    dictionary: &Dictionary,
+    entry: &mut Vec<u8>,
+    out: &'o mut Vec<u8>,
+) -> &'o [u8] {
+    out.clear();
     for slot in words.slots_mut() {
         let key = &dictionary.keys[slot.number as usize];
-        varint(&mut out, key.len() as u64);
+        varint(out, key.len() as u64);
         out.extend_from_slice(key.as_bytes());
-        encode_forms(&mut out, slot, entry);
+        encode_forms(out, slot, entry);
     }
     out
 }
@@ -268,10 +277,8 @@ fn write_entry(
         out.extend_from_slice(form.as_bytes());
     }
     entry.clear();
-    encode_with(entry, |e| {
-        write_locs(e, locs)?;
-        write_meta(e, metas)
-    });
+    write_locs(entry, locs);
+    write_meta(entry, metas);
     varint(out, entry.len() as u64);
     out.extend_from_slice(entry);
 }

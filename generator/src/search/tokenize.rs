@@ -113,8 +113,10 @@ pub(super) fn tokenize(
     let mut last = 0;
     for (run, &(text, weight)) in runs.iter().enumerate() {
         let mut marks = if run + 1 == runs.len() { marks } else { &[] };
+        // Asked of the run, not of each word: a search for a character was a sixth of this.
+        let zero_widths = text.contains('\u{200B}');
         for raw in text.split_whitespace() {
-            let word: Cow<'_, str> = if raw.contains('\u{200B}') {
+            let word: Cow<'_, str> = if zero_widths && raw.contains('\u{200B}') {
                 Cow::Owned(raw.replace('\u{200B}', ""))
             } else {
                 Cow::Borrowed(raw)

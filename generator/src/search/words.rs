@@ -278,6 +278,11 @@ fn normalize_diacritics(word: &str) -> Option<String> {
 
 /// ASCII punctuation to spaces, then lower case split at case and digit boundaries.
 fn discrete_words(raw: &str) -> String {
+    lowercase_core(raw).map_or_else(|| segmented(raw), str::to_string)
+}
+
+/// [`discrete_words`] by convert_case.
+fn segmented(raw: &str) -> String {
     use convert_case::Casing;
     let spaced = raw.replace(|c: char| c.is_ascii_punctuation(), " ");
     spaced
@@ -285,6 +290,16 @@ fn discrete_words(raw: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The letters of a word between ASCII punctuation, if they are all in lower case (or have no
+/// case): what [`discrete_words`] gives for them, without convert_case's segmenting (most words
+/// it sees are just next to a comma or full stop, and convert_case was a fifth of the
+/// dictionary's work).
+fn lowercase_core(raw: &str) -> Option<&str> {
+    let core = raw.trim_matches(|c: char| c.is_ascii_punctuation());
+    let lower = |c: char| c.is_alphabetic() && !c.is_uppercase() && c.to_lowercase().eq([c]);
+    (!core.is_empty() && core.chars().all(lower)).then_some(core)
 }
 
 #[cfg(test)]
@@ -330,5 +345,25 @@ mod tests {
         assert_eq!(keys("e-mail"), ["email", "mail"]);
         assert_eq!(keys("iPhone"), ["iphone", "phone"]);
         assert_eq!(keys("password."), ["password"]);
+    }
+
+    #[test]
+    fn lowercase_words_by_punctuation_are_split_as_convert_case_splits_them() {
+        for raw in [
+            "and,",
+            "(passwords)",
+            "_id",
+            "ça.",
+            "пароль,",
+            "日本語.",
+            "mật,",
+            "x",
+        ] {
+            let core = lowercase_core(raw).unwrap_or_else(|| panic!("{raw}"));
+            assert_eq!(core, segmented(raw), "{raw}");
+        }
+        for raw in ["e-mail", "iPhone,", "2fa.", "ǅx.", "U.S.A.", "«mot»", "..."] {
+            assert_eq!(lowercase_core(raw), None, "{raw}");
+        }
     }
 }
