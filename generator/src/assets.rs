@@ -1,6 +1,6 @@
 //! The theme's static files (`site/static/`) copied into the site: CSS and JS get a content hash
 //! in their names so browsers may cache them for ever; templates find them by name in the map
-//! [`copy_theme_assets`] returns (`style.css` → `page.assets.style_css`).
+//! [`copy_theme_assets`] returns (`style.css` → `site.assets.style_css`).
 
 use std::collections::BTreeMap;
 use std::io;
@@ -65,7 +65,7 @@ pub fn copy_theme_assets(
     Ok(assets)
 }
 
-/// `style.css` → `style_css`: what templates write after `page.assets.`.
+/// `style.css` → `style_css`: what templates write after `site.assets.`.
 fn template_name(rel: &str) -> String {
     rel.replace(['.', '/', '-'], "_")
 }

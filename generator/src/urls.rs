@@ -23,6 +23,13 @@ pub const SEARCH_DIR: &str = "pagefind";
 const INDEX_HTML: &str = "index.html";
 const NOT_FOUND_HTML: &str = "404.html";
 
+/// `name/` appended to a folder's URL: one string per URL rather than one per level (the
+/// URLs of every page's links, switcher and lists are built by the hundred per page).
+fn push_folder(url: &mut String, name: &str) {
+    url.push_str(name);
+    url.push('/');
+}
+
 impl Site {
     /// The base path of `base_url` (`/docs`, or empty at a domain's root).
     pub fn base(&self) -> &str {
@@ -55,7 +62,12 @@ impl Site {
     }
 
     pub fn home_url(&self, l: LangId) -> String {
-        format!("{}/{}/", self.base(), self.languages[l].code)
+        // Room for the folders below: most URLs start here and grow in place (`push_folder`).
+        let mut url = String::with_capacity(96);
+        url.push_str(self.base());
+        url.push('/');
+        push_folder(&mut url, &self.languages[l].code);
+        url
     }
 
     pub fn contact_url(&self, l: LangId) -> String {
@@ -76,21 +88,22 @@ impl Site {
     }
 
     pub fn section_url(&self, l: LangId, a: AudienceId) -> String {
-        format!("{}{}/", self.home_url(l), self.audiences[a].id)
+        let mut url = self.home_url(l);
+        push_folder(&mut url, &self.audiences[a].id);
+        url
     }
 
     pub fn category_url(&self, l: LangId, c: CategoryId) -> String {
         let category = &self.categories[c];
-        format!("{}{}/", self.section_url(l, category.audience), category.id)
+        let mut url = self.section_url(l, category.audience);
+        push_folder(&mut url, &category.id);
+        url
     }
 
     pub fn article_url(&self, l: LangId, a: ArticleId) -> String {
-        let category = self.articles[a].category;
-        format!(
-            "{}{}/",
-            self.category_url(l, category),
-            self.article_slug(l, a)
-        )
+        let mut url = self.category_url(l, self.articles[a].category);
+        push_folder(&mut url, self.article_slug(l, a));
+        url
     }
 
     /// The URL of an article's old path: a folder, or the file itself when it ends in `.html`.

@@ -1,25 +1,26 @@
 //! The data each template gets, as types: a misspelled key is a compile error here instead of an
 //! empty spot on a page. One struct per template (`<name>.html` ← `<Name>Page`), all sharing
-//! [`Common`] as `page`; the templates in `site/templates/` are their only readers.
+//! [`Common`] as `page`, and their language's [`Shared`] data as `site` and its UI strings as `t`;
+//! the templates in `site/templates/` are their only readers.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::config::{Hours, Social};
-use crate::i18n::Strings;
 use crate::markdown::Heading;
 
 use super::feedback::Feedback;
 use super::form::Form;
 
-/// What every page's template gets, as `page`.
+/// What all pages of a language share, as `site`, beside its UI strings as `t`: serialized once
+/// per language rather than into every page's data (see `Renderer::fill_page`).
 #[derive(Serialize)]
-pub(super) struct Common<'a> {
+pub(super) struct Shared<'a> {
     pub(super) lang: &'a str,
     pub(super) dir: &'static str,
-    pub(super) t: &'a Strings,
-    pub(super) site_title: &'a str,
+    /// The site's title in this language (its home page's).
+    pub(super) title: &'a str,
     pub(super) home_url: String,
     pub(super) contact_url: String,
     pub(super) search_url: String,
@@ -32,6 +33,11 @@ pub(super) struct Common<'a> {
     pub(super) favicon: Option<String>,
     /// `theme_color`; none: the theme's.
     pub(super) theme_color: Option<&'a str>,
+}
+
+/// What every page's template gets about the page itself, as `page`.
+#[derive(Serialize)]
+pub(super) struct Common<'a> {
     pub(super) title: String,
     pub(super) description: String,
     pub(super) canonical: String,

@@ -1,16 +1,19 @@
 //! Each page's template data, from the model: one function per kind of page.
 
+use std::collections::BTreeMap;
+
 use crate::config::{DepartmentKind, Direction};
 use crate::diagnostics::Diagnostic;
 use crate::i18n;
 use crate::ids::{ArticleId, AudienceId, CategoryId, LangId};
 use crate::markdown::{self, Heading};
+use crate::model::Site;
 use crate::page::Page;
 
 use super::context::{
     Alternate, ArticleLink, ArticlePage, AudienceCard, CategoryBox, CategoryPage, Common,
     ContactPage, DepartmentCard, HomePage, HoursRow, Link, Outdated, PlainPage, RootLanguage,
-    RootPage, SearchPage, SectionPage, Support, Switch,
+    RootPage, SearchPage, SectionPage, Shared, Support, Switch,
 };
 use super::form::form;
 use super::{Output, Renderer, SearchEntry};
@@ -20,30 +23,13 @@ type Rendered<T> = Result<T, Vec<Diagnostic>>;
 impl Renderer<'_> {
     fn common(&self, l: LangId, page: Page, title: String, description: String) -> Common<'_> {
         let site = self.site;
-        let lang = &site.languages[l];
         let untranslated = matches!(page, Page::Article(_, a) if !site.is_translated(l, a));
         let canonical = match page {
             Page::Article(_, a) if untranslated => site.article_url(site.default_lang, a),
             _ => site.page_url(page),
         };
-        let content = if untranslated {
-            &site.languages[site.default_lang]
-        } else {
-            lang
-        };
+        let content = &site.languages[if untranslated { site.default_lang } else { l }];
         Common {
-            lang: &lang.code,
-            dir: dir_name(lang.dir),
-            t: &self.strings[l],
-            site_title: &site.homes[l].meta.title,
-            home_url: site.home_url(l),
-            contact_url: site.contact_url(l),
-            search_url: site.search_url(l),
-            search_bundle_url: site.search_bundle_url(l),
-            fallback_email: &site.config.ticket.fallback_email,
-            assets: &self.assets,
-            favicon: (site.config.favicon.as_ref()).map(|icon| format!("{}/{icon}", site.base())),
-            theme_color: site.config.theme_color.as_deref(),
             title,
             description,
             canonical: site.absolute(&canonical),
@@ -418,6 +404,28 @@ impl Renderer<'_> {
             social: &config.social,
             thanks_url: site.thanks_url(l),
         })
+    }
+}
+
+/// What all pages of language `l` share.
+pub(super) fn shared<'a>(
+    site: &'a Site,
+    l: LangId,
+    assets: &'a BTreeMap<String, String>,
+) -> Shared<'a> {
+    let lang = &site.languages[l];
+    Shared {
+        lang: &lang.code,
+        dir: dir_name(lang.dir),
+        title: &site.homes[l].meta.title,
+        home_url: site.home_url(l),
+        contact_url: site.contact_url(l),
+        search_url: site.search_url(l),
+        search_bundle_url: site.search_bundle_url(l),
+        fallback_email: &site.config.ticket.fallback_email,
+        assets,
+        favicon: (site.config.favicon.as_ref()).map(|icon| format!("{}/{icon}", site.base())),
+        theme_color: site.config.theme_color.as_deref(),
     }
 }
 
