@@ -108,9 +108,6 @@ pub struct Preview {
     pub uploads_dir: PathBuf,
     origin: String,
     site: RwLock<Arc<Snapshot>>,
-    /// Held while the site served is replaced, so that two replacements do not lose each other's
-    /// files (a rebuild and a search bundle written in the background).
-    swapping: Mutex<()>,
     /// What the last full build left for the quick path (`None` after one failed).
     kept: Mutex<Option<Kept>>,
     following: Mutex<rebuild::Following>,
@@ -123,7 +120,7 @@ pub struct Preview {
 }
 
 /// One successful build, served as a whole.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Snapshot {
     /// 0 until the first build succeeds.
     id: u64,
@@ -177,7 +174,6 @@ pub async fn bind(options: &ServeOptions) -> Result<Server, ServeError> {
         uploads_dir: options.state_dir.join("uploads"),
         origin: url.clone(),
         site: RwLock::default(),
-        swapping: Mutex::default(),
         kept: Mutex::default(),
         following: Mutex::default(),
         followed: Condvar::new(),

@@ -32,7 +32,7 @@ pub enum SiteFile {
 }
 
 /// A whole site in memory, by path relative to its root (`en/index.html`).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct SiteFiles {
     pub files: HashMap<String, SiteFile>,
 }

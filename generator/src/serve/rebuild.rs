@@ -100,34 +100,33 @@ impl Preview {
     /// Serves the next site, tells the tabs, and starts the search jobs.
     fn serve(&self, next: Next, changes: Option<&Changes>) -> Rebuilt {
         let quick = matches!(next, Next::Patch(_));
-        let swap = self.swapping.lock().unwrap_or_else(PoisonError::into_inner);
-        let current = self.snapshot();
-        let (report, files, jobs, (changed, assets)) = match next {
+        let (id, report, jobs, (changed, assets)) = match next {
             Next::Whole(report, files) => {
+                let current = self.snapshot();
                 let all = current.files.files.keys().chain(files.files.keys());
                 let compared = compare(&current.files, &files, all.collect(), changes);
-                (report, files, Vec::new(), compared)
+                let id = current.id + 1;
+                *self.site.write().unwrap_or_else(PoisonError::into_inner) =
+                    Arc::new(Snapshot { id, files });
+                (id, report, Vec::new(), compared)
             }
             Next::Patch(update) => {
+                // In place, under the lock: the site served is not copied (only when a request
+                // still holds it), and a search bundle swapped in meanwhile stays.
+                let mut site = self.site.write().unwrap_or_else(PoisonError::into_inner);
+                let current = Arc::make_mut(&mut site);
                 let made = update.files.files.keys().collect();
                 let compared = compare(&current.files, &update.files, made, changes);
-                // Made from the site served under the lock: a bundle swapped in meanwhile stays.
-                let mut files = current.files.files.clone();
-                files.extend(update.files.files);
-                (update.report, SiteFiles { files }, update.search, compared)
+                current.files.files.extend(update.files.files);
+                current.id += 1;
+                (current.id, update.report, update.search, compared)
             }
         };
-        let next = Snapshot {
-            id: current.id + 1,
-            files,
-        };
-        *self.site.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(next);
-        drop(swap);
         let changed_pages = changed.len();
         let all = assets || changed_pages > LISTED_PAGES;
         let changed = if all { Vec::new() } else { changed };
         self.live.send_replace(Live::Built {
-            site: current.id + 1,
+            site: id,
             changed,
             all,
         });
@@ -179,18 +178,12 @@ impl Preview {
 
     /// Replaces the files under `dir/` of the site served, which stays the same site for tabs.
     fn swap_bundle(&self, dir: &str, bundle: Vec<(String, Vec<u8>)>) {
-        let _swap = self.swapping.lock().unwrap_or_else(PoisonError::into_inner);
-        let current = self.snapshot();
         let prefix = format!("{dir}/");
-        let mut files = current.files.files.clone();
+        let mut site = self.site.write().unwrap_or_else(PoisonError::into_inner);
+        let files = &mut Arc::make_mut(&mut site).files.files;
         files.retain(|rel, _| !rel.starts_with(&prefix));
         let bundle = bundle.into_iter();
         files.extend(bundle.map(|(rel, bytes)| (rel, SiteFile::Bytes(bytes.into()))));
-        let next = Snapshot {
-            id: current.id,
-            files: SiteFiles { files },
-        };
-        *self.site.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(next);
     }
 
     /// The files of the site served now, as built (pages get the live-reload script as they are
