@@ -1,6 +1,7 @@
 //! `helpcenter serve`: a live preview on 127.0.0.1. The site is built for the local origin into
 //! memory and served from there; [`Preview::rebuild`] replaces it only when a build succeeds, so a
-//! content error leaves the last good site in place. Open tabs follow the builds through
+//! content error leaves the last good site in place. An edited article renders again only the
+//! pages that show it (`serve/rebuild.rs`, `build/incremental.rs`). Open tabs follow the builds through
 //! server-sent events (see `serve/live.js`, injected into every page served): they reload when
 //! their page changed and show a failed build's errors over the page. The ticket function's own
 //! handler answers the form in-process (`serve/function.rs`): tickets go to JSON lines, fallback
