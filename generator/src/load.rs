@@ -305,20 +305,19 @@ pub fn article_at(rel: &Path, config: &Config) -> Option<(String, ArticleKey)> {
     }
 }
 
-/// An article file read again on its own (`serve`'s quick path), with its snippets put in as
-/// loading does; `None` when it is not an article or reading it finds any problem (the full
-/// build then reports it).
+/// An article file of language `code` read again on its own (`serve`'s quick path), with its
+/// snippets put in as loading does; `None` when reading it finds any problem (the full build
+/// then reports it).
 pub fn reread_article(
     content_dir: &Path,
     config: &Config,
+    code: &str,
     path: &Path,
 ) -> Option<Doc<ArticleMeta>> {
-    let rel = path.strip_prefix(content_dir).ok()?;
-    let (code, _) = article_at(rel, config)?;
     let diagnostics = Diagnostics::default();
     let raw = read(path.to_path_buf(), true, &diagnostics);
     let mut doc: Doc<ArticleMeta> = parse(raw, &diagnostics);
-    snippets::expand_one(&mut doc, content_dir, &code, config, &diagnostics);
+    snippets::expand_one(&mut doc, content_dir, code, config, &diagnostics);
     diagnostics.to_vec().is_empty().then_some(doc)
 }
 

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -338,7 +339,7 @@ fn serve_site(options: ServeOptions, open: bool, verbosity: Verbosity) -> Result
     })
 }
 
-fn rebuild_after(preview: &Preview, changes: &Changes, verbosity: Verbosity) {
+fn rebuild_after(preview: &Arc<Preview>, changes: &Changes, verbosity: Verbosity) {
     let what = match changes.paths().collect::<Vec<_>>().as_slice() {
         [one] => one.display().to_string(),
         many => format!("{} files", many.len()),

@@ -20,7 +20,7 @@ use function::{ticket, upload};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, RwLock, Weak};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -114,8 +114,6 @@ pub struct Preview {
     following: Mutex<rebuild::Following>,
     /// Told whenever a background search job ends.
     followed: Condvar,
-    /// The preview itself, for background jobs.
-    me: Weak<Preview>,
     ticket: RwLock<Option<Ticket>>,
     live: watch::Sender<Live>,
 }
@@ -161,7 +159,7 @@ pub async fn bind(options: &ServeOptions) -> Result<Server, ServeError> {
         .map_err(listen)?;
     let port = listener.local_addr().map_err(listen)?.port();
     let url = format!("http://127.0.0.1:{port}");
-    let preview = Arc::new_cyclic(|me| Preview {
+    let preview = Arc::new(Preview {
         options: BuildOptions {
             content_dir: options.content_dir.clone(),
             site_dir: options.site_dir.clone(),
@@ -178,7 +176,6 @@ pub async fn bind(options: &ServeOptions) -> Result<Server, ServeError> {
         kept: Mutex::default(),
         following: Mutex::default(),
         followed: Condvar::new(),
-        me: me.clone(),
         ticket: RwLock::default(),
         live: watch::Sender::new(Live::Starting),
     });

@@ -52,8 +52,8 @@ pub struct Kept {
 /// The outcome of a quick update.
 pub struct Update {
     pub report: BuildReport,
-    /// The pages rendered again and the site-wide files (sitemap, contract, old paths' pages…),
-    /// to put into the site served; search bundles are not among them.
+    /// The pages rendered again and the edited articles' old paths' pages, to put into the site
+    /// served (the other site-wide files and the search bundles are not among them).
     pub files: SiteFiles,
     /// The search bundles now behind the pages.
     pub search: Vec<SearchJob>,
@@ -124,7 +124,8 @@ impl Kept {
         let edited = self.edited_articles(changes)?;
         let mut docs = Vec::new();
         for (l, a, path) in edited {
-            let doc = load::reread_article(&self.site.content_dir, &self.site.config, &path)?;
+            let (site, code) = (&self.site, &self.site.languages[l].code);
+            let doc = load::reread_article(&site.content_dir, &site.config, code, &path)?;
             if !self.places_alike(l, a, &doc) {
                 return None;
             }

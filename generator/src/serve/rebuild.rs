@@ -38,7 +38,7 @@ impl Preview {
     /// files changed: the quick path takes them when it can, and copied files are served from
     /// their source.
     pub fn rebuild(
-        &self,
+        self: &Arc<Self>,
         changes: Option<&Changes>,
         progress: Option<&dyn Progress>,
     ) -> Result<Rebuilt, ServeError> {
@@ -98,7 +98,7 @@ impl Preview {
     }
 
     /// Serves the next site, tells the tabs, and starts the search jobs.
-    fn serve(&self, next: Next, changes: Option<&Changes>) -> Rebuilt {
+    fn serve(self: &Arc<Self>, next: Next, changes: Option<&Changes>) -> Rebuilt {
         let quick = matches!(next, Next::Patch(_));
         let (id, report, jobs, (changed, assets)) = match next {
             Next::Whole(report, files) => {
@@ -139,7 +139,7 @@ impl Preview {
     }
 
     /// Writes a search bundle again in a thread of its own and swaps it into the site served.
-    fn follow(&self, job: SearchJob) {
+    fn follow(self: &Arc<Self>, job: SearchJob) {
         let generation = {
             let mut following = self
                 .following
@@ -153,23 +153,23 @@ impl Preview {
             *generation += 1;
             *generation
         };
-        let preview = self.me.upgrade();
+        let preview = self.clone();
         std::thread::spawn(move || {
-            let Some(preview) = preview else { return };
             let (code, dir) = (job.code().to_string(), job.dir());
-            let files = job.run();
-            let mut following = preview
-                .following
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let following = || {
+                let following = preview.following.lock();
+                following.unwrap_or_else(PoisonError::into_inner)
+            };
+            // A later save of the same language started a newer job: this one need not run.
+            let current = |f: &Following| f.generations.get(&code) == Some(&generation);
+            let files = current(&following()).then(|| job.run());
+            let mut following = following();
             match files {
-                Ok(files) if following.generations.get(&code) == Some(&generation) => {
-                    preview.swap_bundle(&dir, files)
-                }
-                Ok(_) => {}
-                Err(e) => {
+                Some(Ok(files)) if current(&following) => preview.swap_bundle(&dir, files),
+                Some(Err(e)) => {
                     eprintln!("error: the search index of `{code}` was not written again: {e}")
                 }
+                Some(Ok(_)) | None => {}
             }
             following.running -= 1;
             preview.followed.notify_all();
