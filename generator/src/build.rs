@@ -121,7 +121,7 @@ pub fn run(
     staging: Staging,
     hooks: &Hooks<'_>,
 ) -> Result<(BuildReport, Staged), BuildError> {
-    run_kept(options, staging, hooks).map(|(report, staged, _)| (report, staged))
+    pipeline(options, staging, hooks, false).map(|(report, staged, _)| (report, staged))
 }
 
 /// [`run`], and what `serve` keeps to render pages again when one changes ([`incremental`]).
@@ -130,12 +130,26 @@ pub fn run_kept(
     staging: Staging,
     hooks: &Hooks<'_>,
 ) -> Result<(BuildReport, Staged, incremental::Kept), BuildError> {
+    let (report, staged, kept) = pipeline(options, staging, hooks, true)?;
+    Ok((report, staged, kept.expect("kept when asked")))
+}
+
+/// The steps; `keep`: also return what `serve`'s quick path needs. Without it, the Markdown and
+/// the links are let go once every page is rendered and checked, before the search bundles are
+/// made: at 50,000 pages that is a third of the build's peak memory.
+fn pipeline(
+    options: &BuildOptions,
+    staging: Staging,
+    hooks: &Hooks<'_>,
+    keep: bool,
+) -> Result<(BuildReport, Staged, Option<incremental::Kept>), BuildError> {
     let started = Instant::now();
     let diagnostics = Diagnostics::default();
-    let Some((site, strings)) = load_model(options, hooks, &diagnostics)? else {
+    let Some((mut site, strings)) = load_model(options, hooks, &diagnostics)? else {
         return Err(BuildError::Content(diagnostics.into_sorted()));
     };
     let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
+    let indexer = (!hooks.skip_search).then(|| search::Indexer::new(&codes));
     let assets = assets::copy_theme_assets(&options.site_dir, &site, &staging)?;
     let strings = i18n::page_strings(strings);
     let model_warnings = diagnostics.to_vec();
@@ -148,8 +162,7 @@ pub fn run_kept(
     };
     let pages = site.pages();
     hooks.step(Step::Render { pages: pages.len() });
-    let indexer = (!hooks.skip_search).then(|| search::Indexer::new(&codes));
-    let outputs = render_all(
+    let mut outputs = render_all(
         &renderer,
         indexer.as_ref(),
         &pages,
@@ -157,28 +170,41 @@ pub fn run_kept(
         &diagnostics,
         hooks.progress,
     )?;
-    let links = check_links(&site, &pages, &outputs, &diagnostics);
+    // Written before the links are checked, so that the renderer (which borrows the model) is
+    // done; a build whose links fail drops them with the rest of `staging`.
+    if !diagnostics.has_errors() {
+        write_site_files(&site, &renderer, &pages, &staging)?;
+    }
+    drop(renderer);
     if let Some(inspect) = hooks.inspect {
         let links: Vec<&SiteLink> = outputs.iter().flatten().flat_map(|w| &w.links).collect();
         inspect(&site, &links, &diagnostics);
     }
+    if !keep {
+        site.release_text();
+    }
+    let links = check_links(&site, &pages, &outputs, &diagnostics);
     report_whole_site(&site, &diagnostics);
     if diagnostics.has_errors() {
         return Err(BuildError::Content(diagnostics.into_sorted()));
     }
     hooks.step(Step::Write);
-    write_site_files(
-        &site,
-        &renderer,
-        &pages,
-        &outputs,
-        &staging,
-        hooks.skip_search,
-    )?;
-    drop(renderer);
+    let links = keep.then_some(links);
+    if !keep {
+        outputs
+            .iter_mut()
+            .flatten()
+            .for_each(Written::release_links);
+    }
+    if !hooks.skip_search {
+        write_search_bundles(&site, &outputs, &staging)?;
+    }
+    copy_static_files(&site, &staging)?;
     let staged = staging.commit().map_err(io_error(&options.out_dir))?;
     let report = report(&site, &pages, diagnostics.into_sorted(), started);
-    let kept = incremental::Kept::new(site, strings, assets, pages, outputs, model_warnings, links);
+    let kept = links.map(|links| {
+        incremental::Kept::new(site, strings, assets, pages, outputs, model_warnings, links)
+    });
     Ok((report, staged, kept))
 }
 
@@ -251,6 +277,14 @@ struct Written {
     search: Option<Arc<search::Record>>,
 }
 
+impl Written {
+    /// What only the link check and `serve` need.
+    fn release_links(&mut self) {
+        self.links = Vec::new();
+        self.anchors = None;
+    }
+}
+
 /// Renders and writes every page in parallel; the HTML is dropped as soon as it is on disk.
 fn render_all(
     renderer: &Renderer<'_>,
@@ -268,7 +302,7 @@ fn render_all(
             anchors,
             search,
         } = output;
-        let written = staging.write(&file, html.as_bytes());
+        let written = staging.write(&file, &html);
         written.map_err(io_error(&staging.dir().join(&file)))?;
         let search = match (page, search, indexer) {
             (Page::Article(l, a), Some(entry), Some(indexer)) => {
@@ -418,15 +452,12 @@ fn write_alias_pages<'a>(
     Ok(())
 }
 
-/// Sitemap, robots.txt, the ticket contract, the headers file, old paths' pages and `_redirects`,
-/// search indexes and the content's static files.
+/// Sitemap, robots.txt, the ticket contract, the headers file, old paths' pages and `_redirects`.
 fn write_site_files(
     site: &Site,
     renderer: &Renderer<'_>,
     pages: &[Page],
-    outputs: &[Option<Written>],
     staging: &Staging,
-    skip_search: bool,
 ) -> Result<(), BuildError> {
     let write = |rel: &str, bytes: &[u8]| {
         staging
@@ -444,10 +475,11 @@ fn write_site_files(
     if !site.aliases.is_empty() {
         write(REDIRECTS_FILE, redirects::redirects_file(site).as_bytes())?;
     }
-    write_alias_pages(site, renderer, &site.aliases, staging)?;
-    if !skip_search {
-        write_search_bundles(site, outputs, staging)?;
-    }
+    write_alias_pages(site, renderer, &site.aliases, staging)
+}
+
+/// The content's static files, copied as they are.
+fn copy_static_files(site: &Site, staging: &Staging) -> Result<(), BuildError> {
     let static_dir = site.content_dir.join(load::STATIC_DIR);
     for file in &site.static_files {
         let from = static_dir.join(file);

@@ -26,6 +26,10 @@ macro_rules! out {
     }};
 }
 
+/// A build allocates and frees millions of small strings, maps and vectors, from two threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXIT_CODES: &str = "Exit codes: 0 success (for check: no errors), 1 errors in the content or the command failed, 2 wrong usage.";
 
 #[derive(Parser)]

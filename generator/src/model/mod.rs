@@ -215,6 +215,12 @@ impl Site {
         }
     }
 
+    /// Lets the articles' Markdown go once every page is rendered (a build that is not kept).
+    pub fn release_text(&mut self) {
+        let docs = self.articles.iter_mut().flat_map(|a| a.docs.iter_mut());
+        docs.flatten().for_each(|doc| doc.body = String::new());
+    }
+
     pub fn is_translated(&self, l: LangId, a: ArticleId) -> bool {
         self.articles[a].docs[l].is_some()
     }

@@ -29,7 +29,8 @@ use crate::urls::ROBOTS_FILE;
 pub struct Output {
     /// Where the page goes, relative to the site root.
     pub file: String,
-    pub html: String,
+    /// UTF-8, as Tera writes it: kept as bytes, since it only goes to a file.
+    pub html: Vec<u8>,
     /// Links found in the page's Markdown, with the file they were written in.
     pub links: Vec<SiteLink>,
     /// For article pages: language, article and heading ids (the page's anchors).
@@ -93,7 +94,7 @@ impl<'s> Renderer<'s> {
     pub fn render(&self, page: Page) -> Result<Output, Vec<Diagnostic>> {
         let mut out = Output {
             file: self.site.page_file(page),
-            html: String::new(),
+            html: Vec::new(),
             links: Vec::new(),
             anchors: None,
             search: None,
@@ -135,7 +136,7 @@ impl<'s> Renderer<'s> {
         l: LangId,
         template: &str,
         data: &impl Serialize,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let error = |e: &tera::Error| template_error(Path::new(template), e);
         let own = serde_json::to_value(data).map_err(|e| error(&tera::Error::json(e)))?;
         let keys: Vec<String> = own
@@ -148,7 +149,12 @@ impl<'s> Renderer<'s> {
         let idle = || self.idle[l].lock().unwrap_or_else(PoisonError::into_inner);
         let mut context = idle().pop().unwrap_or_else(|| self.shared[l].clone());
         context.extend(own);
-        let html = self.tera.render(template, &context).map_err(|e| error(&e));
+        // Written into bytes, not a String: Tera's `render` checks the whole page is UTF-8 again,
+        // and grows its buffer from 2 KB.
+        let mut html = Vec::with_capacity(PAGE_CAPACITY);
+        let html = (self.tera.render_to(template, &context, &mut html))
+            .map(|()| html)
+            .map_err(|e| error(&e));
         keys.iter().for_each(|k| drop(context.remove(k)));
         idle().push(context);
         html
@@ -226,6 +232,9 @@ impl<'s> Renderer<'s> {
         Ok(rendered)
     }
 }
+
+/// What a page's buffer starts with: most pages are smaller.
+const PAGE_CAPACITY: usize = 32 * 1024;
 
 /// Templates a site needs even when its theme leaves them out; the theme's own copy wins.
 const BUILTIN: [(&str, &str); 2] = [

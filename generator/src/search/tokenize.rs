@@ -132,8 +132,7 @@ pub(super) fn tokenize(
             }
             out.content.push_str(&word);
             out.content.push(' ');
-            let i = dictionary.get(&word, stemmer);
-            let found = &dictionary.found[i];
+            let found = dictionary.get(&word, stemmer);
             let partial = if found.compound > 0 && weight > 0 {
                 (weight / found.compound).max(1)
             } else {
@@ -155,9 +154,9 @@ pub(super) fn tokenize(
     out.word_count = last as usize + 1;
     for &(field, text) in meta {
         for (position, word) in text.split_whitespace().enumerate() {
-            let i = dictionary.get(word, stemmer);
-            let found = &dictionary.found[i];
-            for (number, _, original) in &found.words[..found.words.len() - found.tails] {
+            let found = dictionary.get(word, stemmer);
+            let own = found.words.len() - usize::from(found.tails);
+            for (number, _, original) in &found.words[..own] {
                 out.slot(*number).metas.push(MetaLoc {
                     field,
                     position: position as u32,

@@ -3,9 +3,11 @@
 //! compounds also found by their parts, dotted names by their tails, and `đ` also as `d`. A
 //! thread's [`Dictionary`] remembers each raw word's answer.
 
+use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
 use pagefind_stem::{Algorithm, Stemmer};
+use smallvec::SmallVec;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Map;
@@ -59,19 +61,22 @@ pub(super) fn stemmer(code: &str) -> Option<Algorithm> {
 pub(super) struct Dictionary {
     language: String,
     fold_strokes: bool,
-    /// Raw word → its entry in `found`.
-    index: Map<RawWord, usize>,
-    pub(super) found: Vec<Found>,
+    /// Raw word → what it is indexed as, in the table itself: a word of a page costs one cache
+    /// miss, not three (at 50,000 pages the table outgrows the cache, and the misses were most of
+    /// tokenizing).
+    index: Map<RawWord, Found>,
     /// Indexed word → number, and back.
     numbers: Map<Rc<str>, u32>,
     pub(super) keys: Vec<Rc<str>>,
 }
 
+/// One indexed word: number, compound part?, form with diacritics.
+pub(super) type FoundWord = (u32, bool, Option<Rc<str>>);
+
 pub(super) struct Found {
-    /// Word number, compound part?, form with diacritics: [`indexable_words`], then the dotted
-    /// tails (body text only).
-    pub(super) words: Vec<(u32, bool, Option<Rc<str>>)>,
-    pub(super) tails: usize,
+    /// [`indexable_words`], then the dotted tails (body text only); nearly always one.
+    pub(super) words: SmallVec<[FoundWord; 1]>,
+    pub(super) tails: u8,
     /// How many are compound parts (they share the word's weight).
     pub(super) compound: u8,
 }
@@ -82,7 +87,7 @@ impl Dictionary {
     pub(super) fn for_language(&mut self, language: &str, fold_strokes: bool) -> &mut Self {
         if self.language != language
             || self.fold_strokes != fold_strokes
-            || self.found.len() > Self::MAX_WORDS
+            || self.index.len() > Self::MAX_WORDS
             || self.keys.len() > Self::MAX_WORDS
         {
             *self = Dictionary {
@@ -94,45 +99,65 @@ impl Dictionary {
         self
     }
 
-    pub(super) fn get(&mut self, raw: &str, stemmer: Option<&Stemmer>) -> usize {
-        let key = RawWord::new(raw);
-        if let Some(&i) = self.index.get(&key) {
-            return i;
-        }
-        let mut words = indexable_words(raw, stemmer);
-        // `đ` is a letter of its own, not d with a mark: Pagefind keeps it, so `dat` would not find
-        // `đặt`. Such words are also indexed with `d` (their written form kept for ranking).
-        if self.fold_strokes {
-            let normalized = normalize_word(raw);
-            if normalized.contains('đ') {
-                let mut folded = stem_word(&normalized.replace('đ', "d"), stemmer, false);
-                folded.original = Some(normalized.into());
-                if !words.iter().any(|w| w.stemmed == folded.stemmed) {
-                    words.push(folded);
-                }
+    pub(super) fn get(&mut self, raw: &str, stemmer: Option<&Stemmer>) -> &Found {
+        match self.index.entry(RawWord::new(raw)) {
+            Entry::Occupied(found) => found.into_mut(),
+            Entry::Vacant(slot) => {
+                let words = found_words(raw, stemmer, self.fold_strokes);
+                let (numbers, keys) = (&mut self.numbers, &mut self.keys);
+                slot.insert(numbered(words, numbers, keys))
             }
         }
-        let tails = dotted_tails(raw, stemmer, &words);
-        let tail_count = tails.len();
-        words.extend(tails);
-        let compound = u8::try_from(words.iter().filter(|w| w.compound).count()).unwrap_or(u8::MAX);
-        let words = words
-            .into_iter()
-            .map(|w| {
-                let number = *self.numbers.entry(w.stemmed.clone()).or_insert_with(|| {
-                    self.keys.push(w.stemmed);
-                    (self.keys.len() - 1) as u32
-                });
-                (number, w.compound, w.original)
-            })
-            .collect();
-        self.found.push(Found {
-            words,
-            tails: tail_count,
-            compound,
-        });
-        self.index.insert(key, self.found.len() - 1);
-        self.found.len() - 1
+    }
+}
+
+/// What `raw` is found by, before numbering: [`indexable_words`], the `đ`-folded form, the
+/// dotted tails; and how many of them are tails.
+fn found_words(
+    raw: &str,
+    stemmer: Option<&Stemmer>,
+    fold_strokes: bool,
+) -> (Vec<Indexable>, usize) {
+    let mut words = indexable_words(raw, stemmer);
+    // `đ` is a letter of its own, not d with a mark: Pagefind keeps it, so `dat` would not find
+    // `đặt`. Such words are also indexed with `d` (their written form kept for ranking).
+    if fold_strokes {
+        let normalized = normalize_word(raw);
+        if normalized.contains('đ') {
+            let mut folded = stem_word(&normalized.replace('đ', "d"), stemmer, false);
+            folded.original = Some(normalized.into());
+            if !words.iter().any(|w| w.stemmed == folded.stemmed) {
+                words.push(folded);
+            }
+        }
+    }
+    let tails = dotted_tails(raw, stemmer, &words);
+    let tail_count = tails.len();
+    words.extend(tails);
+    (words, tail_count)
+}
+
+/// The words found, each given its number (new words the next one).
+fn numbered(
+    (words, tails): (Vec<Indexable>, usize),
+    numbers: &mut Map<Rc<str>, u32>,
+    keys: &mut Vec<Rc<str>>,
+) -> Found {
+    let compound = u8::try_from(words.iter().filter(|w| w.compound).count()).unwrap_or(u8::MAX);
+    let words = words
+        .into_iter()
+        .map(|w| {
+            let number = *numbers.entry(w.stemmed.clone()).or_insert_with(|| {
+                keys.push(w.stemmed);
+                (keys.len() - 1) as u32
+            });
+            (number, w.compound, w.original)
+        })
+        .collect();
+    Found {
+        words,
+        tails: u8::try_from(tails).unwrap_or(u8::MAX),
+        compound,
     }
 }
 
