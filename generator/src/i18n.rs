@@ -11,6 +11,8 @@ use crate::ids::PerLanguage;
 
 /// The theme's reference strings: every other language must translate each of its keys.
 pub const REFERENCE_LANGUAGE: &str = "en";
+/// The theme's folder of UI strings, one `<code>.yaml` per language.
+pub const STRINGS_DIR: &str = "i18n";
 
 pub type Strings = BTreeMap<String, String>;
 
@@ -35,7 +37,7 @@ pub fn load(
     languages: &[&str],
     diagnostics: &Diagnostics,
 ) -> PerLanguage<Strings> {
-    let dir = site_dir.join("i18n");
+    let dir = site_dir.join(STRINGS_DIR);
     let read = |code: &str| -> Result<Strings, Diagnostic> {
         let path = dir.join(format!("{code}.yaml"));
         let text = std::fs::read_to_string(&path).map_err(|e| {

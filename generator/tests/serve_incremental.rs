@@ -51,7 +51,12 @@ impl Site {
     /// Replaces `from` by `to` in a content file, as an editor saves it, and rebuilds as `serve`
     /// does after the watcher reports it; says whether the quick path took it.
     fn edit(&self, rel: &str, from: &str, to: &str) -> Result<bool, serve::ServeError> {
-        let path = self.path(rel);
+        self.edit_file(self.path(rel), from, to)
+    }
+
+    /// [`Site::edit`] of any file (the theme's too).
+    fn edit_file(&self, path: PathBuf, from: &str, to: &str) -> Result<bool, serve::ServeError> {
+        let rel = path.display();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "{rel} has no `{from}`");
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
@@ -193,4 +198,43 @@ fn edits_through_the_quick_path_give_the_site_a_full_build_gives() {
         .edit("en/users/account/brand-new.md", "Hello.", "Hello again.")
         .unwrap());
     site.assert_as_built("a new article, then edited");
+}
+
+#[test]
+fn ui_string_edits_through_the_quick_path_give_the_site_a_full_build_gives() {
+    let site = example();
+    let strings = |code: &str| site.dir.path().join(format!("site/i18n/{code}.yaml"));
+
+    let it = site.edit_file(
+        strings("it"),
+        "skip_to_content: ",
+        "skip_to_content: Vai pure ",
+    );
+    assert!(it.unwrap(), "a language's UI string takes the quick path");
+    site.assert_as_built("an Italian UI string (every Italian page)");
+
+    let en = "feedback_question: Was this article helpful?";
+    let quick = site.edit_file(strings("en"), en, "feedback_question: Did this help?");
+    assert!(quick.unwrap(), "the reference language's UI string too");
+    site.assert_as_built("an English UI string (the reference: every language may show it)");
+
+    let email = "email_label_category: \"Tema\"";
+    let quick = site.edit_file(strings("es"), email, "email_label_category: \"Asunto\"");
+    assert!(quick.unwrap(), "an email's word takes the quick path");
+    site.assert_as_built("a Spanish email word (the ticket contract only)");
+
+    let missing = site.edit_file(strings("vi"), "skip_to_content: ", "skip_to_kontent: ");
+    assert!(
+        matches!(
+            missing,
+            Err(serve::ServeError::Build(build::BuildError::Content(_)))
+        ),
+        "a UI string missing fails as in the full build"
+    );
+    let restored = site.edit_file(strings("vi"), "skip_to_kontent: ", "skip_to_content: ");
+    assert!(
+        !restored.unwrap(),
+        "after a failed full build, the full build"
+    );
+    site.assert_as_built("a missing UI string, then restored");
 }

@@ -4,7 +4,8 @@
 //! the links of the whole site are checked again as a full build checks them. What places an
 //! article on the site (its order, tags, dates, slug, aliases, draft state, or a new title that
 //! moves it in its category) is not patched: such a change, and any other (a category, a
-//! template, UI strings, the settings, a file added or removed) takes the full build. The search
+//! template, the settings, a file added or removed) takes the full build. Saved UI strings
+//! have a quick path of their own ([`strings`]). The search
 //! index of each language concerned is written again apart ([`SearchJob`]), so `serve` can let it
 //! follow in the background.
 
@@ -22,13 +23,15 @@ use crate::i18n::Strings;
 use crate::ids::{ArticleId, LangId, PerLanguage};
 use crate::links::Targets;
 use crate::load::{self, ArticleMeta, Doc, SNIPPETS_DIR};
-use crate::model::{Site, Target};
+use crate::model::{Alias, Site, Target};
 use crate::page::Page;
 use crate::render::Renderer;
 use crate::search;
 use crate::urls;
 use crate::watch::Changes;
 use crate::write::{SiteFiles, Staged, Staging};
+
+mod strings;
 
 /// What a build leaves for the quick path: the model, the theme's data, and what each page's
 /// rendering gave (links, anchors, search record).
@@ -52,8 +55,9 @@ pub struct Kept {
 /// The outcome of a quick update.
 pub struct Update {
     pub report: BuildReport,
-    /// The pages rendered again and the edited articles' old paths' pages, to put into the site
-    /// served (the other site-wide files and the search bundles are not among them).
+    /// The pages rendered again and their old paths' pages (and the ticket contract, when UI
+    /// strings changed), to put into the site served; the other site-wide files do not depend on
+    /// what the quick path takes, and the search bundles follow ([`Update::search`]).
     pub files: SiteFiles,
     /// The search bundles now behind the pages.
     pub search: Vec<SearchJob>,
@@ -121,6 +125,9 @@ impl Kept {
         changes: &Changes,
     ) -> Option<Result<Update, BuildError>> {
         let started = Instant::now();
+        if let Some(languages) = self.edited_strings(options, changes) {
+            return self.strings_again(options, &languages, started);
+        }
         let edited = self.edited_articles(changes)?;
         let mut docs = Vec::new();
         for (l, a, path) in edited {
@@ -139,11 +146,24 @@ impl Kept {
             self.site.articles[a].docs[l] = Some(doc);
             articles.insert(a);
         }
-        let outcome = self.render_again(options, &affected, &articles, started);
+        let aliases = |alias: &Alias| articles.contains(&alias.article);
+        Some(self.render_again_or_keep(options, affected, &articles, &aliases, started))
+    }
+
+    /// [`Kept::render_again`]; when it fails, `affected` is rendered again with the next update.
+    fn render_again_or_keep(
+        &mut self,
+        options: &BuildOptions,
+        affected: BTreeSet<usize>,
+        articles: &BTreeSet<ArticleId>,
+        aliases: &dyn Fn(&Alias) -> bool,
+        started: Instant,
+    ) -> Result<Update, BuildError> {
+        let outcome = self.render_again(options, &affected, articles, aliases, started);
         if outcome.is_err() {
             self.pending = affected;
         }
-        Some(outcome)
+        outcome
     }
 
     /// The articles the changes edited, by language, with their files (a changed snippet's
@@ -238,13 +258,14 @@ impl Kept {
 
     /// Renders `affected` again, checks the links that may have changed (those of the pages
     /// rendered and those to the edited `articles`, whose headings may have) and renders the
-    /// edited articles' old paths' pages, into memory. The other site-wide files (sitemap,
+    /// old paths' pages that `aliases` picks, into memory. The other site-wide files (sitemap,
     /// contract, `_redirects`) do not depend on what an edit can change.
     fn render_again(
         &mut self,
         options: &BuildOptions,
         affected: &BTreeSet<usize>,
         articles: &BTreeSet<ArticleId>,
+        aliases: &dyn Fn(&Alias) -> bool,
         started: Instant,
     ) -> Result<Update, BuildError> {
         let diagnostics = Diagnostics::default();
@@ -294,10 +315,7 @@ impl Kept {
         if diagnostics.has_errors() {
             return Err(BuildError::Content(diagnostics.into_sorted()));
         }
-        let aliases = site
-            .aliases
-            .iter()
-            .filter(|x| articles.contains(&x.article));
+        let aliases = site.aliases.iter().filter(|x| aliases(x));
         write_alias_pages(site, &renderer, aliases, &staging)?;
         let Staged::Memory(files) = staging.commit().map_err(io_error(Path::new("")))? else {
             unreachable!("a build into memory commits to memory")

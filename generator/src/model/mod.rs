@@ -215,6 +215,28 @@ impl Site {
         }
     }
 
+    /// The ticket contract with other UI strings (its emails' words are UI strings); its
+    /// feedback pages are the site's, as they are.
+    pub fn contract_with(
+        &self,
+        strings: &PerLanguage<Strings>,
+        diagnostics: &Diagnostics,
+    ) -> TicketContract {
+        let parts = contract::Parts {
+            config: &self.config,
+            langs: &self.languages,
+            homes: &self.homes,
+            audiences: &self.audiences,
+            categories: &self.categories,
+            strings,
+            default_lang: self.default_lang,
+        };
+        TicketContract {
+            feedback: self.contract.feedback.clone(),
+            ..contract::build_contract(&parts, diagnostics)
+        }
+    }
+
     /// Lets the articles' Markdown go once every page is rendered (a build that is not kept).
     pub fn release_text(&mut self) {
         let docs = self.articles.iter_mut().flat_map(|a| a.docs.iter_mut());

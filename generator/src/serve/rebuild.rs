@@ -56,8 +56,13 @@ impl Preview {
             }),
         };
         let next = next.and_then(|next| {
-            if let Next::Whole(_, files) = &next {
-                self.update_ticket_endpoint(files)?;
+            match &next {
+                Next::Whole(_, files) => self.update_ticket_endpoint(files)?,
+                // UI strings: the emails' words are in the contract.
+                Next::Patch(update) if update.files.files.contains_key(urls::CONTRACT_FILE) => {
+                    self.update_ticket_endpoint(&update.files)?
+                }
+                Next::Patch(_) => {}
             }
             Ok(next)
         });
