@@ -97,6 +97,14 @@ impl Diagnostics {
             .any(Diagnostic::is_error)
     }
 
+    /// Whether nothing was reported.
+    pub fn is_empty(&self) -> bool {
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
     /// The diagnostics so far, as they were pushed.
     pub fn to_vec(&self) -> Vec<Diagnostic> {
         self.items.lock().unwrap_or_else(|e| e.into_inner()).clone()

@@ -318,7 +318,7 @@ pub fn reread_article(
     let raw = read(path.to_path_buf(), true, &diagnostics);
     let mut doc: Doc<ArticleMeta> = parse(raw, &diagnostics);
     snippets::expand_one(&mut doc, content_dir, code, config, &diagnostics);
-    diagnostics.to_vec().is_empty().then_some(doc)
+    diagnostics.is_empty().then_some(doc)
 }
 
 /// Where a file belongs, `None` for files that are not pages (static files, the settings), or

@@ -1,14 +1,14 @@
 //! `helpcenter serve`: a live preview on 127.0.0.1. The site is built for the local origin into
 //! memory and served from there; [`Preview::rebuild`] replaces it only when a build succeeds, so a
-//! content error leaves the last good site in place. An edited article renders again only the
-//! pages that show it (`serve/rebuild.rs`, `build/incremental.rs`). Open tabs follow the builds through
-//! server-sent events (see `serve/live.js`, injected into every page served): they reload when
-//! their page changed and show a failed build's errors over the page. The ticket function's own
-//! handler answers the form in-process (`serve/function.rs`): tickets go to JSON lines, fallback
-//! emails to files and attachments to a folder under the state folder, so the whole site works
-//! without AWS. After each stored ticket the ticket worker's notify code runs in-process too
-//! (`serve/notify.rs`): team email and acknowledgement land in the outbox. Every response carries
-//! the site's security headers (`serve/headers.rs`).
+//! content error leaves the last good site in place. An edited article or UI strings file renders
+//! again only the pages that show it (`serve/rebuild.rs`, `build/incremental.rs`). Open tabs
+//! follow the builds through server-sent events (see `serve/live.js`, injected into every page
+//! served): they reload when their page changed and show a failed build's errors over the page.
+//! The ticket function's own handler answers the form in-process (`serve/function.rs`): tickets
+//! go to JSON lines, fallback emails to files and attachments to a folder under the state folder,
+//! so the whole site works without AWS. After each stored ticket the ticket worker's notify code
+//! runs in-process too (`serve/notify.rs`): team email and acknowledgement land in the outbox.
+//! Every response carries the site's security headers (`serve/headers.rs`).
 
 mod function;
 mod headers;

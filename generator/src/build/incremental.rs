@@ -4,10 +4,9 @@
 //! the links of the whole site are checked again as a full build checks them. What places an
 //! article on the site (its order, tags, dates, slug, aliases, draft state, or a new title that
 //! moves it in its category) is not patched: such a change, and any other (a category, a
-//! template, the settings, a file added or removed) takes the full build. Saved UI strings
-//! have a quick path of their own ([`strings`]). The search
-//! index of each language concerned is written again apart ([`SearchJob`]), so `serve` can let it
-//! follow in the background.
+//! template, the settings, a file added or removed) takes the full build. Saved UI strings have a
+//! quick path of their own ([`strings`]). The search index of each language concerned is written
+//! again apart ([`SearchJob`]), so `serve` can let it follow in the background.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -259,7 +258,8 @@ impl Kept {
     /// Renders `affected` again, checks the links that may have changed (those of the pages
     /// rendered and those to the edited `articles`, whose headings may have) and renders the
     /// old paths' pages that `aliases` picks, into memory. The other site-wide files (sitemap,
-    /// contract, `_redirects`) do not depend on what an edit can change.
+    /// `_redirects`, and the contract but for UI strings, whose path adds it) do not depend on
+    /// what an edit can change.
     fn render_again(
         &mut self,
         options: &BuildOptions,

@@ -155,7 +155,7 @@ pub(super) fn tokenize(
     for &(field, text) in meta {
         for (position, word) in text.split_whitespace().enumerate() {
             let found = dictionary.get(word, stemmer);
-            let own = found.words.len() - usize::from(found.tails);
+            let own = found.words.len() - found.tails as usize;
             for (number, _, original) in &found.words[..own] {
                 out.slot(*number).metas.push(MetaLoc {
                     field,

@@ -76,7 +76,9 @@ pub(super) type FoundWord = (u32, bool, Option<Rc<str>>);
 pub(super) struct Found {
     /// [`indexable_words`], then the dotted tails (body text only); nearly always one.
     pub(super) words: SmallVec<[FoundWord; 1]>,
-    pub(super) tails: u8,
+    /// How many of `words` are dotted tails (u32: the entry is no larger than with u8, and a
+    /// word with hundreds of dots still counts its own).
+    pub(super) tails: u32,
     /// How many are compound parts (they share the word's weight).
     pub(super) compound: u8,
 }
@@ -156,7 +158,7 @@ fn numbered(
         .collect();
     Found {
         words,
-        tails: u8::try_from(tails).unwrap_or(u8::MAX),
+        tails: u32::try_from(tails).unwrap_or(u32::MAX),
         compound,
     }
 }

@@ -210,9 +210,9 @@ impl Preview {
     }
 }
 
-/// The URLs of the pages among `paths` that differ between two sites, and whether a file that pages embed did:
-/// a theme asset or a copied file (whose source may have changed under the same name). Data that
-/// scripts fetch (search indexes, the contract) does not count.
+/// The URLs of the pages among `paths` that differ between two sites, and whether a file that
+/// pages embed did: a theme asset or a copied file (whose source may have changed under the same
+/// name). Data that scripts fetch (search indexes, the contract) does not count.
 fn compare(
     old: &SiteFiles,
     new: &SiteFiles,

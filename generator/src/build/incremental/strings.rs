@@ -1,8 +1,8 @@
 //! The quick path for saved UI strings (`site/i18n/<code>.yaml`): the pages of the languages whose
-//! strings changed are rendered again (a page shows its own language's strings only), and the ticket contract is made again, since its emails' words
-//! are UI strings too. An edit to `email_*` strings alone renders no page. Strings with problems
-//! (a key missing, a file that does not parse) take the full build, which reports them with the
-//! rest of the site's.
+//! strings changed are rendered again (a page shows its own language's strings only), and the
+//! ticket contract is made again, since its emails' words are UI strings too. An edit to
+//! `email_*` strings alone renders no page. Strings with problems (a key missing, a file that
+//! does not parse) take the full build, which reports them with the rest of the site's.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -12,6 +12,7 @@ use crate::build::{BuildError, BuildOptions};
 use crate::diagnostics::Diagnostics;
 use crate::i18n::{self, REFERENCE_LANGUAGE, STRINGS_DIR};
 use crate::ids::LangId;
+use crate::model::Alias;
 use crate::urls::CONTRACT_FILE;
 use crate::watch::Changes;
 use crate::write::SiteFile;
@@ -56,7 +57,7 @@ impl Kept {
         let codes: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
         let loaded = i18n::load(&options.site_dir, &codes, &problems);
         let contract = site.contract_with(&loaded, &problems);
-        if !problems.to_vec().is_empty() {
+        if !problems.is_empty() {
             return None;
         }
         let strings = i18n::page_strings(loaded);
@@ -73,7 +74,7 @@ impl Kept {
         affected.extend((0..self.pages.len()).filter(|&i| shows_changed(i)));
         self.strings = strings;
         self.site.contract = contract;
-        let aliases = |alias: &crate::model::Alias| changed.contains(&alias.lang);
+        let aliases = |alias: &Alias| changed.contains(&alias.lang);
         let no_articles = BTreeSet::new();
         let update = self.render_again_or_keep(options, affected, &no_articles, &aliases, started);
         Some(update.map(|mut update| {
